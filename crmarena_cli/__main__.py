@@ -1,0 +1,5 @@
+import sys
+
+from crmarena_cli import main
+
+sys.exit(main())

@@ -1,0 +1,55 @@
+"""The seam between the environment and whoever acts in it (tau2's Agent / inspect's Solver).
+
+The runner talks to an `Agent` through one async method per turn: given the environment's latest
+message (the task message first, then each observation), return the agent's reply. Reference
+agents (oracle, null, refuser, keyword, careless) answer in-process with a dict tool call; the A2A
+purple client answers with whatever text/data the remote agent sent; the REPL puts a human there.
+The environment parses every reply the same way (env.parsing), so format errors are counted the
+same whoever the agent is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from data.tasks.model import Task
+
+#: What an agent may reply: raw text (JSON, fenced JSON, or prose) or a structured data part.
+AgentReply = str | dict[str, Any]
+
+
+class ToolCall(BaseModel):
+    """One tool invocation: the tool's name and its JSON arguments."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+@runtime_checkable
+class AgentSession(Protocol):
+    """One episode's conversation with an agent (one A2A context)."""
+
+    async def act(self, message: str) -> AgentReply:
+        """Receive the environment's message; return the agent's reply (one tool call)."""
+        ...
+
+    async def close(self) -> None:
+        """Release per-episode resources (e.g. forget the A2A context)."""
+        ...
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """A factory of sessions: one session per (task, trial)."""
+
+    name: str
+
+    def session(self, task: "Task", trial: int) -> AgentSession:
+        """Open a session for one episode. Reference agents may read `task` (they are
+        reference agents); remote agents only ever see the messages sent through `act`."""
+        ...

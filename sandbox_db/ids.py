@@ -1,0 +1,50 @@
+"""Salesforce-style record Ids: 15-char case-sensitive body plus the 3-char case-safe suffix."""
+
+from __future__ import annotations
+
+import re
+
+_BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+#: The "pod" characters after the key prefix, as in the CRMArena-Pro org ("001Wt...").
+POD = "Wt"
+ID_RE = re.compile(r"^[a-zA-Z0-9]{3}[a-zA-Z0-9]{12}[A-Z0-5]{3}$")
+
+
+def case_safe_suffix(id15: str) -> str:
+    """Salesforce's checksum: one char per 5-char chunk, a bitmap of its uppercase letters."""
+    out = []
+    for chunk in range(3):
+        bits = 0
+        for i, ch in enumerate(id15[chunk * 5:chunk * 5 + 5]):
+            if "A" <= ch <= "Z":
+                bits |= 1 << i
+        out.append(_SUFFIX[bits])
+    return "".join(out)
+
+
+def make_id(key_prefix: str, number: int, pod: str = POD) -> str:
+    """The `number`-th Id of an object with `key_prefix`: 18 chars, deterministic, valid."""
+    if len(key_prefix) != 3:
+        raise ValueError(f"key prefix must be 3 chars: {key_prefix!r}")
+    digits = []
+    n = number
+    for _ in range(10):
+        n, r = divmod(n, 62)
+        digits.append(_BASE62[r])
+    if n:
+        raise ValueError(f"record number too large: {number}")
+    body = key_prefix + pod + "".join(reversed(digits))
+    return body + case_safe_suffix(body)
+
+
+def is_valid_id(value: str) -> bool:
+    """True when `value` is an 18-char Id whose suffix matches its body."""
+    return bool(ID_RE.match(value)) and case_safe_suffix(value[:15]) == value[15:]
+
+
+def to_18(id15_or_18: str) -> str:
+    """Normalise a 15- or 18-char Id to 18 chars (SOQL accepts both)."""
+    if len(id15_or_18) == 15:
+        return id15_or_18 + case_safe_suffix(id15_or_18)
+    return id15_or_18

@@ -1,0 +1,322 @@
+"""The org's metadata: objects, fields, relationships, and Salesforce-shaped describe output.
+
+One source of truth: the YAML files in schemas/ are validated into these models, and everything
+else (table creation, the SOQL translator's name checks, drift plans, REPL completion, describe)
+reads them from here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from enum import StrEnum
+from functools import cache
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field as PydField, model_validator
+
+from schemas import SCHEMA_DIR
+
+OrgType = Literal["b2b", "b2c"]
+ORG_TYPES: tuple[OrgType, ...] = ("b2b", "b2c")
+
+
+class FieldType(StrEnum):
+    """Salesforce field types (the `type` of a describe field)."""
+
+    ID = "id"
+    REFERENCE = "reference"
+    STRING = "string"
+    TEXTAREA = "textarea"
+    PICKLIST = "picklist"
+    MULTIPICKLIST = "multipicklist"
+    BOOLEAN = "boolean"
+    INT = "int"
+    DOUBLE = "double"
+    CURRENCY = "currency"
+    PERCENT = "percent"
+    DATE = "date"
+    DATETIME = "datetime"
+    EMAIL = "email"
+    PHONE = "phone"
+    URL = "url"
+
+
+#: DuckDB column type for each field type.
+DUCKDB_TYPES: dict[FieldType, str] = {
+    FieldType.ID: "VARCHAR",
+    FieldType.REFERENCE: "VARCHAR",
+    FieldType.STRING: "VARCHAR",
+    FieldType.TEXTAREA: "VARCHAR",
+    FieldType.PICKLIST: "VARCHAR",
+    FieldType.MULTIPICKLIST: "VARCHAR",
+    FieldType.BOOLEAN: "BOOLEAN",
+    FieldType.INT: "BIGINT",
+    FieldType.DOUBLE: "DOUBLE",
+    FieldType.CURRENCY: "DOUBLE",
+    FieldType.PERCENT: "DOUBLE",
+    FieldType.DATE: "DATE",
+    FieldType.DATETIME: "TIMESTAMP",
+    FieldType.EMAIL: "VARCHAR",
+    FieldType.PHONE: "VARCHAR",
+    FieldType.URL: "VARCHAR",
+}
+
+TEXT_TYPES = frozenset(
+    {FieldType.STRING, FieldType.TEXTAREA, FieldType.PICKLIST, FieldType.MULTIPICKLIST,
+     FieldType.EMAIL, FieldType.PHONE, FieldType.URL}
+)
+NUMERIC_TYPES = frozenset({FieldType.INT, FieldType.DOUBLE, FieldType.CURRENCY, FieldType.PERCENT})
+
+
+def default_label(api_name: str) -> str:
+    """'NumberOfEmployees' -> 'Number Of Employees'; 'Body__c' -> 'Body'."""
+    base = api_name.removesuffix("__c").replace("_", " ")
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", base).strip()
+
+
+class SField(BaseModel):
+    """One field of an sObject, as describe reports it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    label: str
+    type: FieldType
+    description: str = ""
+    reference_to: tuple[str, ...] = ()
+    relationship_name: str | None = None
+    child_relationship_name: str | None = None
+    picklist_values: tuple[str, ...] = ()
+    name_field: bool = False
+
+    @property
+    def custom(self) -> bool:
+        return self.name.endswith("__c")
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.type]
+
+    @model_validator(mode="after")
+    def _check(self) -> "SField":
+        if self.type == FieldType.REFERENCE:
+            if not self.reference_to or not self.relationship_name:
+                raise ValueError(f"reference field {self.name} needs 'to' and 'relationship'")
+        elif self.reference_to or self.relationship_name or self.child_relationship_name:
+            raise ValueError(f"non-reference field {self.name} has reference attributes")
+        if self.type in (FieldType.PICKLIST, FieldType.MULTIPICKLIST) and not self.picklist_values:
+            raise ValueError(f"picklist field {self.name} needs values")
+        return self
+
+    def describe(self) -> dict[str, Any]:
+        """Salesforce REST describe shape of this field."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type.value,
+            "custom": self.custom,
+            "nillable": self.type not in (FieldType.ID, FieldType.BOOLEAN),
+            "filterable": self.type != FieldType.TEXTAREA,
+            "groupable": self.type not in (FieldType.TEXTAREA, FieldType.DOUBLE, FieldType.CURRENCY,
+                                           FieldType.PERCENT, FieldType.DATETIME),
+            "sortable": self.type != FieldType.TEXTAREA,
+            "nameField": self.name_field,
+            "referenceTo": list(self.reference_to),
+            "relationshipName": self.relationship_name,
+            "picklistValues": [
+                {"value": v, "label": v, "active": True, "defaultValue": False}
+                for v in self.picklist_values
+            ],
+            "inlineHelpText": self.description or None,
+        }
+
+
+class ChildRelationship(BaseModel):
+    """A child relationship on a parent object, e.g. Account.Cases -> Case.AccountId."""
+
+    model_config = ConfigDict(frozen=True)
+
+    relationship_name: str
+    child_object: str
+    field: str
+
+    def describe(self) -> dict[str, Any]:
+        return {"childSObject": self.child_object, "field": self.field,
+                "relationshipName": self.relationship_name}
+
+
+class SObject(BaseModel):
+    """One Salesforce object (a DuckDB table of the same name)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    label: str
+    key_prefix: str = PydField(min_length=3, max_length=3)
+    fields: tuple[SField, ...]
+    child_relationships: tuple[ChildRelationship, ...] = ()
+
+    @property
+    def custom(self) -> bool:
+        return self.name.endswith("__c") or self.name.endswith("__kav")
+
+    @property
+    def label_plural(self) -> str:
+        return self.label + ("es" if self.label.endswith(("s", "sh", "ch", "x")) else "s")
+
+    def field(self, name: str) -> SField | None:
+        """Case-insensitive lookup by API name (SOQL names are case-insensitive)."""
+        return self._by_lower().get(name.lower())
+
+    def field_by_relationship(self, relationship: str) -> SField | None:
+        """The reference field whose parent relationship name is `relationship`."""
+        rel = relationship.lower()
+        for f in self.fields:
+            if f.relationship_name and f.relationship_name.lower() == rel:
+                return f
+        return None
+
+    def child_relationship(self, name: str) -> ChildRelationship | None:
+        low = name.lower()
+        return next((c for c in self.child_relationships if c.relationship_name.lower() == low), None)
+
+    @property
+    def name_field(self) -> SField | None:
+        return next((f for f in self.fields if f.name_field), None)
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def _by_lower(self) -> dict[str, SField]:
+        cached = self.__dict__.get("_field_index")
+        if cached is None:
+            cached = {f.name.lower(): f for f in self.fields}
+            object.__setattr__(self, "_field_index", cached)  # frozen model: private cache
+        return cached
+
+    def describe(self) -> dict[str, Any]:
+        """Salesforce REST `sobjects/{name}/describe` shape."""
+        return {
+            "name": self.name,
+            "label": self.label,
+            "labelPlural": self.label_plural,
+            "keyPrefix": self.key_prefix,
+            "custom": self.custom,
+            "queryable": True,
+            "searchable": any(f.type in TEXT_TYPES for f in self.fields),
+            "fields": [f.describe() for f in self.fields],
+            "childRelationships": [c.describe() for c in self.child_relationships],
+        }
+
+    def describe_global_entry(self) -> dict[str, Any]:
+        return {"name": self.name, "label": self.label, "labelPlural": self.label_plural,
+                "keyPrefix": self.key_prefix, "custom": self.custom, "queryable": True}
+
+
+class OrgSchema(BaseModel):
+    """All objects of one org. Immutable; drift produces a new OrgSchema with renamed names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    org: OrgType
+    objects: tuple[SObject, ...]
+
+    def get(self, name: str) -> SObject | None:
+        """Case-insensitive object lookup by API name."""
+        index = self.__dict__.get("_object_index")
+        if index is None:
+            index = {o.name.lower(): o for o in self.objects}
+            object.__setattr__(self, "_object_index", index)
+        return index.get(name.lower())
+
+    @property
+    def object_names(self) -> list[str]:
+        return [o.name for o in self.objects]
+
+    @property
+    def version(self) -> str:
+        """Content hash: changes whenever any name, type or relationship changes."""
+        cached = self.__dict__.get("_version")
+        if cached is None:
+            blob = json.dumps(self.model_dump(mode="json"), sort_keys=True).encode()
+            cached = hashlib.sha256(blob).hexdigest()[:12]
+            object.__setattr__(self, "_version", cached)
+        return cached
+
+    def by_key_prefix(self, prefix: str) -> SObject | None:
+        return next((o for o in self.objects if o.key_prefix == prefix), None)
+
+    def describe_global(self) -> dict[str, Any]:
+        """Salesforce REST `sobjects` (describeGlobal) shape."""
+        return {"encoding": "UTF-8", "maxBatchSize": 200,
+                "sobjects": [o.describe_global_entry() for o in self.objects]}
+
+    @model_validator(mode="after")
+    def _check_references(self) -> "OrgSchema":
+        names = {o.name for o in self.objects}
+        for o in self.objects:
+            labels = [f.label.lower() for f in o.fields]
+            if len(set(labels)) != len(labels):
+                raise ValueError(f"{o.name}: field labels must be unique")
+            for f in o.fields:
+                missing = [t for t in f.reference_to if t not in names]
+                if missing:
+                    raise ValueError(f"{o.name}.{f.name} references unknown {missing}")
+        return self
+
+
+def _parse_object(name: str, spec: dict[str, Any]) -> dict[str, Any]:
+    fields = []
+    for fname, f in spec["fields"].items():
+        fields.append({
+            "name": fname,
+            "label": f.get("label", default_label(fname)),
+            "type": f["type"],
+            "description": f.get("description", ""),
+            "reference_to": tuple(f.get("to", ())),
+            "relationship_name": f.get("relationship"),
+            "child_relationship_name": f.get("child"),
+            "picklist_values": tuple(f.get("values", ())),
+            "name_field": f.get("name_field", False),
+        })
+    return {"name": name, "label": spec.get("label", default_label(name)),
+            "key_prefix": str(spec["key_prefix"]), "fields": fields}
+
+
+def build_schema(org: OrgType, objects: dict[str, dict[str, Any]]) -> OrgSchema:
+    """Validate raw object specs and derive child relationships from reference fields."""
+    parsed = [_parse_object(n, s) for n, s in objects.items()]
+    children: dict[str, list[dict[str, str]]] = {p["name"]: [] for p in parsed}
+    for p in parsed:
+        for f in p["fields"]:
+            if f["child_relationship_name"]:
+                for target in f["reference_to"]:
+                    children.setdefault(target, []).append({
+                        "relationship_name": f["child_relationship_name"],
+                        "child_object": p["name"], "field": f["name"]})
+    for p in parsed:
+        rels = children.get(p["name"], [])
+        seen: set[str] = set()
+        unique = []
+        for r in rels:  # several children may claim one name (Cases__r); keep the first
+            if r["relationship_name"].lower() not in seen:
+                seen.add(r["relationship_name"].lower())
+                unique.append(r)
+        p["child_relationships"] = unique
+    return OrgSchema(org=org, objects=parsed)
+
+
+@cache
+def load_schema(org: OrgType) -> OrgSchema:
+    """The base schema of `org`: schemas/objects.yaml overlaid with schemas/{org}.yaml."""
+    if org not in ORG_TYPES:
+        raise ValueError(f"unknown org {org!r}; expected one of {', '.join(ORG_TYPES)}")
+    shared = yaml.safe_load((SCHEMA_DIR / "objects.yaml").read_text())["objects"]
+    own = yaml.safe_load((SCHEMA_DIR / f"{org}.yaml").read_text())["objects"]
+    merged = {**shared, **own}
+    order = ["User", "Account", *[n for n in merged if n not in ("User", "Account")]]
+    return build_schema(org, {n: merged[n] for n in order})
