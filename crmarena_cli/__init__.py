@@ -11,12 +11,14 @@ from collections.abc import Sequence
 #: Modules exposing `register(subparsers)`; each adds its subcommands with `set_defaults(run=...)`.
 COMMAND_MODULES: tuple[str, ...] = (
     "sandbox_db.cli",   # org build|info|diff, describe, export-db, soql
+    "sandbox_db.soql_cli",  # soql "QUERY" (SOQL or SOSL)
     "data.cli",         # tasks build|list
     "env.cli",          # assess, regrade, merge
     "green.cli",        # serve, demo
     "purple.cli",       # purple baseline|oracle|null|careless
-    "env.repl",         # repl
-    "env.report",       # view
+    "playground.cli",   # repl
+    "report.cli",       # view
+    "sandbox_db.entropy.cli",  # org diff; --drift/--rot for describe and export-db (last: extends)
 )
 
 

@@ -54,8 +54,9 @@ def _describe(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(problems)
 
 
-def parse_request(text: str | None, data: list[Any] | None = None) -> AssessmentRequest:
-    """The request from a message's data parts (first dict wins) or its text."""
+def parse_request(text: str | None, data: list[Any] | None = None) -> tuple[AssessmentRequest, Any]:
+    """(request, env AssessmentConfig) from a message's data parts (first dict wins) or its text.
+    Every problem found is named in one RequestError, participants and config alike."""
     payload: Any = next((d for d in (data or []) if isinstance(d, dict)), None)
     if payload is None:
         text = (text or "").strip()
@@ -69,12 +70,20 @@ def parse_request(text: str | None, data: list[Any] | None = None) -> Assessment
     if not isinstance(payload, dict):
         raise RequestError(f"the request must be a JSON object, got {type(payload).__name__}; "
                            f"send JSON like {EXAMPLE_REQUEST}")
+    problems: list[str] = []
+    request = config = None
     try:
         request = AssessmentRequest.model_validate(payload)
     except ValidationError as exc:
-        raise RequestError(f"bad request: {_describe(exc)}") from None
-    validate_config(request.config)
-    return request
+        problems.append(_describe(exc))
+    if isinstance(payload.get("config", {}), dict):
+        try:
+            config = validate_config(payload.get("config", {}))
+        except RequestError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise RequestError("bad request: " + "; ".join(problems))
+    return request, config
 
 
 def validate_config(config: dict[str, Any]) -> Any:
@@ -84,4 +93,4 @@ def validate_config(config: dict[str, Any]) -> Any:
     try:
         return AssessmentConfig.model_validate(config)
     except ValidationError as exc:
-        raise RequestError(f"bad config: {_describe(exc, 'config')}") from None
+        raise RequestError(_describe(exc, "config")) from None

@@ -4,8 +4,8 @@ Layout inside one DuckDB instance:
 - catalog `org`: the base org's tables (one per object, one column per field, API names),
   ATTACHed READ_ONLY from the on-disk cache file, so no query can ever write to it;
 - schema `main.v_<n>` per episode: one VIEW per object under the episode's (possibly drifted)
-  names, over the base table UNION ALL the episode's distractor rows (context rot);
-- schema `main.r_<n>` per episode: the distractor rows, as small tables.
+  names, over the base table UNION ALL the episode's distractor rows (context rot), which are
+  inlined in the view as a typed VALUES list (one statement per object, no per-episode tables).
 
 After ATTACH the configuration is locked: no external access (files, network, ATTACH of files),
 no extension install/load, memory and thread limits, then `lock_configuration`. Every agent
@@ -15,7 +15,10 @@ its own cursor with an interrupt-based timeout.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import math
+import os
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,7 +29,7 @@ from typing import Any
 import duckdb
 
 from sandbox_db.errors import ErrorCode, SalesforceError, query_timeout
-from sandbox_db.schema import OrgSchema, SObject
+from sandbox_db.schema import FieldType, OrgSchema, SField, SObject
 
 #: Records per object: {"Case": [{"Id": ..., "Status": ...}, ...]}; values are Python scalars
 #: (str, int, float, bool, datetime.date, datetime.datetime, None), keyed by base API names.
@@ -64,7 +67,7 @@ def insert_rows(con: duckdb.DuckDBPyConnection, obj: SObject, table: str,
 def write_org_file(path: Path, schema: OrgSchema, data: OrgData) -> None:
     """Write `data` to a DuckDB file with one typed table per object (atomic: temp + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{threading.get_ident()}")
+    tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")  # unique per process+thread
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
@@ -92,6 +95,32 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, obj: SObject, table: str,
         f"CAST(UNNEST(struct_extract(p, {_sql_str(f.name)})) AS {f.duckdb_type}) AS {quote_ident(f.name)}"
         for f in obj.fields)
     con.execute(f"INSERT INTO {table} SELECT {select} FROM (SELECT $1 AS p)", [columns])
+
+
+def _sql_literal(f: SField, value: Any) -> str:
+    """A value as a SQL literal for a VALUES list (cast to the column type by the caller)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if f.type == FieldType.DATE else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    return _sql_str(str(value))
+
+
+def values_select(obj: SObject, rows: Sequence[Mapping[str, Any]]) -> str:
+    """`SELECT CAST(col0 AS T) AS "F", ... FROM (VALUES ...)`: rows as one typed relation, so a
+    per-episode view can carry its distractor rows without creating and filling a table
+    (each DuckDB statement costs ~0.3 ms; a table plus insert costs several)."""
+    values = ", ".join("(" + ", ".join(_sql_literal(f, r.get(f.name)) for f in obj.fields) + ")"
+                       for r in rows)
+    casts = ", ".join(f"CAST(col{i} AS {f.duckdb_type}) AS {quote_ident(f.name)}"
+                      for i, f in enumerate(obj.fields))
+    return f"SELECT {casts} FROM (VALUES {values})"
 
 
 def guard_select(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -153,7 +182,12 @@ class OrgView:
     """The org as one episode's agent sees it: views under (maybe drifted) names, plus rot rows.
 
     `schema` is the agent-visible schema (drifted names); `base_names` maps each visible object
-    name to (base object name, {visible field name: base field name}).
+    name to (base object name, {visible field name: base field name}); `extra_rows` are the
+    episode's distractor rows (base names).
+
+    Views are created lazily, on the first `table(obj)` for an object: every DuckDB statement
+    costs ~0.3 ms, so creating all ~27 views up front would cost ~10 ms per episode while an
+    episode typically touches a handful of objects. `materialize()` creates them all (export).
     """
 
     db: OrgDatabase
@@ -161,15 +195,54 @@ class OrgView:
     namespace: str
     base_names: dict[str, tuple[str, dict[str, str]]]
     query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
+    extra_rows: OrgData | None = None
     cursor: duckdb.DuckDBPyConnection = field(init=False, repr=False)
     _closed: bool = field(init=False, default=False)
+    _created: set[str] = field(init=False, default_factory=set, repr=False)
+    _schemas_created: bool = field(init=False, default=False, repr=False)
+    _create_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
         self.cursor = self.db.cursor()
 
     def table(self, object_name: str) -> str:
         """The qualified view name for a visible object name (exact case as in `schema`)."""
+        if object_name not in self._created and not self._closed:
+            self._create_view(object_name)
         return f"main.{quote_ident(self.namespace)}.{quote_ident(object_name)}"
+
+    def materialize(self) -> None:
+        """Create every object's view now (e.g. before exporting the whole view)."""
+        for obj in self.schema.objects:
+            self.table(obj.name)
+
+    def _create_view(self, object_name: str) -> None:
+        visible = self.schema.get(object_name)
+        if visible is None:
+            return  # unknown object: the query fails as it would have without a view
+        with self._create_lock:
+            if visible.name in self._created:
+                self._created.add(object_name)
+                return
+            base_obj_name, field_map = self.base_names[visible.name]
+            base_obj = self.db.schema.get(base_obj_name)
+            assert base_obj is not None, base_obj_name
+            cur = self.db.cursor()
+            try:
+                if not self._schemas_created:
+                    cur.execute(f"CREATE SCHEMA IF NOT EXISTS main.{quote_ident(self.namespace)}")
+                    self._schemas_created = True
+                source = self.db.base_table(base_obj.name)
+                rows = (self.extra_rows or {}).get(base_obj.name)
+                if rows:
+                    source = f"(SELECT * FROM {source} UNION ALL {values_select(base_obj, rows)})"
+                cols = ", ".join(f"{quote_ident(field_map[f.name])} AS {quote_ident(f.name)}"
+                                 for f in visible.fields)
+                cur.execute(f"CREATE VIEW main.{quote_ident(self.namespace)}."
+                            f"{quote_ident(visible.name)} AS SELECT {cols} FROM {source}")
+            finally:
+                cur.close()
+            self._created.update((visible.name, object_name))
 
     def execute(self, sql: str, params: Sequence[Any] | None = None,
                 timeout_s: float | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -203,11 +276,14 @@ class OrgView:
         """Drop this episode's views and rot tables."""
         if self._closed:
             return
-        self._closed = True
+        with self._create_lock:
+            self._closed = True
+            if not self._schemas_created:
+                self.cursor.close()
+                return
         cur = self.db.cursor()
         try:
             cur.execute(f"DROP SCHEMA IF EXISTS main.{quote_ident(self.namespace)} CASCADE")
-            cur.execute(f"DROP SCHEMA IF EXISTS main.{quote_ident('r' + self.namespace[1:])} CASCADE")
         finally:
             cur.close()
             self.cursor.close()
@@ -223,45 +299,35 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
               base_names: dict[str, tuple[str, dict[str, str]]] | None = None,
               extra_rows: OrgData | None = None,
               query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S) -> OrgView:
-    """Create one episode's views. Without arguments: the undrifted, unrotted org.
+    """One episode's view of the org. Without arguments: the undrifted, unrotted org.
 
     `schema`/`base_names` come from a drift plan (sandbox_db.entropy); `extra_rows` are distractor
-    rows keyed by *base* object and field names.
+    rows keyed by *base* object and field names. Bad names fail here, not at the first query;
+    the DuckDB views themselves are created lazily (see OrgView).
     """
     schema = schema or db.schema
     if base_names is None:
         base_names = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
+    for visible in schema.objects:
+        if visible.name not in base_names:
+            raise ValueError(f"base_names has no entry for visible object {visible.name}")
+        base_obj_name, field_map = base_names[visible.name]
+        base_obj = db.schema.get(base_obj_name)
+        if base_obj is None:
+            raise ValueError(f"unknown base object {base_obj_name}")
+        missing = [f.name for f in visible.fields if base_obj.field(field_map.get(f.name, "")) is None]
+        if missing:
+            raise ValueError(f"{visible.name}: no base field for {missing}")
+    for obj_name, rows in (extra_rows or {}).items():
+        base_obj = db.schema.get(obj_name)
+        if base_obj is None:
+            raise ValueError(f"extra_rows: unknown object {obj_name}")
+        unknown = set().union(*(r.keys() for r in rows)) - set(base_obj.field_names) if rows else set()
+        if unknown:
+            raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
     n = db.next_namespace()
-    ns, rot_ns = f"v_{n}", f"r_{n}"
-    cur = db.cursor()
-    try:
-        cur.execute("BEGIN TRANSACTION")
-        cur.execute(f"CREATE SCHEMA main.{quote_ident(ns)}")
-        if extra_rows:
-            cur.execute(f"CREATE SCHEMA main.{quote_ident(rot_ns)}")
-        for visible in schema.objects:
-            base_obj_name, field_map = base_names[visible.name]
-            base_obj = db.schema.get(base_obj_name)
-            assert base_obj is not None, base_obj_name
-            source = db.base_table(base_obj.name)
-            rows = (extra_rows or {}).get(base_obj.name)
-            if rows:
-                rot_table = f"main.{quote_ident(rot_ns)}.{quote_ident(base_obj.name)}"
-                cur.execute(create_table_sql(base_obj, rot_table))
-                _bulk_insert(cur, base_obj, rot_table, rows)
-                source = f"(SELECT * FROM {source} UNION ALL SELECT * FROM {rot_table})"
-            cols = ", ".join(f"{quote_ident(field_map[f.name])} AS {quote_ident(f.name)}"
-                             for f in visible.fields)
-            cur.execute(f"CREATE VIEW main.{quote_ident(ns)}.{quote_ident(visible.name)} AS "
-                        f"SELECT {cols} FROM {source}")
-        cur.execute("COMMIT")
-    except Exception:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
-    return OrgView(db=db, schema=schema, namespace=ns, base_names=base_names,
-                   query_timeout_s=query_timeout_s)
+    return OrgView(db=db, schema=schema, namespace=f"v_{n}", base_names=base_names,
+                   query_timeout_s=query_timeout_s, extra_rows=extra_rows)
 
 
 def iter_table_names(schema: OrgSchema) -> Iterable[str]:

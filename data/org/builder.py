@@ -64,7 +64,7 @@ class OrgBuilder:
         number = self._next_number.get(object_name)
         if number is None:
             number = stream.randint(*_ID_START_RANGE)
-        self._next_number[object_name] = number + stream.randint(1, _ID_MAX_GAP)
+        self._next_number[object_name] = number + 1 + int(stream.random() * _ID_MAX_GAP)
         return make_id(obj.key_prefix, number)
 
     def add(self, object_name: str, **fields: Any) -> str:
@@ -96,10 +96,11 @@ class OrgBuilder:
         return record
 
     def remove(self, object_name: str, record_id: str) -> None:
-        """Delete one record (for planters that replace base records)."""
-        records = self._records[self._object(object_name)]
-        records[:] = [r for r in records if r.get("Id") != record_id]
-        self._by_id[object_name].pop(record_id, None)
+        """Delete one record (for planters that replace base records); KeyError if absent."""
+        record = self.get(object_name, record_id)
+        records = self._records[object_name]
+        del records[next(i for i, r in enumerate(records) if r is record)]
+        del self._by_id[object_name][record_id]
 
     def data(self) -> OrgData:
         """All records, keyed by object API name (the builder's live lists)."""
@@ -111,7 +112,7 @@ def random_datetime(rng: random.Random, start: dt.datetime, end: dt.datetime) ->
     if end <= start:
         return start.replace(microsecond=0)
     span = int((end - start).total_seconds())
-    return (start + dt.timedelta(seconds=rng.randint(0, span))).replace(microsecond=0)
+    return (start + dt.timedelta(seconds=int(rng.random() * (span + 1)))).replace(microsecond=0)
 
 
 def business_datetime(rng: random.Random, start: dt.datetime, end: dt.datetime) -> dt.datetime:
@@ -120,8 +121,8 @@ def business_datetime(rng: random.Random, start: dt.datetime, end: dt.datetime) 
         t = random_datetime(rng, start, end)
         if t.weekday() < 5:
             break
-    hour = rng.randint(13, 23)
-    t = t.replace(hour=hour, minute=rng.randint(0, 59), second=rng.randint(0, 59))
+    seconds = int(rng.random() * 11 * 3600)  # 13:00:00 .. 23:59:59
+    t = t.replace(hour=13 + seconds // 3600, minute=seconds // 60 % 60, second=seconds % 60)
     return min(max(t, start.replace(microsecond=0)), end.replace(microsecond=0))
 
 

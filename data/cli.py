@@ -1,0 +1,133 @@
+"""`crmarena tasks build|list`: regenerate and inspect the committed default task sets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from sandbox_db.schema import ORG_TYPES
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    tasks = subparsers.add_parser("tasks", help="build or list the default task sets")
+    sub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION")
+    tasks.set_defaults(run=lambda args: (tasks.print_help(), 2)[1])
+
+    build = sub.add_parser("build", help="regenerate data/tasksets/<org>.json from the seed")
+    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
+    build.add_argument("--seed", type=int, default=None, help="org and task seed (default 42)")
+    build.add_argument("--per-category", type=int, default=None,
+                       help="tasks per category (default 20)")
+    build.add_argument("--category", action="append", default=None,
+                       help="only this category (repeatable; needs --out)")
+    build.add_argument("--out", type=Path, default=None,
+                       help="write here instead of the committed file (one org only)")
+    build.add_argument("--check", action="store_true",
+                       help="build, compare with the committed file, exit 1 if they differ")
+    build.set_defaults(run=run_build)
+
+    show = sub.add_parser("list", help="show the default task set")
+    show.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
+    show.add_argument("--category", action="append", default=None)
+    show.add_argument("--json", action="store_true", help="print the tasks as JSON")
+    show.set_defaults(run=run_list)
+
+
+def _orgs(value: str) -> list[str]:
+    return list(ORG_TYPES) if value == "all" else [value]
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from data.tasks.build import DEFAULT_PER_CATEGORY, BuildReport, build_task_set, default_seed
+    from data.tasks.taskset import dump_task_set, make_meta, save_task_set, taskset_path
+
+    console = Console(stderr=True)
+    orgs = _orgs(args.org)
+    if args.out is not None and len(orgs) != 1:
+        console.print("[red]--out needs a single --org[/red]")
+        return 2
+    if args.category and args.out is None and not args.check:
+        console.print("[red]a subset (--category) is never written over the committed set; "
+                      "pass --out PATH[/red]")
+        return 2
+    seed = default_seed() if args.seed is None else args.seed
+    per_category = args.per_category or DEFAULT_PER_CATEGORY
+    status = 0
+    from data.tasks.categories import IMPORT_ERRORS
+
+    for module, error in sorted(IMPORT_ERRORS.items()):
+        console.print(f"[red]category module {module!r} failed to import: {error}[/red]")
+        status = 1
+    for org in orgs:
+        report = BuildReport()
+        started = time.perf_counter()
+        tasks = build_task_set(org, seed=seed, per_category=per_category,
+                               categories=args.category, progress=True, report=report)
+        seconds = time.perf_counter() - started
+        meta = make_meta(org, seed, per_category, tasks)
+        _print_report(console, org, report, len(tasks), seconds)
+        if report.errors:
+            status = 1
+        path = args.out or taskset_path(org)
+        if args.check:
+            committed = path.read_text(encoding="utf-8") if path.exists() else None
+            if committed != dump_task_set(meta, tasks):
+                console.print(f"[red]{path} differs from a fresh build[/red]"
+                              if committed is not None else f"[red]{path} is missing[/red]")
+                status = 1
+            else:
+                console.print(f"[green]{path} is up to date[/green]")
+            continue
+        save_task_set(meta, tasks, path)
+        console.print(f"wrote {len(tasks)} tasks to {path}")
+    return status
+
+
+def _print_report(console: Console, org: str, report, total: int, seconds: float) -> None:
+    table = Table(title=f"{org}: {total} tasks in {seconds:.1f} s")
+    for col in ("category", "kept", "None", "drafts", "ambiguous", "None over quota", "oversized",
+                "s"):
+        table.add_column(col, justify="left" if col == "category" else "right",
+                         no_wrap=col == "category")
+    for c in report.categories:
+        kept = f"[red]{c.kept}/{c.wanted}[/red]" if c.short else str(c.kept)
+        name = f"[red]{c.category} ({c.error})[/red]" if c.error else c.category
+        table.add_row(name, kept, str(c.none_answers), str(c.drafts), str(c.ambiguous),
+                      str(c.none_over_quota), str(c.oversized), f"{c.seconds:.1f}")
+    console.print(table)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from data.tasks.taskset import load_task_set
+
+    tasks = []
+    for org in _orgs(args.org):
+        try:
+            tasks.extend(load_task_set(org))
+        except FileNotFoundError as exc:
+            Console(stderr=True).print(f"[red]{exc}[/red]")
+            return 1
+    if args.category:
+        tasks = [t for t in tasks if t.category in set(args.category)]
+    if args.json:
+        json.dump([t.model_dump(mode="json") for t in tasks], sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    table = Table(title=f"{len(tasks)} tasks")
+    table.add_column("id", no_wrap=True, min_width=max((len(t.id) for t in tasks), default=2))
+    table.add_column("category", no_wrap=True, overflow="ellipsis")
+    table.add_column("metric", no_wrap=True, overflow="ellipsis")
+    table.add_column("query", no_wrap=True, overflow="ellipsis", max_width=60)
+    table.add_column("gold", no_wrap=True, min_width=18)
+    for t in tasks:
+        query = " ".join(t.query.split())
+        table.add_row(t.id, t.category, t.reward_metric,
+                      query if len(query) <= 80 else query[:77] + "...", ", ".join(t.answer))
+    Console().print(table)
+    return 0

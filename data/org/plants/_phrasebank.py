@@ -1,0 +1,81 @@
+"""Helpers shared by the text planters and the derivations that read their signal back.
+
+Why phrase banks: a planted sentence comes from a fixed template (with slots such as {amount}),
+so a derivation recognises it exactly with a regex built from the same template, while an LLM
+agent reads ordinary CRM prose. Templates never overlap, so classification is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from data.org.builder import OrgBuilder
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def template_regex(template: str) -> re.Pattern[str]:
+    """A regex matching `template` with every {slot} filled by any short text."""
+    parts = _SLOT.split(template)
+    pattern = "".join(re.escape(p) if i % 2 == 0 else r"[^\n]{1,80}?"
+                      for i, p in enumerate(parts))
+    return re.compile(pattern)
+
+
+def find_templates(text: str, templates: Iterable[str]) -> list[tuple[int, str]]:
+    """(position, template) for each template occurring in `text`, in text order."""
+    hits = []
+    for template in templates:
+        for m in template_regex(template).finditer(text or ""):
+            hits.append((m.start(), template))
+    return sorted(hits)
+
+
+def records_of(result: Any) -> list[dict[str, Any]]:
+    """The records of a Salesforce-shaped query result ({"records": [...]}) or SOSL result
+    ({"searchRecords": [...]}); a bare list is returned as is."""
+    if isinstance(result, dict):
+        if "records" in result:
+            return list(result["records"] or [])
+        if "searchRecords" in result:
+            return list(result["searchRecords"] or [])
+    if isinstance(result, list):
+        return result
+    return []
+
+
+def next_article_number(builder: "OrgBuilder") -> int:
+    """One past the highest numeric ArticleNumber in the org (1000 when there are none)."""
+    numbers = [int(a["ArticleNumber"]) for a in builder.records("Knowledge__kav")
+               if str(a.get("ArticleNumber") or "").isdigit()]
+    return max(numbers, default=999) + 1
+
+
+def next_call_number(builder: "OrgBuilder") -> int:
+    """One past the highest "VCT-<n>" call transcript name in the org."""
+    numbers = [int(m.group(1)) for r in builder.records("VoiceCallTranscript__c")
+               if (m := re.fullmatch(r"VCT-(\d+)", str(r.get("Name") or "")))]
+    return max(numbers, default=0) + 1
+
+
+def url_name(title: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
+
+
+def add_article(builder: "OrgBuilder", title: str, summary: str, body: str,
+                published: dt.datetime) -> str:
+    """A published, latest-version knowledge article with a unique UrlName and ArticleNumber."""
+    number = next_article_number(builder)
+    taken = {a.get("UrlName") for a in builder.records("Knowledge__kav")}
+    slug = url_name(title)
+    if slug in taken:
+        slug = f"{slug}-{number}"
+    return builder.add("Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body,
+                       UrlName=slug, ArticleNumber=f"{number:09d}", PublishStatus="Online",
+                       VersionNumber=1, IsLatestVersion=True, LastPublishedDate=published)

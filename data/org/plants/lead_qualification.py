@@ -1,0 +1,98 @@
+"""Plant BANT signal: qualification calls with open leads, and the BANT guide article.
+
+Why: base call transcripts are small talk; lead_qualification tasks need each lead's calls to
+state, once per factor, whether it meets Budget, Authority, Need and Timeline. The statements come
+from data/org/plants/_bant.py, so the derivation classifies them deterministically. The pattern
+of failed factors is fixed per position (leads in Id order), so every prefix of the planted leads
+keeps the "qualifies" (None) share at one in fourteen or less.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from data.org import text
+from data.org.builder import ORG_END, OrgBuilder, business_datetime
+from data.org.plants._bant import (
+    AGENT_QUESTIONS,
+    FACTORS,
+    GUIDE_BODY,
+    GUIDE_SUMMARY,
+    GUIDE_TITLE,
+    STATEMENTS,
+)
+from data.org.plants._phrasebank import add_article, next_call_number
+
+#: Failed factors of the planted leads, in lead Id order (() = the lead qualifies).
+PATTERNS: tuple[tuple[str, ...], ...] = (
+    ("Authority",), ("Budget",), ("Need",), ("Timeline",), ("Budget", "Authority"),
+    ("Authority",), ("Need", "Timeline"), ("Budget",), ("Timeline",), ("Authority", "Need"),
+    ("Need",), ("Budget", "Timeline"), ("Authority",), (), ("Budget",), ("Timeline",),
+    ("Authority", "Timeline"), ("Need",), ("Budget", "Need"), ("Authority",), ("Budget",),
+    ("Need",), ("Timeline",), ("Authority", "Need", "Timeline"), ("Authority",), ("Budget",),
+    ("Need",), (),
+)
+
+EXECUTIVES = ("CFO", "COO", "VP of Operations", "head of IT", "managing director")
+_LATEST_CALL = ORG_END - dt.timedelta(days=20)
+
+
+def _fill(rng: random.Random, template: str) -> str:
+    return template.format(amount=f"${rng.randint(3, 40) * 5_000:,}",
+                           executive=rng.choice(EXECUTIVES), team=rng.choice(text.TEAMS),
+                           weeks=rng.randint(4, 10), months=rng.choice((12, 18, 24)))
+
+
+def _call_body(rng: random.Random, agent: str, lead_first: str, product: str,
+               factors: list[str], failed: tuple[str, ...]) -> str:
+    lines = [f"Agent: Hi {lead_first}, this is {agent} from the sales team. Thanks for making "
+             f"time today.",
+             "Customer: Of course, happy to talk.",
+             f"Agent: I wanted to follow up on your interest in {product}.",
+             "Customer: Yes, we have been looking at it for a few weeks now."]
+    for factor in factors:
+        verdict = "fail" if factor in failed else "pass"
+        lines.append(f"Agent: {rng.choice(AGENT_QUESTIONS[factor])}")
+        lines.append(f"Customer: {_fill(rng, rng.choice(STATEMENTS[factor][verdict]))}")
+    lines += ["Agent: Thanks, that is really helpful. I will send a short summary by email.",
+              "Customer: Sounds good, talk soon."]
+    return "\n".join(lines)
+
+
+def plant(builder: OrgBuilder) -> None:
+    rng = builder.rng("lead_qualification")
+    users = {u["Id"]: u["Name"] for u in builder.records("User")}
+    products = sorted(p["Name"] for p in builder.records("Product2"))
+    candidates = [lead for lead in builder.records("Lead")
+                  if not lead.get("IsConverted") and lead.get("CreatedDate")
+                  and lead["CreatedDate"] <= _LATEST_CALL - dt.timedelta(days=30)
+                  and lead.get("OwnerId") in users]
+    candidates.sort(key=lambda lead: lead["Id"])
+    chosen = sorted(rng.sample(candidates, min(len(PATTERNS), len(candidates))),
+                    key=lambda lead: lead["Id"])
+    number = next_call_number(builder)
+    first_call = ORG_END
+    for lead, failed in zip(chosen, PATTERNS, strict=False):
+        if lead["Status"] == "Open - Not Contacted":
+            lead["Status"] = "Working - Contacted"
+        factors = list(FACTORS)
+        rng.shuffle(factors)
+        split = rng.choice((len(factors), 2, 3))
+        groups = [factors[:split], factors[split:]] if split < len(factors) else [factors]
+        start = lead["CreatedDate"] + dt.timedelta(days=2)
+        product = rng.choice(products) if products else "our platform"
+        for group in groups:
+            end = min(start + dt.timedelta(days=45), _LATEST_CALL)
+            when = business_datetime(rng, start, max(end, start))
+            first_call = min(first_call, when)
+            body = _call_body(rng, users[lead["OwnerId"]], lead.get("FirstName") or lead["Name"],
+                              product, group, failed)
+            builder.add("VoiceCallTranscript__c", Name=f"VCT-{number:05d}", Body__c=body,
+                        CreatedDate=when, LeadId__c=lead["Id"],
+                        EndTime__c=when + dt.timedelta(minutes=rng.randint(9, 35),
+                                                       seconds=rng.randint(0, 59)))
+            number += 1
+            start = when + dt.timedelta(days=3)
+    published = min(first_call, dt.datetime(2020, 3, 2, 15, 0)) - dt.timedelta(days=1)
+    add_article(builder, GUIDE_TITLE, GUIDE_SUMMARY, GUIDE_BODY, published)

@@ -1,0 +1,56 @@
+"""Shared by monthly_trend_analysis and top_issue_identification: a product's cases in a period.
+
+Underscore module: not a category itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from data.tasks.model import RotTarget
+from data.tasks.periods import Period, random_period
+from data.tasks.registry import GenContext
+
+
+def product_cases(ctx: GenContext) -> dict[str, list[dict[str, Any]]]:
+    """Product Id -> its cases (through the case's order item), in creation order."""
+    items = {oi["Id"]: oi["Product2Id"] for oi in ctx.data["OrderItem"]}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for case in sorted(ctx.data["Case"], key=lambda c: c["CreatedDate"]):
+        product = items.get(case["OrderItemId__c"])
+        if product:
+            out.setdefault(product, []).append(case)
+    return out
+
+
+def product_windows(ctx: GenContext, min_cases: int) -> Iterator[tuple[dict[str, Any], Period,
+                                                                        dt.date, list[dict]]]:
+    """(product, period, today, the product's cases in the period) with at least `min_cases`
+    cases, in a random order: today is a few days to months after one of the product's cases."""
+    rng: random.Random = ctx.rng
+    products = {p["Id"]: p for p in ctx.data["Product2"]}
+    by_product = product_cases(ctx)
+    anchors = [(pid, c) for pid, cases in sorted(by_product.items()) for c in cases]
+    for _ in range(ctx.count * 40):
+        pid, case = rng.choice(anchors)
+        today = min(case["CreatedDate"].date() + dt.timedelta(days=rng.randint(3, 120)),
+                    dt.date(2024, 12, 31))
+        period = random_period(rng, today, kinds=("months", "months", "quarters", "quarter",
+                                                  "season"),
+                               months=(3, 12), quarters=(2, 5))
+        if not period.contains(case["CreatedDate"]):
+            continue
+        in_period = [c for c in by_product[pid] if period.contains(c["CreatedDate"])]
+        if len(in_period) >= min_cases:
+            yield products[pid], period, today, in_period
+
+
+def rot_targets(rng: random.Random, product: dict[str, Any], cases: list[dict[str, Any]],
+                period: Period) -> tuple[RotTarget, ...]:
+    chosen = rng.sample(cases, min(3, len(cases)))
+    return (RotTarget(object="Product2", record_id=product["Id"]),
+            *(RotTarget(object="Case", record_id=c["Id"], date_field="CreatedDate",
+                        window_start=period.start, window_end=period.end) for c in chosen))

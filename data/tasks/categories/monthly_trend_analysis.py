@@ -1,0 +1,61 @@
+"""monthly_trend_analysis: the month in a period with more cases for a product than every other
+month (CRMArena-Pro: "a month where the number of cases reported are larger than all other
+months"); "None" when no month stands out."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from data.tasks.categories._product_cases import product_windows, rot_targets
+from data.tasks.categories._service_metrics import context, persona, quoted, soql
+from data.tasks.model import ReferenceSolution
+from data.tasks.registry import GenContext, TaskDraft, category, derivation
+from data.tasks.results import as_datetime, records, value
+
+SIGNIFICANT = ("## Issue Significantly More Than Other Months\n- This means there is a month "
+               "where the number of cases reported are larger than all other months.\n")
+
+
+@derivation("monthly_trend_analysis")
+def derive_monthly_trend(results: Sequence[Any], params: dict[str, Any]) -> list[str]:
+    """results: the product's cases in the period (CreatedDate). The month name whose count
+    beats every other month's, else nothing ("None": no month stands out)."""
+    counts: dict[tuple[int, int], int] = {}
+    for case in records(results[0]):
+        t = as_datetime(value(case, "CreatedDate"))
+        if t is not None:
+            counts[(t.year, t.month)] = counts.get((t.year, t.month), 0) + 1
+    if not counts:
+        return []
+    ordered = sorted(counts.items(), key=lambda kv: kv[1], reverse=True)
+    if len(ordered) > 1 and ordered[0][1] == ordered[1][1]:
+        return []
+    return [calendar.month_name[ordered[0][0][1]]]
+
+
+QUERIES = (
+    "Is there a particular month in {period} where the number of {product} cases significantly "
+    "exceeds those of other months? The associated product Id is {pid}. Return only the month "
+    "name.",
+    "Is there a specific month in {period} when the {product} cases were significantly higher "
+    "compared to other months? The associated product Id is {pid}. Return only the month name.",
+    "In {period}, has there been any month where {product} received a significantly higher "
+    "number of cases compared to others? The associated product Id is {pid}. Return only the "
+    "month name.",
+)
+
+
+@category("monthly_trend_analysis", metric="exact_match")
+def generate(ctx: GenContext) -> Iterator[TaskDraft]:
+    rng = ctx.rng
+    for product, period, today, cases in product_windows(ctx, min_cases=3):
+        step = soql(f"SELECT Id, CreatedDate FROM Case WHERE OrderItemId__r.Product2Id = "
+                    f"{quoted(product['Id'])} AND {period.soql_range('CreatedDate')}")
+        yield TaskDraft(
+            query=rng.choice(QUERIES).format(period=period.phrase, product=product["Name"],
+                                             pid=product["Id"]),
+            reference=ReferenceSolution(steps=(step,), derivation="monthly_trend_analysis"),
+            persona=persona(rng), required_context=context(SIGNIFICANT, today), today=today,
+            rot_targets=rot_targets(rng, product, cases, period))

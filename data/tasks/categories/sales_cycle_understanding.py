@@ -1,0 +1,99 @@
+"""sales_cycle_understanding: the agent with the quickest (or slowest) average sales cycle in a
+period, under CRMArena-Pro's Sales Cycle Policy (days from the opportunity's creation date to the
+company signed date of its contract; an opportunity counts in the period its contract was
+company-signed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from data.tasks.categories._sales_common import SALES_PERSONAS, fits_observations, soql
+from data.tasks.model import ReferenceSolution, RotTarget
+from data.tasks.periods import DOMAIN_DETAILS, Period, random_period, random_today
+from data.tasks.registry import GenContext, TaskDraft, category, derivation
+from data.tasks.results import as_datetime, records, unique_best, value
+
+SALES_CYCLE_POLICY = """## Sales Cycle Policy
+- Definition: The sales cycle is measured as the number of days between an opportunity's creation date and the company signed date on the corresponding contract. An opportunity belongs to the period in which its contract's company signed date falls."""
+
+QUICK = (
+    "Determine the agent with the quickest average time to close opportunities in {period}. Return only the Id of the agent.",
+    "Which agent had the shortest average sales cycle in {period}? Return only the Id of the agent.",
+    "Who had the quickest average duration for transitioning opportunities from start to finish in {period}? Return only the Id of the agent.",
+    "Find the agent with the fastest average time to close deals in {period}. Return only the Id of the agent.",
+)
+SLOW = (
+    "Determine which agent had the highest average duration to close opportunities in {period}. Return only the Id of the agent.",
+    "Who took the longest average time to move opportunities from opening to closing in {period}? Return only the Id of the agent.",
+    "Find the agent with the longest average sales cycle in {period}. Return only the Id of the agent.",
+)
+#: Averages closer than this many days are a tie (an agent counting elapsed time instead of
+#: calendar days must still rank the agents the same way).
+MARGIN_DAYS = 0.5
+
+
+@derivation("sales_cycle_understanding")
+def derive_sales_cycle(results: Sequence[Any], params: dict[str, Any]) -> list[str]:
+    """results: [opportunities whose contract was signed in the period, with CreatedDate and
+    ContractID__r.CompanySignedDate]. params: slowest (bool)."""
+    cycles: dict[str, list[int]] = {}
+    for opp in records(results[0]):
+        created = as_datetime(value(opp, "CreatedDate"))
+        signed = as_datetime(value(opp, "ContractID__r.CompanySignedDate"))
+        if created is None or signed is None:
+            continue
+        cycles.setdefault(value(opp, "OwnerId"), []).append((signed.date() - created.date()).days)
+    averages = {owner: sum(days) / len(days) for owner, days in cycles.items()}
+    best = unique_best(averages, highest=params["slowest"], margin=MARGIN_DAYS)
+    return [best] if best else []
+
+
+def _nearest(opps: list[dict[str, Any]], signed: dict[str, Any],
+             period: Period) -> list[dict[str, Any]]:
+    """For a period without deals: the deals signed closest to it (rot imitates them)."""
+    def distance(o: dict[str, Any]) -> int:
+        day = signed[o["ContractID__c"]]
+        return min(abs((day - period.first_day).days), abs((day - period.last_day).days))
+    return sorted(opps, key=lambda o: (distance(o), o["Id"]))[:2]
+
+
+def reference(period: Period, slowest: bool) -> ReferenceSolution:
+    query = ("SELECT Id, OwnerId, CreatedDate, ContractID__r.CompanySignedDate FROM Opportunity "
+             "WHERE " + period.soql_date_range("ContractID__r.CompanySignedDate"))
+    return ReferenceSolution(steps=(soql(query),), derivation="sales_cycle_understanding",
+                             params={"slowest": slowest})
+
+
+@category("sales_cycle_understanding", metric="exact_match")
+def generate(ctx: GenContext) -> Iterator[TaskDraft]:
+    rng = ctx.rng
+    signed = {c["Id"]: c.get("CompanySignedDate") for c in ctx.data["Contract"]}
+    opps = [o for o in ctx.data["Opportunity"] if signed.get(o.get("ContractID__c"))]
+    none_offered = False
+    for _ in range(ctx.count * 40):
+        today = random_today(rng, first=dt.date(2020, 10, 1))
+        period = random_period(rng, today, months=(2, 9), quarters=(1, 4), weeks=(4, 10))
+        in_period = [o for o in opps
+                     if period.first_day <= signed[o["ContractID__c"]] <= period.last_day]
+        if not in_period:
+            if none_offered or rng.random() > 0.1:
+                continue
+            none_offered = True
+        elif len({o["OwnerId"] for o in in_period}) < 2:
+            continue
+        slowest = rng.random() < 0.4
+        ref = reference(period, slowest)
+        if not fits_observations(ctx, ref, today):
+            continue
+        query = rng.choice(SLOW if slowest else QUICK).format(period=period.phrase)
+        yield TaskDraft(
+            query=query, reference=ref, persona=rng.choice(SALES_PERSONAS),
+            required_context=f"{SALES_CYCLE_POLICY}\n\n## Today's date: {today.isoformat()}\n\n"
+                             f"{DOMAIN_DETAILS}",
+            today=today,
+            rot_targets=tuple(RotTarget(object="Contract", record_id=o["ContractID__c"],
+                                        date_field="CompanySignedDate",
+                                        window_start=period.start, window_end=period.end)
+                              for o in (in_period or _nearest(opps, signed, period))[:4]))

@@ -1,0 +1,66 @@
+"""transfer_count: the agent with the most/fewest transfers in a period, among agents that managed
+more than k of the period's cases (CRMArena-Pro's Transfer Count Policy: a transfer from A to B
+counts for A; transfers are the extra 'Owner Assignment' rows in CaseHistory__c)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from data.tasks.categories._service_metrics import (TRANSFER_COUNT_POLICY, CaseOwnership,
+                                                     assignment_step, case_rot_targets,
+                                                     cases_in, context, first_case_day,
+                                                     managed_phrase, persona)
+from data.tasks.model import ReferenceSolution
+from data.tasks.periods import random_period, random_today
+from data.tasks.registry import GenContext, TaskDraft, category, derivation
+from data.tasks.results import unique_best
+
+
+@derivation("transfer_count")
+def derive_transfer_count(results: Sequence[Any], params: dict[str, Any]) -> list[str]:
+    """results: the period's Owner Assignment rows. params: lowest (bool), min_managed_exclusive
+    (k). Agents without transfers count 0."""
+    cases = CaseOwnership(results[0])
+    transfers = cases.transfers()
+    counts = {agent: transfers.get(agent, 0) for agent, n in cases.managed().items()
+              if n > params["min_managed_exclusive"]}
+    if not params["lowest"] and not any(counts.values()):
+        return []  # nobody transferred anything: no agent has the most transfers
+    best = unique_best(counts, highest=not params["lowest"])
+    return [best] if best else []
+
+
+QUERIES = (
+    "Which agent had the {extreme} transfer count in {period} among those {managed}? "
+    "Return only the Id of the agent.",
+    "Identify the agent with the {extreme} number of transfers over {period}, considering only "
+    "agents {managed}. Return only the Id of the agent.",
+    "Find the agent {managed} who had the {extreme} number of case transfers in {period}. "
+    "Return only the Id of the agent.",
+    "In {period}, who was the agent with the {extreme} transfer count among agents {managed}? "
+    "Return only the Id of the agent.",
+)
+
+
+@category("transfer_count", metric="exact_match")
+def generate(ctx: GenContext) -> Iterator[TaskDraft]:
+    rng = ctx.rng
+    for _ in range(ctx.count * 30):
+        today = random_today(rng, first=first_case_day(ctx.data))
+        period = random_period(rng, today, kinds=("months", "quarters", "quarter", "season"),
+                               months=(4, 12), quarters=(2, 6))
+        in_period = cases_in(ctx.data, period)
+        if len(in_period) < 4:
+            continue
+        lowest = rng.random() < 0.25
+        k = rng.choice((0, 1, 1, 2, 3)) if not lowest else rng.choice((2, 3, 4))
+        yield TaskDraft(
+            query=rng.choice(QUERIES).format(
+                period=period.phrase, extreme="lowest" if lowest else "highest",
+                managed=managed_phrase(rng, k)),
+            reference=ReferenceSolution(steps=(assignment_step(period),),
+                                        derivation="transfer_count",
+                                        params={"lowest": lowest, "min_managed_exclusive": k}),
+            persona=persona(rng), required_context=context(TRANSFER_COUNT_POLICY, today),
+            today=today, rot_targets=case_rot_targets(rng, in_period, period))

@@ -1,0 +1,243 @@
+"""One episode: a task, an agent session and an isolated org view, turn by turn.
+
+The first message is the task; each agent reply is parsed into one tool call, validated,
+executed on the episode's own view (DuckDB work runs in a thread so many episodes share one
+event loop), and answered with an observation, until submit_answer, max_steps or the timeout.
+Every turn goes to the log as it happens; nothing else is kept, so grading and metrics are
+pure functions of the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from env.config import EpisodeConfig
+from env.log import EpisodeEnd, EpisodeHeader, EpisodeLog, LogWriter, Termination, TurnRecord
+from env.messages import observation_message, task_message
+from env.names import NameResolver
+from env.parsing import FormatError, parse_reply
+from env.protocol import AgentSession, ToolCall
+from env.tokens import count_tokens
+from env.tools import (FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json,
+                       execute, validate_call)
+
+if TYPE_CHECKING:
+    from data.tasks.model import Task
+    from env.results import EpisodeResult
+    from sandbox_db.database import OrgDatabase, OrgView
+
+log = logging.getLogger(__name__)
+
+
+def episode_today(task: "Task", config: EpisodeConfig) -> dt.date:
+    """The date the episode's date literals resolve against: config override, task, or today."""
+    return config.today or task.today or dt.datetime.now(dt.timezone.utc).date()
+
+
+@dataclass
+class EpisodeOrgHandle:
+    """The episode's view plus whatever must be released with it."""
+
+    view: "OrgView"
+    closer: Any
+
+    def close(self) -> None:
+        self.closer.close()
+
+
+def open_episode_org(db: "OrgDatabase", task: "Task", config: EpisodeConfig,
+                     today: dt.date) -> EpisodeOrgHandle:
+    """The episode's own entropic view (drift + rot); blocking."""
+    try:
+        from sandbox_db.entropy import EpisodeOrgConfig, build_episode_org
+    except ImportError:
+        if config.drift != "none" or config.rot != "none":
+            raise RuntimeError("drift/rot need sandbox_db.entropy, which is not "
+                               "available") from None
+        from sandbox_db.database import open_view
+        view = open_view(db)
+        return EpisodeOrgHandle(view, view)
+    org = build_episode_org(db, EpisodeOrgConfig(org=config.org, drift=config.drift,
+                                                 rot=config.rot, seed=config.seed, today=today),
+                            task)
+    return EpisodeOrgHandle(org.view, org)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def renames_of(view: "OrgView") -> dict[str, str]:
+    """{"Base.Field": "Visible.Field"} for every name drift changed in this view."""
+    out: dict[str, str] = {}
+    for visible, (base, fields) in view.base_names.items():
+        if visible != base:
+            out[base] = visible
+        for vis_field, base_field in fields.items():
+            if vis_field != base_field:
+                out[f"{base}.{base_field}"] = f"{visible}.{vis_field}"
+    return dict(sorted(out.items()))
+
+
+async def run_episode(task: "Task", session: AgentSession, db: "OrgDatabase",
+                      config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
+                      log_path: Path | None = None) -> "EpisodeResult":
+    """Run one episode to its end and return its graded result (computed from the log)."""
+    from env.results import evaluate_log
+
+    episode_log = await run_episode_log(task, session, db, config, trial=trial,
+                                        agent_name=agent_name, log_path=log_path)
+    return evaluate_log(episode_log.roundtrip())
+
+
+async def run_episode_log(task: "Task", session: AgentSession, db: "OrgDatabase",
+                          config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
+                          log_path: Path | None = None) -> EpisodeLog:
+    """Run one episode and return its log (also written to `log_path` when given)."""
+    started = time.perf_counter()
+    deadline = started + config.timeout_s
+    today = episode_today(task, config)
+    try:
+        handle = await asyncio.to_thread(open_episode_org, db, task, config, today)
+    except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
+        log.exception("cannot build the org for task %s", task.id)
+        return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started)
+    writer = LogWriter(log_path)
+    complete = False
+    try:
+        first = task_message(task, today, config.max_steps)
+        header = EpisodeHeader(
+            task=task, trial=trial, agent=agent_name, config=config, today=today,
+            renames=renames_of(handle.view), task_message=first,
+            task_message_tokens=count_tokens(first),
+            started_at=_now())
+        episode = EpisodeLog(header=header)
+        writer.write(header)
+        loop = _Loop(task, session, handle.view, db, config, today, deadline, episode, writer)
+        end = await loop.run(first, header.task_message_tokens)
+        wall = round(time.perf_counter() - started, 6)
+        episode.end = end.model_copy(update={"wall_seconds": wall})
+        writer.write(episode.end)
+        complete = True
+        return episode
+    finally:
+        writer.close(complete)
+        await asyncio.to_thread(handle.close)
+
+
+def _env_error_log(task: "Task", trial: int, agent_name: str, config: EpisodeConfig,
+                   today: dt.date, exc: Exception, log_path: Path | None,
+                   started: float) -> EpisodeLog:
+    """The log of an episode whose org could not be built (no agent turn ever happened)."""
+    first = task_message(task, today, config.max_steps)
+    header = EpisodeHeader(task=task, trial=trial, agent=agent_name, config=config, today=today,
+                           task_message=first, task_message_tokens=0,
+                           started_at=_now())
+    end = EpisodeEnd(termination="env_error", detail=f"{type(exc).__name__}: {exc}"[:500],
+                     wall_seconds=round(time.perf_counter() - started, 6))
+    episode = EpisodeLog(header=header, end=end)
+    writer = LogWriter(log_path)
+    writer.write(header)
+    writer.write(end)
+    writer.close(True)
+    return episode
+
+
+class _Loop:
+    """The turn loop of one episode (state kept here so `run_episode_log` stays readable)."""
+
+    def __init__(self, task: "Task", session: AgentSession, view: "OrgView", db: "OrgDatabase",
+                 config: EpisodeConfig, today: dt.date, deadline: float, episode: EpisodeLog,
+                 writer: LogWriter) -> None:
+        self.task, self.session, self.view, self.config = task, session, view, config
+        self.today, self.deadline, self.episode, self.writer = today, deadline, episode, writer
+        self.resolver = NameResolver(view.schema, db.schema, view.base_names)
+
+    def _end(self, termination: Termination, *, tokens: int = 0, detail: str = "",
+             answer: list[str] | None = None, refused: bool = False) -> EpisodeEnd:
+        return EpisodeEnd(termination=termination, answer=answer, refused=refused, detail=detail,
+                          unanswered_tokens_in=tokens, wall_seconds=0.0)
+
+    async def run(self, message: str, message_tokens: int) -> EpisodeEnd:
+        max_steps = self.config.max_steps
+        for index in range(1, max_steps + 1):
+            remaining = self.deadline - time.perf_counter()
+            if remaining <= 0:
+                return self._end("timeout", tokens=message_tokens,
+                                 detail=f"task timeout of {self.config.timeout_s:g}s reached")
+            budget = min(self.config.turn_timeout_s, remaining)
+            t0 = time.perf_counter()
+            try:
+                reply = await asyncio.wait_for(self.session.act(message), budget)
+            except (asyncio.TimeoutError, TimeoutError):
+                task_limit = budget < self.config.turn_timeout_s
+                return self._end("timeout" if task_limit else "turn_timeout", tokens=message_tokens,
+                                 detail=f"no reply within {budget:.3g}s")
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the agent's failure, not the environment's
+                return self._end("agent_error", tokens=message_tokens,
+                                 detail=f"{type(exc).__name__}: {exc}"[:500])
+            agent_seconds = time.perf_counter() - t0
+            t1 = time.perf_counter()
+            turn, end = await self._handle(index, reply, message_tokens)
+            env_seconds = time.perf_counter() - t1
+            turn = turn.model_copy(update={"agent_seconds": round(agent_seconds, 6),
+                                           "env_seconds": round(env_seconds, 6)})
+            self.episode.turns.append(turn)
+            self.writer.write(turn)
+            if end is not None:
+                return end
+            assert turn.observation is not None
+            message = turn.observation
+            message_tokens = count_tokens(message)
+        return self._end("max_steps", detail=f"no answer submitted within {max_steps} steps")
+
+    async def _handle(self, index: int, reply: Any, tokens_in: int
+                      ) -> tuple[TurnRecord, EpisodeEnd | None]:
+        base: dict[str, Any] = {"index": index, "tokens_in": tokens_in, "reply": reply,
+                                "tokens_out": count_tokens(reply), "agent_seconds": 0.0,
+                                "env_seconds": 0.0}
+        if not isinstance(reply, (str, dict)):
+            base["reply"] = repr(reply)
+        parsed = parse_reply(reply)
+        if isinstance(parsed, FormatError):
+            return self._observe(base, "format", FORMAT_ERROR,
+                                 error_json(FORMAT_ERROR, parsed.message), tool="(none)"), None
+        call: ToolCall = parsed
+        base.update(tool=call.name, arguments=call.arguments)
+        problem = validate_call(call)
+        if problem is not None:
+            unknown = problem[0]["errorCode"] == UNKNOWN_TOOL
+            kind = "unknown_tool" if unknown else "invalid_arguments"
+            return self._observe(base, kind, problem[0]["errorCode"], problem, tool=call.name), None
+        if call.name == SUBMIT_ANSWER:
+            answer = call.arguments.get("answer")
+            refused = bool(call.arguments.get("refuse", False))
+            return TurnRecord(**base), self._end("submitted", answer=answer, refused=refused)
+        base["names"] = self.resolver.references(call.name, call.arguments)
+        try:
+            outcome = await asyncio.to_thread(execute, self.view, call, self.today)
+        except Exception:  # an environment bug must not end the assessment
+            log.exception("tool %s failed on task %s", call.name, self.task.id)
+            problem = error_json("UNKNOWN_EXCEPTION", "An unexpected error occurred.")
+            return self._observe(base, "salesforce", "UNKNOWN_EXCEPTION", problem,
+                                 tool=call.name), None
+        if outcome.ok:
+            text, truncated = observation_message(call.name, index, self.config.max_steps,
+                                                  outcome.payload)
+            return TurnRecord(**base, observation=text, truncated=truncated), None
+        return self._observe(base, "salesforce", outcome.error_code, outcome.payload,
+                             tool=call.name), None
+
+    def _observe(self, base: dict[str, Any], kind: str, code: str | None, payload: Any,
+                 tool: str) -> TurnRecord:
+        text, truncated = observation_message(tool, base["index"], self.config.max_steps, payload)
+        return TurnRecord(**base, error_kind=kind, error_code=code, observation=text,
+                          truncated=truncated)

@@ -1,0 +1,194 @@
+"""The purple agent seen through A2A: `A2AAgent` implements env.protocol.Agent over the wire.
+
+One A2A context per episode: the first `act` opens a new context with the task message, later
+acts send observations on the same context_id (with the task_id only while the purple's task is
+still open, e.g. input-required). One httpx client per participant, reused by every episode; the
+agent card is resolved once and its interface URLs re-pointed at the URL we were given (the card
+may advertise a host we cannot reach, e.g. behind the AgentBeats gateway). Anything that stops a
+reply arriving (HTTP error, dropped connection, A2A error, a failed purple task, a turn timeout)
+raises `AgentUnavailable`, which the episode loop records as an agent failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+from uuid import uuid4
+
+import httpx
+from a2a.client import A2ACardResolver, ClientCallContext, ClientConfig, ClientFactory
+from a2a.helpers import get_data_parts, get_text_parts
+from a2a.types import AgentCard, Message, Part, Role, SendMessageRequest, TaskState
+
+if TYPE_CHECKING:
+    from a2a.client import Client
+    from data.tasks.model import Task
+
+    from env.protocol import AgentReply
+
+#: Task states after which the purple's task takes no more messages.
+_TERMINAL = {TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_FAILED,
+             TaskState.TASK_STATE_CANCELED, TaskState.TASK_STATE_REJECTED}
+_FAILED = {TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_CANCELED,
+           TaskState.TASK_STATE_REJECTED}
+
+
+class AgentUnavailable(Exception):
+    """The purple agent gave no usable reply this turn (its failure, not the assessment's)."""
+
+
+def _narrow_numbers(value: Any) -> Any:
+    """Data parts carry every number as a double; give whole numbers back their int type."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _narrow_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_narrow_numbers(v) for v in value]
+    return value
+
+
+class _Reply:
+    """What one turn's events added up to: parts seen, final task state, ids to continue with."""
+
+    def __init__(self) -> None:
+        self.artifact_parts: list[Part] = []
+        self.message_parts: list[Part] = []
+        self.state: int | None = None
+        self.context_id = ""
+        self.task_id = ""
+
+    def add(self, event: Any) -> None:
+        if event.HasField("message"):
+            self.context_id = event.message.context_id or self.context_id
+            self.message_parts = list(event.message.parts)
+        elif event.HasField("task"):
+            task = event.task
+            self.context_id, self.task_id, self.state = task.context_id, task.id, task.status.state
+            self.artifact_parts = [p for a in task.artifacts for p in a.parts]
+            if task.status.HasField("message"):
+                self.message_parts = list(task.status.message.parts)
+        elif event.HasField("status_update"):
+            update = event.status_update
+            self.task_id, self.state = update.task_id, update.status.state
+            self.context_id = update.context_id or self.context_id
+            if update.status.HasField("message"):
+                self.message_parts = list(update.status.message.parts)
+        elif event.HasField("artifact_update"):
+            self.artifact_parts.extend(event.artifact_update.artifact.parts)
+
+    def content(self) -> AgentReply:
+        """The reply for env.parsing: the first dict data part, else all text joined."""
+        for parts in (self.artifact_parts, self.message_parts):
+            for data in get_data_parts(parts):
+                if isinstance(data, dict):
+                    return _narrow_numbers(data)
+        for parts in (self.artifact_parts, self.message_parts):
+            texts = get_text_parts(parts)
+            if texts:
+                return "\n".join(texts)
+        return ""
+
+
+class A2AAgent:
+    """env.protocol.Agent for a remote purple agent at `url`.
+
+    `timeout_s` bounds connecting and resolving the card; `turn_timeout_s` bounds each reply.
+    Call `aclose()` (or use `async with`) when the assessment is over.
+    """
+
+    def __init__(self, url: str, *, timeout_s: float = 30.0, turn_timeout_s: float = 120.0,
+                 max_connections: int = 256) -> None:
+        self.url = url  # as given: behind the AgentBeats gateway it carries a path
+        self.name = f"a2a:{self.url}"
+        self.timeout_s = timeout_s
+        self.turn_timeout_s = turn_timeout_s
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(turn_timeout_s + 5.0, connect=timeout_s),
+            limits=httpx.Limits(max_connections=max_connections,
+                                max_keepalive_connections=max_connections))
+        self._client: Client | None = None
+        self._lock = asyncio.Lock()
+        self.card: AgentCard | None = None
+
+    async def _ensure_client(self) -> Client:
+        if self._client is not None:
+            return self._client
+        async with self._lock:
+            if self._client is None:
+                try:
+                    card = await asyncio.wait_for(
+                        A2ACardResolver(self._http, self.url).get_agent_card(), self.timeout_s)
+                except Exception as exc:  # noqa: BLE001 - any failure means no agent to talk to
+                    raise AgentUnavailable(
+                        f"cannot read the agent card of {self.url}: {_why(exc)}") from exc
+                for interface in card.supported_interfaces:
+                    interface.url = self.url
+                self.card = card
+                config = ClientConfig(httpx_client=self._http, streaming=False)
+                self._client = ClientFactory(config).create(card)
+            return self._client
+
+    def session(self, task: Task, trial: int) -> A2ASession:
+        return A2ASession(self)
+
+    async def send(self, text: str, context_id: str, task_id: str) -> _Reply:
+        """One turn: send `text` and gather the reply, bounded by the turn timeout."""
+        client = await self._ensure_client()
+        message = Message(role=Role.ROLE_USER, message_id=uuid4().hex, parts=[Part(text=text)],
+                          context_id=context_id, task_id=task_id)
+        reply = _Reply()
+
+        async def gather() -> None:
+            call = ClientCallContext(timeout=self.turn_timeout_s)
+            async for event in client.send_message(SendMessageRequest(message=message),
+                                                   context=call):
+                reply.add(event)
+
+        try:
+            await asyncio.wait_for(gather(), self.turn_timeout_s)
+        except TimeoutError as exc:
+            raise AgentUnavailable(
+                f"{self.url} did not reply within {self.turn_timeout_s:g}s") from exc
+        except Exception as exc:  # noqa: BLE001 - transport/protocol errors are the agent's
+            raise AgentUnavailable(f"{self.url} failed to reply: {_why(exc)}") from exc
+        if reply.state in _FAILED:
+            detail = "\n".join(get_text_parts(reply.message_parts))
+            raise AgentUnavailable(f"{self.url} ended its task as "
+                                   f"{TaskState.Name(reply.state)}: {detail}".rstrip(": "))
+        return reply
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+        await self._http.aclose()
+
+    async def __aenter__(self) -> A2AAgent:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+
+class A2ASession:
+    """One episode = one A2A context with the purple agent."""
+
+    def __init__(self, agent: A2AAgent) -> None:
+        self._agent = agent
+        self.context_id = ""
+        self._open_task_id = ""
+
+    async def act(self, message: str) -> AgentReply:
+        reply = await self._agent.send(message, self.context_id, self._open_task_id)
+        self.context_id = reply.context_id or self.context_id
+        still_open = reply.task_id and reply.state not in _TERMINAL and reply.state is not None
+        self._open_task_id = reply.task_id if still_open else ""
+        return reply.content()
+
+    async def close(self) -> None:
+        self.context_id = self._open_task_id = ""
+
+
+def _why(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if type(exc).__name__ not in text else text

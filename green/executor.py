@@ -1,0 +1,160 @@
+"""The green agent's A2A lifecycle: one A2A task per assessment.
+
+Task first, then only updates: validate the request (reject with the reason if bad), run
+env.runner.run_assessment against the purple agent over A2A while streaming "task 12/40 · pass 9"
+status updates, then one artifact (readable summary, results.json as a data part, and the same
+JSON as text so integers survive the protobuf Value round trip) and complete. A purple agent's
+failures are scored inside the assessment; only our own errors fail the A2A task. Every
+assessment has its own agent client, output folder and progress pump, so concurrent
+assessments never share state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import json
+import logging
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from a2a.helpers import get_data_parts, new_data_part, new_task_from_user_message, new_text_message
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.events import EventQueue
+from a2a.server.tasks import TaskUpdater
+from a2a.types import Part, TaskState
+
+from env.runner import AssessmentError
+from green.client import A2AAgent
+from green.request import AssessmentRequest, RequestError, parse_request
+from green.summary import summary_text
+
+log = logging.getLogger(__name__)
+
+#: run_assessment(config, agent, out_dir, progress) -> Results (env.runner's contract).
+RunAssessment = Callable[..., Awaitable[Any]]
+
+DEFAULT_TURN_TIMEOUT_S = 120.0
+
+
+def _field(event: Any, name: str) -> Any:
+    return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
+
+
+def progress_text(event: Any) -> str:
+    """"task 12/40 · pass 9" from a runner progress event (object or dict)."""
+    done, total, passed = (_field(event, k) for k in ("done", "total", "passed"))
+    return f"task {done}/{total} · pass {passed}"
+
+
+def results_dict(results: Any) -> dict[str, Any]:
+    """results.json as a plain dict, whatever shape the runner returns."""
+    if isinstance(results, dict):
+        return results
+    if hasattr(results, "model_dump"):
+        return results.model_dump(mode="json")
+    raw = results.to_json()
+    return json.loads(raw) if isinstance(raw, str) else raw
+
+
+def _default_run() -> RunAssessment:
+    from env.runner import run_assessment
+
+    return run_assessment
+
+
+class GreenExecutor(AgentExecutor):
+    """Runs assessment requests; `run` and `results_root` are injectable for tests and embedding."""
+
+    def __init__(self, run: RunAssessment | None = None, results_root: Path | None = None,
+                 turn_timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> None:
+        self._run = run
+        self.results_root = results_root
+        self.turn_timeout_s = turn_timeout_s
+
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        task = context.current_task or new_task_from_user_message(context.message)
+        if context.current_task is None:
+            await event_queue.enqueue_event(task)
+        updater = TaskUpdater(event_queue, task.id, task.context_id)
+        try:
+            request, config = parse_request(context.get_user_input(),
+                                            get_data_parts(context.message.parts))
+        except RequestError as exc:
+            await updater.reject(new_text_message(str(exc), context_id=task.context_id,
+                                                  task_id=task.id))
+            return
+        await updater.start_work(new_text_message(
+            f"Assessing {request.agent_url}", context_id=task.context_id, task_id=task.id))
+        try:
+            results = await self._assess(request, config, task.id, updater)
+        except asyncio.CancelledError:
+            raise
+        except AssessmentError as exc:  # the config selects nothing / names unknown tasks
+            await updater.reject(new_text_message(f"bad request: {exc}",
+                                                  context_id=task.context_id, task_id=task.id))
+            return
+        except Exception as exc:  # noqa: BLE001 - our failure: report it on the A2A task
+            log.exception("assessment %s failed", task.id)
+            await updater.failed(new_text_message(f"assessment failed: {exc!r}",
+                                                  context_id=task.context_id, task_id=task.id))
+            return
+        data = results_dict(results)
+        await updater.add_artifact(
+            parts=[Part(text=summary_text(data)), new_data_part(data),
+                   Part(text=json.dumps(data), media_type="application/json")],
+            name="Result")
+        await updater.complete()
+
+    async def _assess(self, request: AssessmentRequest, config: Any, task_id: str,
+                      updater: TaskUpdater) -> Any:
+        turn_timeout = float(getattr(config, "turn_timeout", None) or self.turn_timeout_s)
+        updates: asyncio.Queue[str | None] = asyncio.Queue()
+
+        async def pump() -> None:
+            # Progress arrives from a sync callback; send the updates in order, one at a time.
+            while (text := await updates.get()) is not None:
+                await updater.update_status(TaskState.TASK_STATE_WORKING,
+                                            new_text_message(text, context_id=updater.context_id,
+                                                             task_id=task_id))
+
+        def progress(event: Any) -> None:
+            updates.put_nowait(progress_text(event))
+
+        run = self._run or _default_run()
+        pumping = asyncio.create_task(pump())
+        try:
+            # One pooled connection per concurrent episode: a bigger idle pool only costs time.
+            connections = int(getattr(config, "concurrency", 8))
+            with self._out_dir(task_id) as out_dir:
+                async with A2AAgent(request.agent_url, turn_timeout_s=turn_timeout,
+                                    max_connections=connections) as agent:
+                    outcome = run(config, agent, out_dir, progress)
+                    if inspect.isawaitable(outcome):
+                        outcome = await outcome
+            return outcome
+        finally:
+            updates.put_nowait(None)
+            await asyncio.wait({pumping}, timeout=10)
+
+    @contextlib.contextmanager
+    def _out_dir(self, task_id: str) -> Iterator[Path]:
+        """results_root/<task id>, kept; without a root, a temporary folder removed afterwards
+        (the results travel in the artifact)."""
+        if self.results_root is None:
+            with tempfile.TemporaryDirectory(prefix=f"crmarena-{task_id[:8]}-") as tmp:
+                yield Path(tmp)
+            return
+        out = self.results_root / task_id
+        out.mkdir(parents=True, exist_ok=True)
+        yield out
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        """Mark the task canceled; the SDK then cancels the running execute() coroutine."""
+        updater = TaskUpdater(event_queue, context.task_id, context.context_id)
+        await updater.cancel(new_text_message("assessment canceled",
+                                              context_id=context.context_id,
+                                              task_id=context.task_id))

@@ -1,0 +1,194 @@
+"""`crmarena org build|info`, `crmarena describe`, `crmarena export-db`.
+
+export-db writes exactly what an agent would see (an OrgView: its visible names and rows) to a
+plain DuckDB file. Drift and rot plug in through `episode_view_factory`: until the entropy
+package provides one, only `none` is accepted for --drift/--rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from data.org import DEFAULT_SEED
+from sandbox_db.database import OrgDatabase, OrgView, open_view, quote_ident, write_org_file
+from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
+
+ENTROPY_LEVELS = ("none", "low", "medium", "high")
+
+#: (db, drift level, rot level, seed) -> OrgView. The entropy package replaces this to support
+#: levels other than "none"; the default refuses them with a clear message.
+ViewFactory = Callable[[OrgDatabase, str, str, int], OrgView]
+
+
+class CliError(Exception):
+    """A user-facing error: printed without a traceback, exit code 2."""
+
+
+def _plain_view(db: OrgDatabase, drift: str, rot: str, seed: int) -> OrgView:
+    if drift != "none" or rot != "none":
+        raise CliError("--drift and --rot accept only 'none' until schema drift and context rot "
+                       "land (sandbox_db.entropy); export the undrifted org with --drift none "
+                       "--rot none")
+    return open_view(db)
+
+
+episode_view_factory: ViewFactory = _plain_view
+
+
+def export_view(view: OrgView, path: Path) -> dict[str, int]:
+    """Copy every table the view shows (visible names, visible rows) into a DuckDB file.
+
+    The view's connection is locked down (no file writes), so rows are read through it and
+    written with a plain connection. Returns rows per visible object.
+    """
+    data: dict[str, list[dict[str, object]]] = {}
+    for obj in view.schema.objects:
+        cols = ", ".join(quote_ident(f.name) for f in obj.fields)
+        _, rows = view.execute(f"SELECT {cols} FROM {view.table(obj.name)}", timeout_s=300)
+        names = obj.field_names
+        data[obj.name] = [dict(zip(names, row)) for row in rows]
+    write_org_file(Path(path), view.schema, data)
+    return {name: len(rows) for name, rows in data.items()}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    org = subparsers.add_parser("org", help="build or inspect the generated orgs")
+    sub = org.add_subparsers(dest="org_command", metavar="ACTION")
+    org.set_defaults(run=lambda args: (org.print_help(), 2)[1])
+
+    build = sub.add_parser("build", help="generate (or import) an org and cache it on disk")
+    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
+    build.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    build.add_argument("--source", type=Path, default=None,
+                       help="import this directory of per-object CSV/Parquet files instead")
+    build.add_argument("--force", action="store_true", help="rebuild even if cached")
+    build.set_defaults(run=run_build)
+
+    info = sub.add_parser("info", help="version, cache file and record counts of an org")
+    info.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
+    info.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    info.add_argument("--json", action="store_true", help="print JSON")
+    info.set_defaults(run=run_info)
+
+    describe = subparsers.add_parser(
+        "describe", help="Salesforce-style describe JSON (describeGlobal, or one object)")
+    describe.add_argument("--org", choices=ORG_TYPES, default="b2b")
+    describe.add_argument("object", nargs="?", default=None, help="object API name")
+    describe.set_defaults(run=run_describe)
+
+    export = subparsers.add_parser(
+        "export-db", help="write the org an agent would see to a plain DuckDB file")
+    export.add_argument("--org", choices=ORG_TYPES, required=True)
+    export.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
+    export.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
+    export.add_argument("--seed", type=int, default=DEFAULT_SEED, help="org (and entropy) seed")
+    export.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    export.add_argument("path", type=Path, metavar="PATH.duckdb")
+    export.set_defaults(run=run_export)
+
+
+def _orgs(choice: str) -> list[OrgType]:
+    return list(ORG_TYPES) if choice == "all" else [choice]  # type: ignore[list-item]
+
+
+def _fail(message: str) -> int:
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}")
+    return 2
+
+
+def _counts_table(title: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title)
+    table.add_column("object")
+    table.add_column("records", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    table.add_row("[bold]total[/]", f"[bold]{sum(counts.values()):,}[/]")
+    return table
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from sandbox_db.org import build_org, cached_info
+
+    console = Console()
+    if args.source is not None and args.org == "all":
+        return _fail("--source imports one org: give --org b2b or --org b2c")
+    if args.source is not None and not args.source.is_dir():
+        return _fail(f"{args.source} is not a directory")
+    for org in _orgs(args.org):
+        started = time.perf_counter()
+        try:
+            was_cached = not args.force and cached_info(org, args.seed, source=args.source)
+            info = build_org(org, args.seed, source=args.source, force=args.force)
+        except (ValueError, FileNotFoundError, RuntimeError) as exc:
+            return _fail(str(exc))
+        elapsed = time.perf_counter() - started
+        console.print(_counts_table(f"{info.version}", info.counts))
+        how = (f"already cached (built in {info.build_seconds:.2f} s)" if was_cached
+               else "built")
+        console.print(f"[green]{org}[/]: {how}; {elapsed:.2f} s; {info.path}")
+    return 0
+
+
+def run_info(args: argparse.Namespace) -> int:
+    from sandbox_db.org import build_org
+
+    out = []
+    for org in _orgs(args.org):
+        info = build_org(org, args.seed)
+        out.append(info.to_json())
+        if not args.json:
+            console = Console()
+            console.print(f"[bold]{info.version}[/]  fingerprint {info.fingerprint[:16]}…  "
+                          f"schema {load_schema(org).version}")
+            console.print(f"cache: {info.path}  (built in {info.build_seconds:.2f} s)")
+            console.print(_counts_table(f"{org} records", info.counts))
+    if args.json:
+        print(json.dumps(out if len(out) > 1 else out[0], indent=2))
+    return 0
+
+
+def run_describe(args: argparse.Namespace) -> int:
+    schema = load_schema(args.org)
+    if args.object is None:
+        print(json.dumps(schema.describe_global(), indent=2))
+        return 0
+    obj = schema.get(args.object)
+    if obj is None:
+        from sandbox_db.errors import invalid_type
+        print(json.dumps(invalid_type(args.object).to_json(), indent=2), file=sys.stderr)
+        return 1
+    print(json.dumps(obj.describe(), indent=2))
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from sandbox_db.org import load_org
+
+    path: Path = args.path
+    if path.exists() and not args.force:
+        return _fail(f"{path} exists; pass --force to overwrite it")
+    if path.is_dir():
+        return _fail(f"{path} is a directory")
+    started = time.perf_counter()
+    db = load_org(args.org, args.seed)
+    try:
+        view = episode_view_factory(db, args.drift, args.rot, args.seed)
+        try:
+            counts = export_view(view, path)
+        finally:
+            view.close()
+    except CliError as exc:
+        return _fail(str(exc))
+    finally:
+        db.close()
+    Console().print(f"wrote {sum(counts.values()):,} records in {len(counts)} tables to {path} "
+                    f"(drift {args.drift}, rot {args.rot}) in {time.perf_counter() - started:.2f} s")
+    return 0

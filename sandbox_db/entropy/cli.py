@@ -1,0 +1,204 @@
+"""`crmarena org diff` (the rename map and the rows rot adds, for humans) and the entropy flags of
+`crmarena describe` / `crmarena export-db`.
+
+Registered after sandbox_db.cli: it adds `diff` under the existing `org` command, adds
+--drift/--rot/--seed/--task to `describe` when that command lacks them, and installs the entropic
+view factory that `export-db` calls (sandbox_db.cli.episode_view_factory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from sandbox_db.entropy.episode_org import EpisodeOrgConfig, build_episode_org, build_view
+from sandbox_db.entropy.levels import LEVELS
+from sandbox_db.schema import ORG_TYPES, load_schema
+
+DEFAULT_ORG_SEED = 42
+
+
+def _org_seed_default() -> int:
+    try:
+        from data.org import DEFAULT_SEED
+    except ImportError:  # pragma: no cover - data.org always ships with the package
+        return DEFAULT_ORG_SEED
+    return DEFAULT_SEED
+
+
+def _subparsers_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
+    return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+
+def _has_option(parser: argparse.ArgumentParser, option: str) -> bool:
+    return option in parser._option_string_actions
+
+
+def _add_entropy_flags(p: argparse.ArgumentParser, seed: bool = True) -> None:
+    p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
+    p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
+    if seed:
+        p.add_argument("--seed", type=int, default=_org_seed_default(), help="entropy seed")
+    p.add_argument("--task", default=None, metavar="ID",
+                   help="plan drift/rot for this task (its referenced fields and rot targets)")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    org = subparsers.choices.get("org")
+    if org is None:
+        org = subparsers.add_parser("org", help="build or inspect the generated orgs")
+        org.set_defaults(run=lambda args: (org.print_help(), 2)[1])
+    org_sub = _subparsers_of(org) or org.add_subparsers(dest="org_command", metavar="ACTION")
+    if "diff" not in org_sub.choices:
+        diff = org_sub.add_parser("diff", help="what drift renames and which rows rot adds")
+        diff.add_argument("--org", choices=ORG_TYPES, default="b2b")
+        _add_entropy_flags(diff)
+        diff.add_argument("--org-seed", type=int, default=_org_seed_default(),
+                          help="seed of the base org")
+        diff.add_argument("--today", type=dt.date.fromisoformat, default=None)
+        diff.add_argument("--json", action="store_true", help="print JSON")
+        diff.set_defaults(run=run_diff)
+
+    describe = subparsers.choices.get("describe")
+    if describe is not None and not _has_option(describe, "--drift"):
+        _add_entropy_flags(describe, seed=not _has_option(describe, "--seed"))
+        plain = describe.get_default("run")
+        describe.set_defaults(run=lambda args: run_describe(args, plain))
+
+    try:
+        import sandbox_db.cli as org_cli
+    except ImportError:
+        return
+    org_cli.episode_view_factory = _view_factory
+
+
+def _view_factory(db: Any, drift: str, rot: str, seed: int) -> Any:
+    return build_view(db, drift, rot, seed)  # type: ignore[arg-type]
+
+
+def _find_task(org: str, task_id: str | None) -> Any:
+    if task_id is None:
+        return None
+    from data.tasks import load_task_set
+
+    for task in load_task_set(org):  # type: ignore[arg-type]
+        if task.id == task_id:
+            return task
+    raise SystemExit(f"error: no task {task_id!r} in the {org} task set")
+
+
+def run_describe(args: argparse.Namespace, plain: Any) -> int:
+    """describe under drift: the drifted schema (drift depends only on schema, seed, task)."""
+    if args.drift == "none":
+        return plain(args)
+    from sandbox_db.entropy.drift import plan_drift
+
+    schema = load_schema(args.org)
+    task = _find_task(args.org, args.task)
+    plan = plan_drift(schema, args.drift, args.seed, task.referenced_fields if task else ())
+    visible, _ = plan.apply(schema)
+    if args.object is None:
+        print(json.dumps(visible.describe_global(), indent=2))
+        return 0
+    obj = visible.get(args.object)
+    if obj is None:
+        from sandbox_db.errors import invalid_type
+        print(json.dumps(invalid_type(args.object).to_json(), indent=2), file=sys.stderr)
+        return 1
+    print(json.dumps(obj.describe(), indent=2))
+    return 0
+
+
+def _row_label(row: dict[str, Any]) -> str:
+    for key in ("Name", "Title", "CaseNumber", "OrderNumber", "Subject", "ContractNumber"):
+        if row.get(key):
+            return str(row[key])
+    return ""
+
+
+def _row_date(row: dict[str, Any]) -> str:
+    for key in ("CreatedDate", "CloseDate", "EffectiveDate", "LastPublishedDate", "StartTime",
+                "MessageDate", "ActivityDate", "StartDateTime"):
+        if row.get(key) is not None:
+            return str(row[key])
+    return ""
+
+
+def diff_report(db: Any, config: EpisodeOrgConfig, task: Any = None) -> dict[str, Any]:
+    """The rename map and the rows rot adds, as JSON-able data."""
+    with build_episode_org(db, config, task) as episode:
+        plan = episode.plan
+        schema = db.schema
+        fields = []
+        for obj in schema.objects:
+            for base, new in plan.field_renames.get(obj.name, {}).items():
+                f = obj.field(base)
+                fields.append({"object": obj.name, "visible_object": plan.visible_object(obj.name),
+                               "field": base, "visible_field": new, "label": f.label if f else "",
+                               "relationship": f.relationship_name if f else None,
+                               "visible_relationship": (new.removesuffix("__c") + "__r")
+                               if f is not None and f.relationship_name else None})
+        groups = [{"target": g.target, "kind": g.kind,
+                   "rows": [{"object": o, "Id": r["Id"], "label": _row_label(r), "date": _row_date(r)}
+                            for o, rows in g.rows.items() for r in rows]}
+                  for g in episode.rot_groups]
+        return {"org": config.org, "schema_version": plan.schema_version, "drift": config.drift,
+                "rot": config.rot, "seed": config.seed, "task": task.id if task else None,
+                "object_renames": plan.object_renames, "field_renames": fields,
+                "renamed_fields": plan.renamed_field_count(),
+                "total_fields": sum(1 for o in schema.objects for f in o.fields if f.type != "id"),
+                "rot_groups": groups, "dropped_groups": len(episode.dropped_groups),
+                "rows_added": sum(len(v) for v in episode.rot_rows.values())}
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from sandbox_db.org import load_org
+
+    task = _find_task(args.org, args.task)
+    db = load_org(args.org, args.org_seed)
+    try:
+        config = EpisodeOrgConfig(org=args.org, drift=args.drift, rot=args.rot, seed=args.seed,
+                                  today=args.today)
+        report = diff_report(db, config, task)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(report, indent=2, default=str))
+        return 0
+    console = Console()
+    console.print(f"[bold]{report['org']}[/] schema {report['schema_version']}  drift "
+                  f"[cyan]{report['drift']}[/]  rot [cyan]{report['rot']}[/]  seed {report['seed']}"
+                  + (f"  task {report['task']}" if report["task"] else ""))
+    if report["object_renames"]:
+        table = Table(title="object renames")
+        table.add_column("base object")
+        table.add_column("visible object")
+        for base, new in report["object_renames"].items():
+            table.add_row(base, new)
+        console.print(table)
+    table = Table(title=f"field renames ({report['renamed_fields']} of {report['total_fields']} "
+                        "non-Id fields; labels unchanged)")
+    for col in ("object", "base field", "visible field", "label", "relationship"):
+        table.add_column(col)
+    for f in report["field_renames"]:
+        rel = f"{f['relationship']} -> {f['visible_relationship']}" if f["relationship"] else ""
+        obj = f["object"] if f["object"] == f["visible_object"] else \
+            f"{f['object']} ({f['visible_object']})"
+        table.add_row(obj, f["field"], f["visible_field"], f["label"], rel)
+    console.print(table)
+    table = Table(title=f"rows added by rot ({report['rows_added']} rows in "
+                        f"{len(report['rot_groups'])} groups; {report['dropped_groups']} groups "
+                        "dropped to keep the gold answer)")
+    for col in ("target", "kind", "object", "Id", "name", "date"):
+        table.add_column(col)
+    for g in report["rot_groups"]:
+        for r in g["rows"]:
+            table.add_row(str(g["target"]), g["kind"], r["object"], r["Id"], r["label"], r["date"])
+    console.print(table)
+    return 0

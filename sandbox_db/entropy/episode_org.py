@@ -1,0 +1,204 @@
+"""One episode's org: the drift plan applied as views, plus verified distractor rows.
+
+`build_episode_org(db, config, task)` is the whole entropy pipeline for the runner:
+1. drift: `plan_drift(schema, config.drift, config.seed, must_rename=task.referenced_fields)`.
+   Decision: must_rename is the *task's own* referenced fields, not the union over the task set.
+   Every task's reference fields are still renamed at low+ (the issue's requirement), while the
+   plan for a given task does not change when unrelated tasks are added to or removed from the
+   set, and an episode never needs the whole task set loaded.
+2. rot: distractor groups for the task's rot targets (or, for a task without targets and for the
+   CLI, a few org-wide targets), then verified: the reference solution runs on the rotted,
+   undrifted org, and groups that change its answer are replaced by spare groups that do not
+   (see `verify_rot`), so rot stays at its level without ever moving the gold. Verified rows are
+   cached per (org file, task, level, seed, today).
+3. `open_view(db, drifted schema, base_names, rows)`: per-episode DuckDB views, created lazily.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from sandbox_db.database import OrgData, OrgDatabase, OrgView, open_view
+from sandbox_db.entropy.drift import DriftPlan, plan_drift
+from sandbox_db.entropy.levels import DriftLevel, RotLevel, check_level
+from sandbox_db.entropy.rot import (
+    SPARE_GROUPS, RotGroup, default_rot_targets, merge_groups, plan_rot_groups,
+)
+from sandbox_db.schema import OrgType
+
+if TYPE_CHECKING:
+    from data.tasks.model import Task
+
+#: (view, task, today) -> the task's answer on that view (data.tasks.reference.run_reference).
+ReferenceRunner = Callable[[OrgView, "Task", dt.date | None], Sequence[Any]]
+
+
+class EpisodeOrgConfig(BaseModel):
+    """Everything that determines the org an episode's agent sees (with the task)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    org: OrgType
+    drift: DriftLevel = "none"
+    rot: RotLevel = "none"
+    seed: int = 0
+    today: dt.date | None = None
+
+
+@dataclass
+class EpisodeOrg:
+    """The episode's view plus how it was made (for logs, `crmarena org diff` and tests)."""
+
+    view: OrgView
+    plan: DriftPlan
+    rot_rows: dict[str, list[dict[str, Any]]]
+    rot_groups: list[RotGroup] = field(default_factory=list)
+    #: Groups planned but dropped because they changed the task's gold answer.
+    dropped_groups: list[RotGroup] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.view.close()
+
+    def __enter__(self) -> "EpisodeOrg":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class _VerifiedRot:
+    kept: list[RotGroup]
+    dropped: list[RotGroup]
+
+
+_ROT_CACHE: dict[tuple[Any, ...], _VerifiedRot] = {}
+_ROT_CACHE_SIZE = 4096
+_ROT_LOCK = threading.Lock()
+
+
+def _default_runner() -> ReferenceRunner | None:
+    try:
+        import data.tasks.categories  # noqa: F401 - registers every derivation
+        from data.tasks.reference import run_reference
+    except ImportError:
+        return None
+    return run_reference  # type: ignore[return-value]
+
+
+def _normal(answer: Sequence[Any]) -> list[str]:
+    return sorted(str(a) for a in answer)
+
+
+def _task_digest(task: "Task | None") -> str:
+    if task is None:
+        return "-"
+    return hashlib.sha256(task.model_dump_json().encode()).hexdigest()[:16]
+
+
+def verify_rot(db: OrgDatabase, task: "Task", groups: list[RotGroup], today: dt.date | None,
+               runner: ReferenceRunner) -> _VerifiedRot:
+    """Keep only distractor groups under which the reference solution still gives the gold.
+
+    `groups` are the level's groups plus spares (`spare=True`). If the level's groups together
+    leave the answer unchanged, they are the result. Otherwise, per target, the first groups
+    (spares included, in planned order) that leave the answer unchanged on their own replace
+    them, up to the level's count; then groups are dropped from the end until the combination
+    leaves it unchanged too. Deterministic: the same inputs always keep the same groups.
+    """
+    gold = _normal(task.answer)
+
+    def unchanged(subset: list[RotGroup]) -> bool:
+        view = open_view(db, extra_rows=merge_groups(subset) or None)
+        try:
+            return _normal(runner(view, task, today)) == gold
+        except Exception:  # noqa: BLE001 - a reference that breaks under rot = answer changed
+            return False
+        finally:
+            view.close()
+
+    primary = [g for g in groups if not g.spare]
+    if not primary or unchanged(primary):
+        return _VerifiedRot(primary, [])
+    if not unchanged([]):  # cannot verify anything: keep the gold safe, inject nothing
+        warnings.warn(f"task {task.id}: the reference solution does not reproduce the gold answer "
+                      "on the base org, so no context rot is injected", RuntimeWarning,
+                      stacklevel=3)
+        return _VerifiedRot([], primary)
+    kept: list[RotGroup] = []
+    for target in dict.fromkeys(g.target for g in groups):
+        wanted = sum(1 for g in primary if g.target == target)
+        passing = [g for g in groups if g.target == target and unchanged([g])]
+        kept.extend(passing[:wanted])
+    while kept and not unchanged(kept):
+        kept.pop()
+    kept_ids = {id(g) for g in kept}
+    return _VerifiedRot(kept, [g for g in primary if id(g) not in kept_ids])
+
+
+def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" = None,
+                data: OrgData | None = None,
+                reference_runner: ReferenceRunner | None = None) -> _VerifiedRot:
+    """The episode's verified distractor groups (cached; the base org is immutable)."""
+    check_level(config.rot)
+    if config.rot == "none":
+        return _VerifiedRot([], [])
+    today = config.today or (task.today if task is not None else None)
+    key = (str(db.path), db.schema.version, _task_digest(task), config.rot, config.seed, today,
+           reference_runner)
+    with _ROT_LOCK:
+        hit = _ROT_CACHE.get(key)
+    if hit is not None:
+        return hit
+    source: Any = data if data is not None else db
+    targets = list(task.rot_targets) if task is not None and task.rot_targets else \
+        default_rot_targets(source, db.schema, config.seed)
+    verify = task is not None and task.reference is not None
+    groups = plan_rot_groups(source, db.schema, targets, config.rot, config.seed, today,
+                             spare=SPARE_GROUPS if verify else 0)
+    result = _VerifiedRot([g for g in groups if not g.spare], [])
+    if verify and groups:
+        runner = reference_runner or _default_runner()
+        if runner is None:
+            warnings.warn("data.tasks.reference is unavailable: context rot is not verified "
+                          "against the gold answer", RuntimeWarning, stacklevel=2)
+        else:
+            result = verify_rot(db, task, groups, today, runner)
+    with _ROT_LOCK:
+        if len(_ROT_CACHE) >= _ROT_CACHE_SIZE:
+            _ROT_CACHE.pop(next(iter(_ROT_CACHE)))
+        _ROT_CACHE[key] = result
+    return result
+
+
+def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" = None,
+                      data: OrgData | None = None, *,
+                      reference_runner: ReferenceRunner | None = None) -> EpisodeOrg:
+    """The org one episode's agent sees: drifted names (views) over base + verified rot rows."""
+    if config.org != db.schema.org:
+        raise ValueError(f"config is for the {config.org} org but the database holds {db.schema.org}")
+    if task is not None and task.org != db.schema.org:
+        raise ValueError(f"task {task.id} is for the {task.org} org, not {db.schema.org}")
+    must = task.referenced_fields if task is not None else ()
+    plan = plan_drift(db.schema, config.drift, config.seed, must)
+    visible, base_names = plan.apply(db.schema)
+    rot = episode_rot(db, config, task, data, reference_runner)
+    rows = merge_groups(rot.kept)
+    view = open_view(db, visible, base_names, rows or None)
+    return EpisodeOrg(view=view, plan=plan, rot_rows=rows, rot_groups=rot.kept,
+                      dropped_groups=rot.dropped)
+
+
+def build_view(db: OrgDatabase, drift: DriftLevel = "none", rot: RotLevel = "none",
+               seed: int = 0, today: dt.date | None = None, task: "Task | None" = None) -> OrgView:
+    """Just the view (CLI, REPL, export-db): closing the view releases everything."""
+    config = EpisodeOrgConfig(org=db.schema.org, drift=drift, rot=rot, seed=seed, today=today)
+    return build_episode_org(db, config, task).view

@@ -1,0 +1,102 @@
+"""Run a translated plan on an OrgView and shape the Salesforce REST result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from sandbox_db.database import OrgView
+from sandbox_db.errors import ErrorCode, SalesforceError
+from sandbox_db.soql.cache import PlanCache
+from sandbox_db.soql.results import aggregate_record, build_record, child_result, query_result
+from sandbox_db.soql.translate import BATCH_SIZE, Plan, table_marker, translate_soql
+
+#: Salesforce's statement length limit.
+MAX_STATEMENT_CHARS = 100_000
+
+#: Shared by all views: plans carry table markers, not an episode's view names.
+translation_cache: PlanCache[Plan] = PlanCache()
+
+
+def is_sosl(text: str) -> bool:
+    """True for `FIND {...}` / `FIND '...'` statements (case-insensitive)."""
+    head = text.lstrip()
+    return head[:4].upper() == "FIND" and head[4:5] in (" ", "\t", "\n", "\r", "{", "'")
+
+
+def run_statement(view: OrgView, text: str, *, today: dt.date) -> dict[str, Any]:
+    """SOSL when the statement starts with FIND (case-insensitive), otherwise SOQL."""
+    if isinstance(text, str) and is_sosl(text):
+        from sandbox_db.soql.sosl import run_sosl
+        return run_sosl(view, text, today=today)
+    return run_soql(view, text, today=today)
+
+
+def run_soql(view: OrgView, query: str, *, today: dt.date) -> dict[str, Any]:
+    """Run one SOQL query; the result (or SalesforceError) is what the REST API would give."""
+    try:
+        if not isinstance(query, str):
+            raise SalesforceError(ErrorCode.MALFORMED_QUERY, "the query must be a string")
+        if len(query) > MAX_STATEMENT_CHARS:
+            raise SalesforceError(ErrorCode.MALFORMED_QUERY,
+                                  f"SOQL statements cannot exceed {MAX_STATEMENT_CHARS} characters")
+        today = as_date(today)
+        plan = translation_cache.get_or_build(
+            (query, view.schema.version, "soql", today),
+            lambda: translate_soql(query, view.schema, today))
+        return execute_plan(view, plan, query)
+    except SalesforceError:
+        raise
+    except RecursionError as exc:
+        raise SalesforceError(ErrorCode.MALFORMED_QUERY, "query is too deeply nested") from exc
+    except Exception as exc:  # noqa: BLE001 - agents must never see Python errors
+        raise SalesforceError(ErrorCode.UNKNOWN_EXCEPTION,
+                              "An unexpected error occurred while running the query.") from exc
+
+
+def as_date(today: dt.date) -> dt.date:
+    """`today` as a plain date (a datetime's time of day plays no part in date literals)."""
+    return today.date() if isinstance(today, dt.datetime) else today
+
+
+def bind_sql(view: OrgView, sql: str, objects: tuple[str, ...]) -> str:
+    for name in objects:
+        sql = sql.replace(table_marker(name), view.table(name))
+    return sql
+
+
+def execute_plan(view: OrgView, plan: Plan, query: str = "") -> dict[str, Any]:
+    _, rows = view.execute(bind_sql(view, plan.sql, plan.objects), plan.params)
+    if plan.kind == "count":
+        return {"totalSize": int(rows[0][0]), "done": True, "records": []}
+    total = len(rows)
+    if total > BATCH_SIZE:
+        rows = rows[:BATCH_SIZE]
+        _, counted = view.execute(bind_sql(view, plan.count_sql or "", plan.objects), plan.params)
+        total = int(counted[0][0])
+    query_id = "01g" + hashlib.sha1(query.encode()).hexdigest()[:15] if total > len(rows) else None
+    if plan.kind == "aggregate":
+        keys = plan.aggregate_keys
+        return query_result([aggregate_record(keys, r) for r in rows], total, query_id)
+    shape = plan.shape
+    assert shape is not None
+    records = [build_record(shape, r) for r in rows]
+    if plan.children and rows:
+        ids = [r[shape.id_index] for r in rows]
+        for child in plan.children:
+            grouped = _run_child(view, child.plan, child.fk_index, ids)
+            for rec, rid in zip(records, ids, strict=True):
+                rec[child.relationship] = child_result(grouped.get(rid, []))
+    return query_result(records, total, query_id)  # type: ignore[arg-type]
+
+
+def _run_child(view: OrgView, plan: Plan, fk_index: int, ids: list[str],
+               ) -> dict[str, list[dict[str, Any]]]:
+    params = [ids, *plan.params[1:]]
+    _, rows = view.execute(bind_sql(view, plan.sql, plan.objects), params)
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    assert plan.shape is not None
+    for r in rows:
+        grouped.setdefault(r[fk_index], []).append(build_record(plan.shape, r))  # type: ignore[arg-type]
+    return grouped

@@ -1,0 +1,65 @@
+"""`crmarena soql [--org b2b|b2c] [--today YYYY-MM-DD] [--drift L --rot L --seed N] "QUERY"`.
+
+Runs one SOQL or SOSL statement (SOSL starts with FIND) on the org as an agent would see it and
+prints the JSON result; on error prints the Salesforce error JSON and exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from sandbox_db.errors import SalesforceError
+
+ENTROPY_LEVELS = ("none", "low", "medium", "high")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "soql", help="run one SOQL or SOSL statement and print the JSON result",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("query", help="SOQL (SELECT ...) or SOSL (FIND {...} ...) statement")
+    p.add_argument("--org", choices=("b2b", "b2c"), default="b2b")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                   help="the date relative date literals resolve against (default: today, UTC)")
+    p.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
+    p.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
+    p.add_argument("--seed", type=int, default=0, help="entropy seed")
+    p.add_argument("--compact", action="store_true", help="one-line JSON")
+    p.set_defaults(run=run_soql_command)
+
+
+def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date) -> Any:
+    """The episode-like view: via sandbox_db.entropy when present, else the plain org."""
+    try:
+        from sandbox_db.entropy import build_view as entropy_view
+    except ImportError:
+        if drift != "none" or rot != "none":
+            raise SystemExit("--drift/--rot other than 'none' need sandbox_db.entropy") from None
+        from sandbox_db.database import open_view
+        return open_view(db)
+    return entropy_view(db, drift, rot, seed, today=today)
+
+
+def run_soql_command(args: argparse.Namespace) -> int:
+    from sandbox_db.org import load_org
+    from sandbox_db.soql import run_statement
+
+    today = args.today or dt.datetime.now(dt.timezone.utc).date()
+    db = load_org(args.org)
+    view = build_view(db, args.drift, args.rot, args.seed, today)
+    indent = None if args.compact else 2
+    try:
+        result = run_statement(view, args.query, today=today)
+    except SalesforceError as exc:
+        print(json.dumps(exc.to_json(), indent=indent))
+        return 1
+    finally:
+        view.close()
+        db.close()
+    json.dump(result, sys.stdout, indent=indent)
+    sys.stdout.write("\n")
+    return 0

@@ -1,0 +1,158 @@
+"""green.client.A2AAgent against real purple servers on 127.0.0.1: replies, contexts, failures."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from a2a.types import AgentSkill
+
+from env.parsing import parse_reply
+from env.protocol import ToolCall
+from green.client import A2AAgent, AgentUnavailable
+from green.local_server import BackgroundServer, bind_socket
+from purple.conversation_server import build_purple_app
+from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
+
+
+class CountingConversation:
+    """Replies with a tool call carrying its turn number (proves one conversation per context)."""
+
+    def __init__(self) -> None:
+        self.turns = 0
+
+    async def reply(self, message: str) -> dict:
+        self.turns += 1
+        return {"name": "describe", "arguments": {"turn": self.turns, "echo": message}}
+
+
+@pytest.fixture(scope="module")
+def counting_url():
+    app = lambda url: build_purple_app(url, name="counter", description="counts",
+                                       new_conversation=CountingConversation)
+    with BackgroundServer(app) as server:
+        yield server.url
+
+
+async def test_one_context_per_session_and_ints_survive(counting_url):
+    async with A2AAgent(counting_url, turn_timeout_s=10) as agent:
+        first, second = agent.session(None, 0), agent.session(None, 0)
+        assert await first.act("hello") == {"name": "describe",
+                                            "arguments": {"turn": 1, "echo": "hello"}}
+        assert (await first.act("again"))["arguments"]["turn"] == 2
+        # A new session is a new A2A context: its conversation starts over.
+        assert (await second.act("other"))["arguments"]["turn"] == 1
+        assert (await first.act("third"))["arguments"]["turn"] == 3
+        assert first.context_id and first.context_id != second.context_id
+        assert agent.card is not None and agent.card.name == "counter"
+
+
+async def test_card_urls_are_repointed_at_the_given_url():
+    # The card advertises an unreachable host; the client must still talk to the URL we gave.
+    app = lambda url: build_purple_app("http://unreachable.invalid:1/", name="far",
+                                       description="x", new_conversation=CountingConversation)
+    with BackgroundServer(app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=10) as agent:
+            assert (await agent.session(None, 0).act("hi"))["arguments"]["turn"] == 1
+
+
+async def test_garbage_reply_is_returned_as_text():
+    with BackgroundServer(garbage_app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=10) as agent:
+            reply = await agent.session(None, 0).act("task")
+    assert isinstance(reply, str) and "haiku" in reply
+
+
+async def test_hanging_agent_times_out_per_turn():
+    with BackgroundServer(hanging_app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=0.5) as agent:
+            started = time.monotonic()
+            with pytest.raises(AgentUnavailable, match="did not reply within 0.5s"):
+                await agent.session(None, 0).act("task")
+            assert time.monotonic() - started < 3
+
+
+async def test_http_500_is_agent_unavailable():
+    with BackgroundServer(http500_app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=5) as agent:
+            with pytest.raises(AgentUnavailable, match="failed to reply"):
+                await agent.session(None, 0).act("task")
+
+
+async def test_dropped_connection_is_agent_unavailable():
+    with DroppingServer() as server:
+        async with A2AAgent(server.url, turn_timeout_s=5) as agent:
+            with pytest.raises(AgentUnavailable, match="failed to reply"):
+                await agent.session(None, 0).act("task")
+
+
+async def test_nothing_listening_is_agent_unavailable():
+    sock = bind_socket()  # bound, never listening: connection refused
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    try:
+        async with A2AAgent(url, timeout_s=2, turn_timeout_s=2) as agent:
+            with pytest.raises(AgentUnavailable, match="cannot read the agent card"):
+                await agent.session(None, 0).act("task")
+    finally:
+        sock.close()
+
+
+SKILL = AgentSkill(id="reply", name="reply", description="replies", tags=["test"])
+
+
+class _TaskModeExecutor:
+    """A purple in the agent-template style: a Task per message, the reply as an artifact, then
+    `completed` (or, with input_required=True, the reply in an input-required status)."""
+
+    def __init__(self, input_required: bool) -> None:
+        self.input_required = input_required
+        self.seen: list[tuple[str, bool, str]] = []  # (context_id, continues a task, text)
+
+    async def execute(self, context, event_queue) -> None:
+        from a2a.helpers import new_data_part, new_task_from_user_message, new_text_message
+        from a2a.server.tasks import TaskUpdater
+
+        self.seen.append((context.context_id, context.current_task is not None,
+                          context.get_user_input()))
+        task = context.current_task or new_task_from_user_message(context.message)
+        if context.current_task is None:
+            await event_queue.enqueue_event(task)
+        updater = TaskUpdater(event_queue, task.id, task.context_id)
+        await updater.start_work(new_text_message("Thinking…"))
+        reply = {"name": "soql_query", "arguments": {"query": f"SELECT Id FROM Case LIMIT "
+                                                               f"{len(self.seen)}"}}
+        if self.input_required:
+            await updater.requires_input(new_text_message(json.dumps(reply)))
+        else:
+            await updater.add_artifact([new_data_part(reply)], name="reply")
+            await updater.complete()
+
+    async def cancel(self, context, event_queue) -> None:
+        return None
+
+
+@pytest.mark.parametrize("input_required", [False, True], ids=["completed", "input-required"])
+async def test_task_mode_purples(input_required):
+    from a2a.server.agent_execution import AgentExecutor
+
+    from green.a2a_app import build_a2a_app, make_card
+
+    executor = type("TaskMode", (_TaskModeExecutor, AgentExecutor), {})(input_required)
+    app = lambda url: build_a2a_app(make_card(name="tasky", description="t", url=url,
+                                                      skills=[SKILL]),
+                                    executor)
+    with BackgroundServer(app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=10) as agent:
+            session = agent.session(None, 0)
+            first = await session.act("task")
+            second = await session.act("observation")
+    # The artifact's data part comes back as a dict, the input-required status text as text.
+    assert isinstance(first, str) is input_required
+    assert parse_reply(first) == ToolCall(name="soql_query",
+                                          arguments={"query": "SELECT Id FROM Case LIMIT 1"})
+    assert parse_reply(second).arguments["query"].endswith("LIMIT 2")
+    (ctx1, continued1, _), (ctx2, continued2, text2) = executor.seen
+    assert ctx1 == ctx2 and text2 == "observation" and not continued1
+    # A completed task takes no more messages: only an input-required one is continued.
+    assert continued2 is input_required

@@ -1,0 +1,34 @@
+"""`crmarena demo`: green + oracle purple over real A2A, drift and rot on, results on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pytest
+from rich.console import Console
+
+from crmarena_cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_assesses_the_oracle_over_a2a_and_writes_results(tmp_path, monkeypatch):
+    import green.demo
+
+    output = io.StringIO()
+    monkeypatch.setattr(green.demo, "Console", lambda: Console(file=output, width=160))
+    out = tmp_path / "demo"
+    started = time.monotonic()
+    assert main(["demo", "--out", str(out), "--task-limit", "4"]) == 0
+    assert time.monotonic() - started < 60
+    results = json.loads((out / "results.json").read_text())
+    assert results["summary"]["total_tasks"] == 4
+    assert results["summary"]["total_passed"] == 4
+    assert results["config"]["drift_level"] == "medium" and results["config"]["rot_level"] == "medium"
+    assert len({t["category"] for t in results["tasks"]}) == 4  # one task per category
+    assert len(list((out / "logs").glob("*"))) == 4             # the episode logs came along
+    printed = output.getvalue()
+    assert "Oracle over A2A" in printed and "4/4 tasks passed" in printed
+    assert str(out) in printed

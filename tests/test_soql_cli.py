@@ -1,0 +1,34 @@
+"""`crmarena soql`: JSON result on stdout and exit 0, or the error JSON and exit 1."""
+
+from __future__ import annotations
+
+import json
+
+from crmarena_cli import main
+
+
+def test_soql_command_prints_result(capsys):
+    code = main(["soql", "--org", "b2b", "--today", "2024-06-12", "--compact",
+                 "SELECT Status, COUNT(Id) FROM Case GROUP BY Status ORDER BY Status"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["done"] is True
+    assert out["records"][0]["attributes"] == {"type": "AggregateResult"}
+    assert sum(r["expr0"] for r in out["records"]) == json.loads(_run(
+        capsys, ["soql", "--org", "b2b", "SELECT COUNT() FROM Case"]))["totalSize"]
+
+
+def test_sosl_via_find(capsys):
+    code = main(["soql", "--org", "b2c", "FIND {refund*} RETURNING Case(Subject) LIMIT 2"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and len(out["searchRecords"]) <= 2
+
+
+def test_soql_command_error_exit_1(capsys):
+    code = main(["soql", "SELECT Id FROM Acount"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and out[0]["errorCode"] == "INVALID_TYPE"
+
+
+def _run(capsys, argv):
+    assert main(argv) == 0
+    return capsys.readouterr().out
