@@ -12,6 +12,7 @@ The purple agent runs in its own process by default (as it would in AgentBeats).
 from __future__ import annotations
 
 import argparse
+import os
 import asyncio
 import subprocess
 import sys
@@ -41,6 +42,15 @@ def _start_purple_process(port: int) -> subprocess.Popen:
             time.sleep(0.1)
     process.terminate()
     raise RuntimeError("the oracle purple did not start")
+
+
+def _process_cpu_seconds(pid: int) -> float | None:
+    """User+system CPU of a child process (Linux /proc), None where unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> int:
@@ -75,12 +85,16 @@ def main() -> int:
             sock.close()
             purple_process = _start_purple_process(port)
             purple_url = f"http://127.0.0.1:{port}/"
+        purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
+                              if purple_process is not None else None)
         with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green:
             started, cpu_started = time.perf_counter(), time.process_time()
             outcome = asyncio.run(request_assessment(
                 green.url, {"participants": {"agent": purple_url}, "config": config}))
             wall = time.perf_counter() - started
             green_cpu = time.process_time() - cpu_started
+            purple_cpu = (_process_cpu_seconds(purple_process.pid) - purple_cpu_started
+                          if purple_cpu_started is not None else None)
     finally:
         if purple_server is not None:
             purple_server.stop()
@@ -104,6 +118,10 @@ def main() -> int:
           f"(purple {100 - 100 * green_share:.1f}%); green process CPU "
           f"{green_cpu:.2f}s = {100 * green_cpu / wall:.0f}% of wall"
           + ("" if args.in_process_purple else " (purple in its own process)"))
+    if purple_cpu is not None:
+        print(f"CPU per task: green {1000 * green_cpu / total:.0f} ms, "
+              f"purple {1000 * purple_cpu / total:.0f} ms; "
+              f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 

@@ -101,13 +101,14 @@ async def run_episode_log(task: "Task", session: AgentSession, db: "OrgDatabase"
                           log_path: Path | None = None) -> EpisodeLog:
     """Run one episode and return its log (also written to `log_path` when given)."""
     started = time.perf_counter()
-    deadline = started + config.timeout_s
     today = episode_today(task, config)
     try:
         handle = await asyncio.to_thread(open_episode_org, db, task, config, today)
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
         log.exception("cannot build the org for task %s", task.id)
         return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started)
+    # The agent's time starts once its org exists: building entropy is the environment's work.
+    deadline = time.perf_counter() + config.timeout_s
     writer = LogWriter(log_path)
     complete = False
     try:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import json
 import logging
 import tempfile
@@ -27,7 +26,8 @@ from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
 from a2a.types import Part, TaskState
 
-from env.runner import AssessmentError
+from env.config import AssessmentConfig
+from env.runner import AssessmentError, run_assessment
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.summary import summary_text
@@ -36,9 +36,6 @@ log = logging.getLogger(__name__)
 
 #: run_assessment(config, agent, out_dir, progress) -> Results (env.runner's contract).
 RunAssessment = Callable[..., Awaitable[Any]]
-
-DEFAULT_TURN_TIMEOUT_S = 120.0
-
 
 def _field(event: Any, name: str) -> Any:
     return event.get(name) if isinstance(event, dict) else getattr(event, name, None)
@@ -60,20 +57,14 @@ def results_dict(results: Any) -> dict[str, Any]:
     return json.loads(raw) if isinstance(raw, str) else raw
 
 
-def _default_run() -> RunAssessment:
-    from env.runner import run_assessment
-
-    return run_assessment
-
-
 class GreenExecutor(AgentExecutor):
-    """Runs assessment requests; `run` and `results_root` are injectable for tests and embedding."""
+    """Runs assessment requests. `run` defaults to env.runner.run_assessment; `results_root`
+    keeps each assessment's folder (else a temporary one)."""
 
-    def __init__(self, run: RunAssessment | None = None, results_root: Path | None = None,
-                 turn_timeout_s: float = DEFAULT_TURN_TIMEOUT_S) -> None:
-        self._run = run
+    def __init__(self, run: RunAssessment | None = None,
+                 results_root: Path | None = None) -> None:
+        self._run = run or run_assessment
         self.results_root = results_root
-        self.turn_timeout_s = turn_timeout_s
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         task = context.current_task or new_task_from_user_message(context.message)
@@ -109,9 +100,8 @@ class GreenExecutor(AgentExecutor):
             name="Result")
         await updater.complete()
 
-    async def _assess(self, request: AssessmentRequest, config: Any, task_id: str,
+    async def _assess(self, request: AssessmentRequest, config: AssessmentConfig, task_id: str,
                       updater: TaskUpdater) -> Any:
-        turn_timeout = float(getattr(config, "turn_timeout", None) or self.turn_timeout_s)
         updates: asyncio.Queue[str | None] = asyncio.Queue()
 
         async def pump() -> None:
@@ -124,18 +114,13 @@ class GreenExecutor(AgentExecutor):
         def progress(event: Any) -> None:
             updates.put_nowait(progress_text(event))
 
-        run = self._run or _default_run()
         pumping = asyncio.create_task(pump())
         try:
             # One pooled connection per concurrent episode: a bigger idle pool only costs time.
-            connections = int(getattr(config, "concurrency", 8))
             with self._out_dir(task_id) as out_dir:
-                async with A2AAgent(request.agent_url, turn_timeout_s=turn_timeout,
-                                    max_connections=connections) as agent:
-                    outcome = run(config, agent, out_dir, progress)
-                    if inspect.isawaitable(outcome):
-                        outcome = await outcome
-            return outcome
+                async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
+                                    max_connections=config.concurrency) as agent:
+                    return await self._run(config, agent, out_dir, progress)
         finally:
             updates.put_nowait(None)
             await asyncio.wait({pumping}, timeout=10)

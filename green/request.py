@@ -12,6 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from env.config import AssessmentConfig
+
 #: The participant role the assessed (purple) agent plays.
 AGENT_ROLE = "agent"
 
@@ -54,7 +56,8 @@ def _describe(exc: ValidationError, prefix: str = "") -> str:
     return "; ".join(problems)
 
 
-def parse_request(text: str | None, data: list[Any] | None = None) -> tuple[AssessmentRequest, Any]:
+def parse_request(text: str | None,
+                  data: list[Any] | None = None) -> tuple[AssessmentRequest, AssessmentConfig]:
     """(request, env AssessmentConfig) from a message's data parts (first dict wins) or its text.
     Every problem found is named in one RequestError, participants and config alike."""
     payload: Any = next((d for d in (data or []) if isinstance(d, dict)), None)
@@ -86,10 +89,8 @@ def parse_request(text: str | None, data: list[Any] | None = None) -> tuple[Asse
     return request, config
 
 
-def validate_config(config: dict[str, Any]) -> Any:
+def validate_config(config: dict[str, Any]) -> AssessmentConfig:
     """The env's AssessmentConfig for this request (unknown keys accepted, bad values named)."""
-    from env.config import AssessmentConfig
-
     try:
         return AssessmentConfig.model_validate(config)
     except ValidationError as exc:

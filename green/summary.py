@@ -33,16 +33,18 @@ def summary_text(results: dict[str, Any]) -> str:
 
 
 def results_table(results: dict[str, Any], title: str = "Assessment results") -> Table:
-    """Per-task rows (task, category, drift/rot, passed, score) plus the dimension averages."""
+    """One row per episode (task, drift/rot, passed, score, steps) plus the dimension averages."""
     table = Table(title=title)
-    for column in ("task", "category", "drift/rot", "passed", "reward"):
-        table.add_column(column, justify="right" if column == "reward" else "left")
+    table.add_column("task", no_wrap=True)
+    table.add_column("drift/rot", no_wrap=True)
+    table.add_column("passed")
+    table.add_column("score", justify="right")
+    table.add_column("steps", justify="right")
     for row in results.get("tasks", []):
-        passed = row.get("passed")
-        table.add_row(str(row.get("task_id", "")), str(row.get("category", "")),
-                      f"{row.get('drift', '')}/{row.get('rot', '')}",
-                      "[green]yes[/green]" if passed else "[red]no[/red]",
-                      _num(row.get("reward", "")))
+        metrics = row.get("metrics") or {}
+        table.add_row(str(row.get("task_id", "")), f"{row.get('drift', '')}/{row.get('rot', '')}",
+                      "[green]yes[/green]" if row.get("passed") else "[red]no[/red]",
+                      _num(row.get("score", "")), str(metrics.get("steps", "")))
     dims = results.get("dimension_averages", {})
     if dims:
         table.caption = " · ".join(f"{k} {_num(v)}" for k, v in dims.items())

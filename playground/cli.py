@@ -1,4 +1,4 @@
-"""`crmarena repl`: interactive SOQL/SOSL shell, or psql-style scripting with `-c` and stdin.
+r"""`crmarena repl`: interactive SOQL/SOSL shell, or psql-style scripting with `-c` and stdin.
 
     crmarena repl --org b2b --drift medium --rot low --seed 3
     crmarena repl --task b2b-handle_time-004            # the task's date, Ids and rot targets

@@ -40,20 +40,25 @@ svg.chart .value { fill:var(--muted); }
 svg.chart .small { font-size:11px; }
 svg.chart .grid { stroke:#e6e8ee; }
 table { border-collapse:collapse; width:100%; background:var(--card); font-size:13px; }
-th, td { padding:6px 8px; border-bottom:1px solid var(--line); text-align:left; vertical-align:top; }
-td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; }
+th, td { padding:6px 8px; border-bottom:1px solid var(--line); text-align:left;
+  vertical-align:top; }
+td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 th { background:#f0f2f6; font-weight:600; white-space:nowrap; position:sticky; top:0; }
 th.sortable { cursor:pointer; user-select:none; }
 th.sortable::after { content:" \\2195"; color:#9aa3b2; }
 th[data-dir=asc]::after { content:" \\2191"; color:var(--accent); }
 th[data-dir=desc]::after { content:" \\2193"; color:var(--accent); }
+#episodes th, #episodes td { padding:6px 6px; white-space:nowrap; }
 #episodes tbody tr { cursor:pointer; }
-#episodes td:first-child { white-space:nowrap; font-family:var(--mono); font-size:12px; }
+#episodes td:first-child { font-family:var(--mono); font-size:12px; max-width:250px;
+  overflow:hidden; text-overflow:ellipsis; }
+#episodes td:nth-child(2) { max-width:150px; overflow:hidden; text-overflow:ellipsis; }
 #episodes tbody tr:hover { background:#f3f7ff; }
 #episodes tbody tr.selected { background:#e3edff; }
 .table-wrap { max-height:520px; overflow:auto; border:1px solid var(--line); border-radius:8px; }
 .toolbar { display:flex; gap:12px; align-items:center; margin-bottom:8px; color:var(--muted); }
-.toolbar input { padding:5px 8px; border:1px solid var(--line); border-radius:6px; min-width:260px; }
+.toolbar input { padding:5px 8px; border:1px solid var(--line); border-radius:6px;
+  min-width:260px; }
 .pill { display:inline-block; padding:1px 7px; border-radius:10px; font-size:12px; font-weight:600;
   white-space:nowrap; }
 .pass { background:#e3f4ea; color:var(--ok); }
@@ -84,6 +89,8 @@ details > summary { cursor:pointer; color:var(--muted); font-size:12.5px; }
 dl.kv { display:grid; grid-template-columns:max-content 1fr; gap:2px 12px; margin:6px 0; }
 dl.kv dt { color:var(--muted); }
 dl.kv dd { margin:0; }
+.side { display:flex; flex-wrap:wrap; gap:24px; align-items:flex-start; }
+.side table { width:auto; min-width:360px; }
 .delta-pos { color:var(--ok); font-weight:600; }
 .delta-neg { color:var(--bad); font-weight:600; }
 #detail-empty { color:var(--muted); padding:16px 0; }
@@ -114,7 +121,12 @@ document.addEventListener('securitypolicyviolation', function (e) {
 REPORT_JS = """
 (function () {
   'use strict';
-  function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
+  function all(sel, root) {
+    return Array.prototype.slice.call((root || document).querySelectorAll(sel));
+  }
+  function visibleSections() {
+    return all('section.episode').filter(function (s) { return !s.hidden; }).length;
+  }
 
   function showEpisode(id, scroll) {
     var target = document.getElementById(id);
@@ -141,7 +153,10 @@ REPORT_JS = """
     var index = Array.prototype.indexOf.call(th.parentNode.children, th);
     var numeric = th.getAttribute('data-type') === 'num';
     var dir = th.getAttribute('data-dir') === 'asc' ? 'desc' : 'asc';
-    all('th', table).forEach(function (h) { h.removeAttribute('data-dir'); h.removeAttribute('aria-sort'); });
+    all('th', table).forEach(function (h) {
+      h.removeAttribute('data-dir');
+      h.removeAttribute('aria-sort');
+    });
     th.setAttribute('data-dir', dir);
     th.setAttribute('aria-sort', dir === 'asc' ? 'ascending' : 'descending');
     var body = table.tBodies[0];
@@ -171,7 +186,9 @@ REPORT_JS = """
       th.addEventListener('click', function () { sortBy(th); });
     });
     all('#episodes tbody tr').forEach(function (row) {
-      row.addEventListener('click', function () { showEpisode(row.getAttribute('data-ep'), true); });
+      row.addEventListener('click', function () {
+        showEpisode(row.getAttribute('data-ep'), true);
+      });
       row.addEventListener('keydown', function (e) {
         if (e.key === 'Enter') { showEpisode(row.getAttribute('data-ep'), true); }
       });
@@ -179,6 +196,13 @@ REPORT_JS = """
     var filter = document.getElementById('filter');
     if (filter) { filter.addEventListener('input', function () { filterRows(filter.value); }); }
     if (location.hash.length > 1) { showEpisode(decodeURIComponent(location.hash.slice(1)), true); }
+  }
+
+  function publish(checks, status) {
+    var el = document.getElementById('selftest');
+    var errors = window.__reportErrors.slice();
+    el.textContent = JSON.stringify({checks: checks, errors: errors});
+    el.setAttribute('data-status', status || (errors.length ? 'errors' : 'done'));
   }
 
   function selftest() {
@@ -195,7 +219,9 @@ REPORT_JS = """
         return all('tbody tr', table).map(function (r) { return cellValue(r, index, true); });
       };
       var sorted = function (v, asc) {
-        for (var i = 1; i < v.length; i++) { if (asc ? v[i - 1] > v[i] : v[i - 1] < v[i]) { return false; } }
+        for (var i = 1; i < v.length; i++) {
+          if (asc ? v[i - 1] > v[i] : v[i - 1] < v[i]) { return false; }
+        }
         return true;
       };
       th.click();
@@ -203,8 +229,7 @@ REPORT_JS = """
       th.click();
       checks.sorted_desc = sorted(values(), false);
       var first = table.querySelector('tbody tr');
-      var visibleBefore = all('section.episode').filter(function (s) { return !s.hidden; }).length;
-      checks.visible_before_click = visibleBefore;
+      checks.visible_before_click = visibleSections();
       first.click();
       var id = first.getAttribute('data-ep');
       var section = document.getElementById(id);
@@ -215,22 +240,21 @@ REPORT_JS = """
       checks.trajectory_task = section ? section.getAttribute('data-task') : null;
       checks.turns_shown = section ? all('.turn', section).length : 0;
       checks.turns_expected = section ? parseInt(section.getAttribute('data-turns'), 10) : -1;
-      checks.visible_sections = all('section.episode').filter(function (s) { return !s.hidden; }).length;
+      checks.visible_sections = visibleSections();
       checks.row_selected = first.classList.contains('selected');
     }
-    var out = {checks: checks, errors: window.__reportErrors.slice()};
-    var el = document.getElementById('selftest');
-    el.textContent = JSON.stringify(out);
-    el.setAttribute('data-status', out.errors.length ? 'errors' : 'done');
+    publish(checks);
   }
 
   document.addEventListener('DOMContentLoaded', init);
   window.addEventListener('load', function () {
     if (/[?&]selftest=1\\b/.test(location.search)) {
-      try { selftest(); } catch (e) { window.__reportErrors.push('selftest: ' + e); selftest = null;
-        var el = document.getElementById('selftest');
-        el.textContent = JSON.stringify({checks: {}, errors: window.__reportErrors});
-        el.setAttribute('data-status', 'crashed'); }
+      try {
+        selftest();
+      } catch (e) {
+        window.__reportErrors.push('selftest: ' + e);
+        publish({}, 'crashed');
+      }
     }
   });
 })();

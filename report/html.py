@@ -25,7 +25,7 @@ from report.charts import bar_chart, line_chart, paired_bar_chart
 from report.load import Assessment, Episode
 
 #: Characters of an observation shown in the page (the rest is counted, not shown).
-OBSERVATION_PREVIEW = 3_000
+OBSERVATION_PREVIEW = 2_000
 
 
 def esc(value: Any) -> str:
@@ -50,11 +50,11 @@ def render_report(assessment: Assessment) -> str:
         "</div>",
         _panel("Pass rate by category",
                _rate_chart(r.by_category, "chart-category", "Pass rate by category")),
-        _accuracy_curve(r.by_drift, r.by_rot),
+        _accuracy_curve(assessment.episodes, r.by_drift, r.by_rot),
         _task_table(assessment.episodes),
         '<h2 id="trajectories">Trajectory</h2>',
-        '<div id="detail"><p id="detail-empty">Click a task in the table to see its trajectory '
-        "next to the reference solution.</p>",
+        ('<div id="detail"><p id="detail-empty">Click a task in the table to see its '
+         "trajectory next to the reference solution.</p>"),
         *(_episode_section(f"ep-{i}", e) for i, e in enumerate(assessment.episodes)),
         "</div></main>",
     ]
@@ -122,9 +122,13 @@ def _top(title: str, subtitle: str) -> str:
 
 
 def _config_line(assessment: Assessment) -> str:
-    c = assessment.results.config
-    parts = [f"folder {assessment.path}", f"org {c.get('org_type', '?')}",
-             f"drift {c.get('drift_level', '?')}", f"rot {c.get('rot_level', '?')}",
+    r = assessment.results
+    c = r.config
+    # levels and orgs as they ran (a merged folder's config only records its first shard's)
+    parts = [f"folder {assessment.path}",
+             f"org {', '.join(r.by_org) or c.get('org_type', '?')}",
+             f"drift {', '.join(_by_level(r.by_drift)) or c.get('drift_level', '?')}",
+             f"rot {', '.join(_by_level(r.by_rot)) or c.get('rot_level', '?')}",
              f"trials {c.get('trials', 1)}", f"seed {c.get('seed', '?')}"]
     if c.get("task_limit"):
         parts.append(f"task limit {c['task_limit']}")
@@ -149,7 +153,8 @@ def _summary_cards(assessment: Assessment) -> str:
 
 
 def _card(key: str, value: str) -> str:
-    return f'<div class="card"><div class="k">{esc(key)}</div><div class="v">{esc(value)}</div></div>'
+    return (f'<div class="card"><div class="k">{esc(key)}</div>'
+            f'<div class="v">{esc(value)}</div></div>')
 
 
 def _panel(title: str, content: str) -> str:
@@ -167,20 +172,33 @@ def _rate_chart(groups: dict[str, Aggregate], chart_id: str, title: str) -> str:
     return bar_chart(rows, title=title, max_value=1.0, chart_id=chart_id)
 
 
-def _accuracy_curve(by_drift: dict[str, Aggregate], by_rot: dict[str, Aggregate]) -> str:
-    """Pass rate per drift level and per rot level, only when more than one level ran."""
+def _accuracy_curve(episodes: Sequence[Episode], by_drift: dict[str, Aggregate],
+                    by_rot: dict[str, Aggregate]) -> str:
+    """Pass rate per drift level and per rot level, only when more than one level ran (one
+    line when every episode had drift and rot at the same level: the two would coincide)."""
     if len(by_drift) < 2 and len(by_rot) < 2:
         return ""
     levels = [lv for lv in LEVELS if lv in by_drift or lv in by_rot]
+    together = all(e.result.drift == e.result.rot for e in episodes)
+    named = ((("drift = rot level", by_drift),) if together else
+             (("by drift level", by_drift), ("by rot level", by_rot)))
     series = [(name, [groups[lv].pass_rate if lv in groups else None for lv in levels])
-              for name, groups in (("by drift level", by_drift), ("by rot level", by_rot))]
-    rows = [(lv, _pct(by_drift[lv].pass_rate) if lv in by_drift else "–",
-             _pct(by_rot[lv].pass_rate) if lv in by_rot else "–") for lv in levels]
+              for name, groups in named]
+    rows = [(lv, _level_text(by_drift.get(lv)), _level_text(by_rot.get(lv))) for lv in levels]
     chart = line_chart(levels, series, title="Accuracy across entropy levels",
                        chart_id="chart-accuracy")
+    table = _simple_table(("level", "pass rate by drift", "pass rate by rot"), rows,
+                          table_id="accuracy-levels")
     return _panel("Accuracy across drift and rot levels",
-                  chart + _simple_table(("level", "pass rate by drift", "pass rate by rot"), rows,
-                                        table_id="accuracy-levels"))
+                  f'<div class="side">{chart}<div>{table}</div></div>')
+
+
+def _level_text(g: Aggregate | None) -> str:
+    return "–" if g is None else f"{_pct(g.pass_rate)} ({g.passed}/{g.episodes})"
+
+
+def _by_level(groups: dict[str, Aggregate]) -> list[str]:
+    return sorted(groups, key=lambda lv: (LEVELS.index(lv) if lv in LEVELS else len(LEVELS), lv))
 
 
 def _compare_chart(a: dict[str, Aggregate], b: dict[str, Aggregate], names: tuple[str, str],
@@ -200,14 +218,24 @@ def _compare_table(a: dict[str, Aggregate], b: dict[str, Aggregate], table_id: s
     return _simple_table(("", "A pass rate", "B pass rate", "B − A"), rows, table_id=table_id)
 
 
+def _cell(text: str) -> str:
+    if text[:1] in "+-" and text[1:2].isdigit() and text.strip("+-0.pts ") != "":
+        return f'<td class="{"delta-pos" if text[0] == "+" else "delta-neg"}">{esc(text)}</td>'
+    return f"<td>{esc(text)}</td>"
+
+
 def _agg_text(g: Aggregate | None) -> str:
-    return "–" if g is None else f"{_pct(g.pass_rate)} ({g.passed}/{g.episodes}) · {g.avg_score:.1f}"
+    if g is None:
+        return "–"
+    return f"{_pct(g.pass_rate)} ({g.passed}/{g.episodes}) · {g.avg_score:.1f}"
 
 
 def _simple_table(header: Sequence[str], rows: Sequence[Sequence[str]], table_id: str) -> str:
+    """A plain table; a cell that reads as a signed difference is coloured by its sign."""
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f'<table id="{esc(table_id)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in rows)
+    return (f'<table id="{esc(table_id)}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 # --- the task table ----------------------------------------------------------------------------
@@ -215,10 +243,10 @@ def _simple_table(header: Sequence[str], rows: Sequence[Sequence[str]], table_id
 _COLUMNS: tuple[tuple[str, str, bool], ...] = (
     # key, heading, numeric
     ("task", "task", False), ("category", "category", False), ("org", "org", False),
-    ("drift", "drift", False), ("rot", "rot", False), ("trial", "trial", True),
+    ("entropy", "drift / rot", False), ("trial", "trial", True),
     ("result", "result", False), ("score", "score", True), ("steps", "steps", True),
     ("tokens", "tokens", True), ("seconds", "time (s)", True), ("errors", "errors", True),
-    ("stale", "stale names", True), ("hallucinated", "hallucinated", True),
+    ("stale", "stale", True), ("hallucinated", "halluc.", True),
 )
 
 
@@ -242,9 +270,9 @@ def _task_row(ep_id: str, e: Episode) -> str:
     verdict = '<span class="pill pass">pass</span>' if r.passed else \
         '<span class="pill fail">fail</span>'
     cells = [
-        _td(r.task_id), _td(r.category), _td(r.org), _td(r.drift, LEVELS.index(r.drift)
-                                                      if r.drift in LEVELS else r.drift),
-        _td(r.rot, LEVELS.index(r.rot) if r.rot in LEVELS else r.rot),
+        f'<td title="{esc(r.task_id)}">{esc(r.task_id)}</td>',
+        f'<td title="{esc(r.category)}">{esc(r.category)}</td>', _td(r.org),
+        _td(f"{r.drift} / {r.rot}", f"{_level_rank(r.drift)}{_level_rank(r.rot)}"),
         _td(r.trial, r.trial, num=True),
         f'<td data-v="{int(r.passed)}">{verdict}</td>',
         _td(f"{r.score:.1f}", r.score, num=True),
@@ -257,6 +285,11 @@ def _task_row(ep_id: str, e: Episode) -> str:
     ]
     return (f'<tr data-ep="{esc(ep_id)}" data-task="{esc(r.task_id)}" tabindex="0">'
             f'{"".join(cells)}</tr>')
+
+
+def _level_rank(level: str) -> str:
+    """Sorts levels none < low < medium < high (not alphabetically)."""
+    return str(LEVELS.index(level)) if level in LEVELS else level
 
 
 def _td(text: Any, value: Any = None, num: bool = False) -> str:
@@ -279,14 +312,14 @@ def _episode_section(ep_id: str, e: Episode) -> str:
             ("termination", r.termination or "unfinished"),
             ("steps", f"{m.steps} used · {m.optimal_steps} optimal · {m.max_steps} allowed"),
             ("tokens", f"{m.tokens_in:,} in · {m.tokens_out:,} out"),
-            ("time", f"{m.wall_seconds:.2f}s wall · agent {m.agent_seconds:.2f}s · "
-                     f"env {m.env_seconds:.2f}s"),
-            ("errors", f"{m.errors} ({m.errors_recovered} recovered) · stale names "
-                       f"{m.stale_name_errors} ({m.stale_name_errors_recovered} recovered) · "
-                       f"hallucinated {', '.join(m.hallucinated_names) or 'none'}")]
+            ("time", (f"{m.wall_seconds:.2f}s wall · agent {m.agent_seconds:.2f}s · "
+                      f"env {m.env_seconds:.2f}s")),
+            ("errors", (f"{m.errors} ({m.errors_recovered} recovered) · stale names "
+                        f"{m.stale_name_errors} ({m.stale_name_errors_recovered} recovered) · "
+                        f"hallucinated {', '.join(m.hallucinated_names) or 'none'}"))]
     dims = " · ".join(f"{d}: {v:.0f}" for d, v in r.scores.items())
-    parts = [f'<section class="episode" id="{esc(ep_id)}" data-task="{esc(r.task_id)}" '
-             f'data-turns="{len(turns)}" hidden>',
+    parts = [(f'<section class="episode" id="{esc(ep_id)}" data-task="{esc(r.task_id)}" '
+              f'data-turns="{len(turns)}" hidden>'),
              f'<h2>{esc(r.task_id)} <span class="pill {verdict}">{verdict}</span></h2>']
     if task is not None:
         parts.append(f"<h3>Task</h3><pre>{esc(task.query)}</pre>")
@@ -328,13 +361,13 @@ def _turn_html(t: TurnRecord) -> str:
                f'{esc(p)}</span>' for p in halluc]
     if t.truncated:
         badges.append('<span class="badge b-trunc">observation trimmed</span>')
-    meta = (f"{t.tokens_in:,} tok in · {t.tokens_out:,} tok out · agent {t.agent_seconds:.2f}s · "
-            f"env {t.env_seconds:.2f}s")
+    meta = (f"{t.tokens_in:,} tok in · {t.tokens_out:,} tok out · "
+            f"agent {t.agent_seconds:.2f}s · env {t.env_seconds:.2f}s")
     tool = t.tool or "(unparsed reply)"
     parts = [f'<div class="{" ".join(classes)}" data-index="{t.index}">',
              f'<div class="meta">{esc(meta)}</div>',
-             f'<div class="head">#{t.index} <span class="badge b-tool">{esc(tool)}</span>'
-             f'{"".join(badges)}</div>',
+             (f'<div class="head">#{t.index} <span class="badge b-tool">{esc(tool)}</span>'
+              f'{"".join(badges)}</div>'),
              _call_html(t.tool, t.arguments, t.reply)]
     if t.observation is not None:
         parts.append(_observation_html(t.observation, open_=not t.ok))

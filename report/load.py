@@ -14,8 +14,7 @@ from pathlib import Path
 
 from data.tasks.model import ReferenceSolution, Task
 from env.log import EpisodeLog
-from env.results import (LOG_DIR, RESULTS_FILE, EpisodeResult, Results, read_run,
-                         regrade)
+from env.results import LOG_DIR, RESULTS_FILE, EpisodeResult, Results, read_run, regrade
 
 
 class ReportError(ValueError):
@@ -34,12 +33,6 @@ class Episode:
     @property
     def task(self) -> Task | None:
         return self.log.header.task if self.log is not None else None
-
-    @property
-    def key(self) -> str:
-        """A stable, unique handle for the episode inside one report."""
-        r = self.result
-        return f"{r.org}:{r.task_id}:t{r.trial}:{r.drift}:{r.rot}"
 
 
 @dataclass(frozen=True)

@@ -57,8 +57,8 @@ def _header(e: Episode) -> Panel:
         ("steps", f"{m.steps} used · {m.optimal_steps} optimal"),
         ("tokens", f"{m.tokens_in:,} in · {m.tokens_out:,} out"),
         ("time", f"{m.wall_seconds:.2f}s (agent {m.agent_seconds:.2f}s)"),
-        ("errors", f"{m.errors} ({m.errors_recovered} recovered) · stale names "
-                   f"{m.stale_name_errors} · hallucinated {len(m.hallucinated_names)}"),
+        ("errors", (f"{m.errors} ({m.errors_recovered} recovered) · stale names "
+                    f"{m.stale_name_errors} · hallucinated {len(m.hallucinated_names)}")),
     ]
     for key, value in rows:
         table.add_row(key, Text(value))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 
@@ -156,3 +157,19 @@ async def test_task_mode_purples(input_required):
     assert ctx1 == ctx2 and text2 == "observation" and not continued1
     # A completed task takes no more messages: only an input-required one is continued.
     assert continued2 is input_required
+
+
+async def test_an_unresponsive_card_is_not_waited_for_once_per_episode():
+    sock = bind_socket()
+    sock.listen()  # accepts connections, never answers
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    try:
+        async with A2AAgent(url, timeout_s=0.5, turn_timeout_s=0.5) as agent:
+            started = time.monotonic()
+            results = await asyncio.gather(*(agent.session(None, 0).act("task") for _ in range(8)),
+                                           return_exceptions=True)
+            assert all(isinstance(r, AgentUnavailable) for r in results)
+            assert "cannot read the agent card" in str(results[-1])
+            assert time.monotonic() - started < 2  # not 8 x 0.5 s
+    finally:
+        sock.close()

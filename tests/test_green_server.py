@@ -40,18 +40,19 @@ def _request(agent_url: str, **config) -> dict:
 async def test_oracle_scores_functional_100_under_high_drift_and_rot(servers):
     statuses: list[str] = []
     outcome = await request_assessment(
-        servers["green"], _request(servers["oracle"], task_limit=6, drift_level="high",
-                                   rot_level="high", concurrency=6),
+        servers["green"], _request(servers["oracle"], task_limit=22, drift_level="high",
+                                   rot_level="high", concurrency=11),
         on_status=statuses.append)
     assert outcome.completed, outcome.statuses
     results = outcome.results
-    assert results["summary"]["total_tasks"] == 6 and isinstance(
+    assert results["summary"]["total_tasks"] == 22 and isinstance(
         results["summary"]["total_tasks"], int)  # the JSON text part keeps integers
-    assert results["summary"]["total_passed"] == 6
+    assert results["summary"]["total_passed"] == 22
     assert results["dimension_averages"]["FUNCTIONAL"] == pytest.approx(100)
-    assert {t["drift"] for t in results["tasks"]} == {"high"}
-    assert "task 6/6 · pass 6" in statuses
-    assert "6/6 tasks passed" in outcome.summary
+    assert {(t["drift"], t["rot"]) for t in results["tasks"]} == {("high", "high")}
+    assert len({t["category"] for t in results["tasks"]}) == 22  # every category once
+    assert "task 22/22 · pass 22" in statuses
+    assert "22/22 tasks passed" in outcome.summary
     assert (servers["root"] / outcome.task_id / "results.json").is_file()
 
 

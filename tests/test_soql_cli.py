@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 from crmarena_cli import main
 
@@ -32,3 +37,16 @@ def test_soql_command_error_exit_1(capsys):
 def _run(capsys, argv):
     assert main(argv) == 0
     return capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_bench_script_runs_and_reports_percentiles():
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "bench" / "soql.py"), "--rounds", "1",
+                          "--json"], capture_output=True, text=True, timeout=300, cwd=root,
+                         check=True).stdout
+    report = json.loads(out)
+    for kind in ("cold", "cached", "raw"):
+        assert report["summary"][kind]["p50_ms"] > 0
+    assert report["summary"]["ratio"]["cached_over_raw_p50"] > 0
+    assert len(report["queries"]) >= 10

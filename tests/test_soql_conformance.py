@@ -58,10 +58,11 @@ def test_names_are_case_insensitive_and_returned_in_api_case(view):
 
 
 def test_values_typed_as_rest(view):
-    res = q(view, "SELECT Amount, Probability, CloseDate, IsDeleted__x FROM Opportunity LIMIT 1"
-            .replace(", IsDeleted__x", ""))
+    res = q(view, "SELECT Amount, Probability, CloseDate FROM Opportunity ORDER BY Id LIMIT 1")
     r = res["records"][0]
-    assert isinstance(r["Amount"], float) and isinstance(r["CloseDate"], str)
+    o = rows("Opportunity")[0]
+    assert r["Amount"] == o["Amount"] and isinstance(r["Amount"], float)
+    assert r["CloseDate"] == o["CloseDate"].isoformat()
     u = q(view, "SELECT IsActive FROM User ORDER BY Name")["records"]
     assert [x["IsActive"] for x in u] == [True, False]
 

@@ -3,7 +3,8 @@
 Reference solutions are written in base API names. When the org may be drifted, the oracle
 first learns the visible names from describe (describeGlobal when objects may be renamed, then
 each object it needs) by matching labels and key prefixes, which drift never changes; it then
-rewrites each reference call into visible names, runs it, translates the result keys back to
+rewrites each reference call into visible names (sandbox_db.soql.rewrite_soql over the schema
+the learned renames imply), runs it, translates the result keys back to
 base names, applies the task's derivation and submits. With `drift=None` (unknown, e.g. behind
 A2A) it tries the calls as written and switches to discovery on the first name error.
 Privacy tasks are refused.

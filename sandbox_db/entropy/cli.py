@@ -1,5 +1,6 @@
-"""`crmarena org diff` (the rename map and the rows rot adds, for humans) and the entropy flags of
-`crmarena describe` / `crmarena export-db`.
+"""`crmarena org diff` (the rename map and the rows rot adds, for humans), `crmarena soql` (one
+statement on the org an agent would see) and the entropy flags of `crmarena describe` /
+`crmarena export-db`.
 
 Registered after sandbox_db.cli: it adds `diff` under the existing `org` command, adds
 --drift/--rot/--seed/--task to `describe` when that command lacks them, and installs the entropic
@@ -65,6 +66,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         diff.add_argument("--json", action="store_true", help="print JSON")
         diff.set_defaults(run=run_diff)
 
+    if "soql" not in subparsers.choices:
+        q = subparsers.add_parser("soql", help="run one SOQL query or SOSL search (FIND ...) on "
+                                               "the org an agent would see")
+        q.add_argument("--org", choices=ORG_TYPES, default="b2b")
+        _add_entropy_flags(q)
+        q.add_argument("--org-seed", type=int, default=_org_seed_default(),
+                       help="seed of the base org")
+        q.add_argument("--today", type=dt.date.fromisoformat, default=None,
+                       help="date that relative date literals resolve against (default: today)")
+        q.add_argument("statement", help="the SOQL query or SOSL search")
+        q.set_defaults(run=run_soql_command)
+
     describe = subparsers.choices.get("describe")
     if describe is not None and not _has_option(describe, "--drift"):
         _add_entropy_flags(describe, seed=not _has_option(describe, "--seed"))
@@ -113,6 +126,30 @@ def run_describe(args: argparse.Namespace, plain: Any) -> int:
         return 1
     print(json.dumps(obj.describe(), indent=2))
     return 0
+
+
+def run_soql_command(args: argparse.Namespace) -> int:
+    """Print the Salesforce-shaped result (or error list) of one statement, as JSON."""
+    from sandbox_db.errors import SalesforceError
+    from sandbox_db.org import load_org
+    from sandbox_db.soql import run_statement
+
+    task = _find_task(args.org, args.task)
+    today = args.today or (task.today if task else None) or dt.date.today()
+    db = load_org(args.org, args.org_seed)
+    try:
+        config = EpisodeOrgConfig(org=args.org, drift=args.drift, rot=args.rot, seed=args.seed,
+                                  today=today)
+        with build_episode_org(db, config, task) as episode:
+            try:
+                result: Any = run_statement(episode.view, args.statement, today=today)
+                code = 0
+            except SalesforceError as exc:
+                result, code = exc.to_json(), 1
+    finally:
+        db.close()
+    print(json.dumps(result, indent=2, default=str))
+    return code
 
 
 def _row_label(row: dict[str, Any]) -> str:

@@ -368,7 +368,9 @@ class _Planner:
                                                       for _ in range(6)]) or new[fld]
         if isinstance(new.get("Phone"), str):
             new["Phone"] = mutate_digits(new["Phone"], rng)
-        delta = self.window_delta(target, new, rng) or -dt.timedelta(days=rng.randint(30, 500))
+        delta = self.window_delta(target, new, rng)
+        if delta is None:
+            delta = -dt.timedelta(days=rng.randint(30, 500))
         self.shift_dates(obj, new, delta)
         group.add(obj.name, new)
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
@@ -435,7 +437,9 @@ class _Planner:
                 new[fld] = text
         if isinstance(new.get("Name"), str) and new["Name"] == row.get("Name"):
             new["Name"] = self.fresh_code(obj.name, "Name", new["Name"], rng)
-        delta = self.window_delta(target, new, rng) or dt.timedelta(days=rng.choice((-3, -2, -1, 1, 2)))
+        delta = self.window_delta(target, new, rng)
+        if delta is None:
+            delta = dt.timedelta(days=rng.choice((-3, -2, -1, 1, 2)))
         self.shift_dates(obj, new, delta)
         group.add(obj.name, new)
         return True

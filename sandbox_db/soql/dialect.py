@@ -17,6 +17,7 @@ The parser is permissive (it is sqlglot's); the translator decides what is allow
 from __future__ import annotations
 
 import re
+import threading
 
 from sqlglot import exp, parser, tokens
 from sqlglot.dialects.dialect import Dialect
@@ -171,7 +172,14 @@ class SoqlParser(parser.Parser):
     }
 
     def raise_error(self, message: str, token: Token | None = None) -> None:  # type: ignore[override]
-        raise _error_at(self.sql, token or self._curr)
+        """sqlglot's ParseError (its backtracking relies on it), carrying the offending token so
+        parse_soql can report Salesforce's Row/Column."""
+        token = token or self._curr
+        try:
+            super().raise_error(message, token)
+        except ParseError as exc:
+            exc.soql_token = token  # type: ignore[attr-defined]
+            raise
 
     def _parse_range(self, this: exp.Expr | None = None, parse_is: bool = False) -> exp.Expr | None:
         this = super()._parse_range(this, parse_is)
@@ -194,10 +202,18 @@ class SOQL(Dialect):
 
 
 _DIALECT = SOQL()
+_LOCAL = threading.local()  # one tokenizer and parser per thread: both are stateful, both reset
+
+
+def _instances() -> tuple[SoqlTokenizer, SoqlParser]:
+    pair = getattr(_LOCAL, "pair", None)
+    if pair is None:
+        pair = _LOCAL.pair = (_DIALECT.tokenizer(), _DIALECT.parser())
+    return pair
 
 
 def tokenize(text: str) -> list[Token]:
-    return _DIALECT.tokenize(text)
+    return _instances()[0].tokenize(text)
 
 
 def parse_soql(text: str) -> exp.Select:
@@ -208,15 +224,17 @@ def parse_soql(text: str) -> exp.Select:
     first = toks[0]
     if first.token_type != TokenType.SELECT:
         raise _error_at(text, first)
+    semi = next((t for t in toks if t.token_type == TokenType.SEMICOLON), None)
+    if semi is not None:  # SOQL has no statement separator: one statement, always
+        raise _error_at(text, semi)
     try:
-        statements = _DIALECT.parser().parse(toks, text)
+        statements = _instances()[1].parse(toks, text)
     except SalesforceError:
         raise
     except ParseError as exc:
-        raise malformed(text, 1, 1, str(exc)[:40]) from exc
+        raise _error_at(text, getattr(exc, "soql_token", None)) from exc
     except RecursionError as exc:
         raise SalesforceError(ErrorCode.MALFORMED_QUERY, "query is too deeply nested") from exc
     if len(statements) != 1 or not isinstance(statements[0], exp.Select):
-        semi = next((t for t in toks if t.token_type == TokenType.SEMICOLON), None)
-        raise _error_at(text, semi)
+        raise _error_at(text, None)
     return statements[0]

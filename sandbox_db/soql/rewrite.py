@@ -10,6 +10,7 @@ names are found in `schema_to` by (child object, field).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlglot import exp
@@ -24,7 +25,10 @@ from sandbox_db.errors import (
 from sandbox_db.schema import OrgSchema, SObject
 from sandbox_db.soql.dialect import SoqlFields, parse_soql
 from sandbox_db.soql.execute import is_sosl
+from sandbox_db.soql.translate import Translator
 
+#: Date literals play no part in names; validation needs some day.
+_ANY_DAY = dt.date(2000, 1, 1)
 Edit = tuple[int, int, str]  # [start, end] inclusive source span -> replacement
 
 
@@ -158,17 +162,29 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
     the query does not resolve against `schema_from`.
     """
     renamer = _Renamer(schema_from, schema_to, object_map, field_map)
-    if is_sosl(query):
-        return _rewrite_sosl(query, renamer)
-    edits: list[Edit] = []
-    renamer.select(parse_soql(query), None, edits)
-    return _apply(query, edits)
+    try:
+        if is_sosl(query):
+            return _rewrite_sosl(query, renamer)
+        # validate first (the translator is the authority on what is a valid statement), so the
+        # renamer only ever walks well-formed, resolvable trees
+        Translator(schema_from, _ANY_DAY).translate(parse_soql(query))
+        edits: list[Edit] = []
+        renamer.select(parse_soql(query), None, edits)
+        return _apply(query, edits)
+    except SalesforceError:
+        raise
+    except RecursionError as exc:
+        raise SalesforceError(ErrorCode.MALFORMED_QUERY, "query is too deeply nested") from exc
+    except Exception as exc:  # noqa: BLE001 - callers only ever see Salesforce errors
+        raise SalesforceError(ErrorCode.MALFORMED_QUERY,
+                              "the statement could not be rewritten") from exc
 
 
 def _rewrite_sosl(search: str, renamer: _Renamer) -> str:
-    from sandbox_db.soql.sosl import parse_sosl
+    from sandbox_db.soql.sosl import _translate_search, parse_sosl
 
     statement = parse_sosl(search)
+    _translate_search(search, renamer.schema_from, _ANY_DAY)  # validate
     edits: list[Edit] = []
     for spec in statement.returning or ():
         inner: list[Edit] = []

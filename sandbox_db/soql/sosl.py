@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,11 +21,10 @@ from sqlglot import exp
 from sqlglot.tokenizer_core import TokenType
 
 from sandbox_db.database import OrgView, quote_ident
-from sandbox_db.errors import ErrorCode, SalesforceError, invalid_type
+from sandbox_db.errors import ErrorCode, SalesforceError, invalid_type, query_timeout
 from sandbox_db.schema import FieldType, OrgSchema, SObject
 from sandbox_db.soql.dialect import parse_soql, tokenize
-from sandbox_db.soql.execute import (
-    MAX_STATEMENT_CHARS, as_date, execute_plan, translation_cache)
+from sandbox_db.soql.execute import MAX_STATEMENT_CHARS, as_date, execute_plan, translation_cache
 from sandbox_db.soql.translate import Plan, Scope, Translator
 
 DEFAULT_LIMIT = 2000
@@ -32,6 +32,9 @@ SEARCH_GROUPS = ("ALL", "NAME", "EMAIL", "PHONE", "SIDEBAR")
 _SEARCHABLE = frozenset({FieldType.STRING, FieldType.TEXTAREA, FieldType.EMAIL, FieldType.PHONE,
                          FieldType.URL})
 _RESERVED_TERM_CHARS = set('?&|!{}[]()^~*:\\"\'+-')
+#: Words and phrases in one search term: each becomes a regex over every searched field of every
+#: returned object, so a longer term only builds SQL too large to parse or run in time.
+MAX_SEARCH_WORDS = 64
 
 
 def malformed_search(message: str) -> SalesforceError:
@@ -99,6 +102,9 @@ def parse_term(text: str) -> Any:
                           else ("WORD", word))
     if not tokens:
         raise malformed_search("search term must be longer than one character")
+    if sum(kind in ("WORD", "PHRASE") for kind, _ in tokens) > MAX_SEARCH_WORDS:
+        raise malformed_search(f"search term is too complex: use at most {MAX_SEARCH_WORDS} "
+                               "words and phrases")
     index = 0
 
     def peek() -> str | None:
@@ -409,9 +415,13 @@ def run_sosl(view: OrgView, search: str, *, today: dt.date) -> dict[str, Any]:
             lambda: _translate_search(search, view.schema, today))
         out: list[dict[str, Any]] = []
         plan_list, limit = plans
+        # One budget for the whole search, not one per returned object's query.
+        deadline = time.perf_counter() + view.query_timeout_s
         for plan in plan_list:
             if len(out) >= limit:
                 break
+            if time.perf_counter() >= deadline:
+                raise query_timeout()
             out.extend(execute_plan(view, plan, search)["records"][:limit - len(out)])
         return {"searchRecords": out}
     except SalesforceError as exc:

@@ -288,7 +288,7 @@ class Translator:
         table = select.args["from_"].this
         if not isinstance(table, exp.Table) or table.args.get("db") or table.args.get("catalog") \
                 or not isinstance(table.this, exp.Identifier) or table.this.quoted:
-            raise unexpected(table.sql()[:40] if isinstance(table, exp.Expression) else "FROM")
+            raise unexpected(source_text(table) if isinstance(table, exp.Expression) else "FROM")
         for key in ("joins", "laterals", "pivots", "sample", "hints", "version", "when"):
             if table.args.get(key):
                 raise unexpected(key.upper())
@@ -320,9 +320,12 @@ class Translator:
             raise malformed("COUNT() can only be used by itself in a SELECT without GROUP BY")
         where = self._where(select, scope)
         limit, offset = self._limit_offset(select)
-        inner = f"SELECT 1 FROM {scope.from_sql()}{where}{_limit_sql(limit, offset)}"
-        return Plan("count", f"SELECT COUNT(*) FROM ({inner}) AS c", self.params,
-                    tuple(sorted(self.objects)))
+        if limit is None and not offset:
+            sql = f"SELECT COUNT(*) FROM {scope.from_sql()}{where}"
+        else:
+            inner = f"SELECT 1 FROM {scope.from_sql()}{where}{_limit_sql(limit, offset)}"
+            sql = f"SELECT COUNT(*) FROM ({inner}) AS c"
+        return Plan("count", sql, self.params, tuple(sorted(self.objects)))
 
     def _where(self, select: exp.Select, scope: Scope) -> str:
         node = select.args.get("where")
@@ -508,9 +511,7 @@ class Translator:
         fname = function_name(node)
         if fname in DATE_FUNCTIONS:
             sql, _ = self._date_function(node, scope)
-            args = function_args(node)
-            res = scope.resolve(path_parts(args[0]) or [])
-            return sql, f"{fname}({res.key})"
+            return sql, f"{fname}({sql})"
         if fname in VALUE_FUNCTIONS:
             node = _value_target(node)
         parts = path_parts(node)
@@ -843,7 +844,7 @@ def _limit_sql(limit: int | None, offset: int | None) -> str:
 def _int_literal(node: exp.Expression | None, clause: str) -> int:
     if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
         return int(node.this)
-    raise unexpected(node.sql()[:40] if isinstance(node, exp.Expression) else clause)
+    raise unexpected(source_text(node) if isinstance(node, exp.Expression) else clause)
 
 
 def _number(node: exp.Expression) -> int | float | None:
@@ -876,11 +877,17 @@ def _unsupported(node: exp.Expression) -> SalesforceError:
         name = node.sql_name() if hasattr(node, "sql_name") else node.key.upper()
     if name:
         return malformed(f"Unknown function: {name}")
+    return unexpected(source_text(node))
+
+
+def source_text(node: exp.Expression) -> str:
+    """A short rendering of a node for an error message (SOQL-only nodes have no SQL form)."""
+    if isinstance(node, SoqlDate):
+        return str(node.this)
     try:
-        text = node.sql()[:40]
-    except Exception:  # noqa: BLE001 - never leak generator errors
-        text = node.key
-    return unexpected(text)
+        return node.sql()[:40]
+    except Exception:  # noqa: BLE001 - the generator must never leak its own errors
+        return node.key.upper()
 
 
 def _unalias(node: exp.Expression) -> exp.Expression:

@@ -1,0 +1,143 @@
+"""Purple agents that fail in the ways purple/hostile.py does not cover: slow, huge replies, a
+connection closed mid-reply, a JSON-RPC error, a failed A2A task. Real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+
+from a2a.helpers import new_text_message
+from a2a.server.agent_execution import AgentExecutor, RequestContext
+from a2a.server.events import EventQueue
+from a2a.server.tasks import TaskUpdater
+from a2a.helpers import new_task_from_user_message
+from a2a.types import AgentSkill
+from google.protobuf.json_format import MessageToDict
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from green.a2a_app import build_a2a_app, make_card
+from purple.conversation_server import build_purple_app
+from purple.reference import reference_conversation_factory
+
+HUGE_REPLY_BYTES = 5 * 1024 * 1024
+
+
+def _card(url: str, name: str):
+    skill = AgentSkill(id="misbehave", name=name, description=name, tags=["test"])
+    return make_card(name=name, description=name, url=url, skills=[skill], streaming=False)
+
+
+def card_json(url: str, name: str) -> dict:
+    card = MessageToDict(_card(url, name))
+    card["url"] = url
+    return card
+
+
+class SlowConversation:
+    """Plays a reference agent, but every reply takes `delay_s`."""
+
+    def __init__(self, inner, delay_s: float) -> None:
+        self._inner, self._delay_s = inner, delay_s
+
+    async def reply(self, message: str):
+        await asyncio.sleep(self._delay_s)
+        return await self._inner.reply(message)
+
+
+def slow_app(delay_s: float, agent: str = "oracle"):
+    factory = reference_conversation_factory(agent)
+    return lambda url: build_purple_app(url, name=f"slow-{agent}", description="slow",
+                                        new_conversation=lambda: SlowConversation(factory(),
+                                                                                  delay_s))
+
+
+class HugeConversation:
+    async def reply(self, message: str) -> str:
+        return "x" * HUGE_REPLY_BYTES
+
+
+def huge_app(url: str) -> Starlette:
+    return build_purple_app(url, name="huge", description="5 MB replies",
+                            new_conversation=HugeConversation)
+
+
+def jsonrpc_error_app(url: str) -> Starlette:
+    """A card, then a well-formed JSON-RPC error for every call."""
+    async def card(request: Request) -> JSONResponse:
+        return JSONResponse(card_json(url, "rpc-error"))
+
+    async def rpc(request: Request) -> JSONResponse:
+        try:
+            request_id = (await request.json()).get("id")
+        except Exception:  # noqa: BLE001
+            request_id = None
+        return JSONResponse({"jsonrpc": "2.0", "id": request_id,
+                             "error": {"code": -32603, "message": "purple exploded"}})
+
+    return Starlette(routes=[Route("/.well-known/agent-card.json", card),
+                             Route("/", rpc, methods=["POST"])])
+
+
+class _FailingExecutor(AgentExecutor):
+    async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
+        task = context.current_task or new_task_from_user_message(context.message)
+        await event_queue.enqueue_event(task)
+        await TaskUpdater(event_queue, task.id, task.context_id).failed(
+            new_text_message("cannot do this", context_id=task.context_id, task_id=task.id))
+
+    async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
+        return None
+
+
+def failed_task_app(url: str) -> Starlette:
+    return build_a2a_app(_card(url, "fails"), _FailingExecutor())
+
+
+class MidReplyCloser:
+    """Raw TCP: serves the card; to any POST it sends headers and half a body, then closes."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._sock = socket.create_server((host, 0))
+        self.url = f"http://{host}:{self._sock.getsockname()[1]}/"
+        self._card = json.dumps(card_json(self.url, "mid-reply-closer")).encode()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        self._sock.settimeout(0.2)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn: socket.socket) -> None:
+        with conn:
+            conn.settimeout(5)
+            try:
+                data = conn.recv(65536)
+                if data.startswith(b"GET /.well-known/agent"):
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 b"Connection: close\r\nContent-Length: "
+                                 + str(len(self._card)).encode() + b"\r\n\r\n" + self._card)
+                    return
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                             b"Content-Length: 4000\r\n\r\n"
+                             b'{"jsonrpc": "2.0", "id": 1, "result": {"message": {"role": ')
+            except OSError:
+                return
+
+    def __enter__(self) -> "MidReplyCloser":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._sock.close()
