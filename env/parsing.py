@@ -28,7 +28,16 @@ class FormatError:
 
 
 def parse_reply(reply: AgentReply) -> ToolCall | FormatError:
-    """The first tool call found in `reply`, or a FormatError."""
+    """The first tool call found in `reply`, or a FormatError; never an exception, since replies
+    are untrusted (e.g. JSON nested deeper than the interpreter's recursion limit)."""
+    try:
+        return _parse_reply(reply)
+    except RecursionError:
+        return FormatError("The reply is nested too deeply to read: send one JSON object "
+                           '{"name": "<tool>", "arguments": {...}}.')
+
+
+def _parse_reply(reply: AgentReply) -> ToolCall | FormatError:
     if isinstance(reply, dict):
         call = _call_from_obj(reply)
         return call if call is not None else FormatError(

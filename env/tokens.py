@@ -7,6 +7,7 @@ efficiency is measured by the environment, never taken from the agent's self-rep
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -44,8 +45,32 @@ def count_tokens(message: str | dict[str, Any] | list[Any]) -> int:
     return _count(text)
 
 
+#: Pure-Python BPE is quadratic in a pre-token's length (a 20,000-character "word" takes ~18 s)
+#: and slow on megabytes: a hostile reply must not stall the event loop every episode shares.
+#: Text past these bounds, which no genuine reply or observation reaches, gets an estimate.
+MAX_EXACT_CHARS = 256_000
+#: Sum of squared lengths of long runs (~0.3 s per 10**6 on this BPE) counted exactly.
+MAX_RUN_COST = 2_000_000
+_LONG_RUN = re.compile(r"[^\W\d_]{512,}|[^\w\s]{512,}|\s{512,}")
+
+
 def _count(text: str) -> int:
-    return len(_encoding().encode_ordinary(text)) if text else 0
+    if not text:
+        return 0
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (a "\\ud800" JSON escape): count them as "?"
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    if len(text) > MAX_EXACT_CHARS or (
+            len(text) >= 512
+            and sum(len(m.group()) ** 2 for m in _LONG_RUN.finditer(text)) > MAX_RUN_COST):
+        return estimate_tokens(text)
+    return len(_encoding().encode_ordinary(text))
+
+
+def estimate_tokens(text: str) -> int:
+    """~4 UTF-8 bytes per token, cl100k's average on English and JSON."""
+    return -(-len(text.encode("utf-8", "surrogatepass")) // 4)
 
 
 _MEMO: dict[tuple[int, int], int] = {}

@@ -48,15 +48,17 @@ def _results_from_parts(parts: list[Part]) -> tuple[str, dict[str, Any] | None]:
 
 async def request_assessment(green_url: str, request: dict[str, Any] | str, *,
                              on_status: Callable[[str], None] | None = None,
-                             timeout_s: float = 3600.0) -> AssessmentOutcome:
-    """Send one assessment request; stream status texts to `on_status`; return the outcome."""
+                             timeout_s: float = 3600.0,
+                             streaming: bool = True) -> AssessmentOutcome:
+    """Send one assessment request; stream status texts to `on_status`; return the outcome.
+    With streaming=False the green agent answers once, with the finished task."""
     text = request if isinstance(request, str) else json.dumps(request)
     outcome = AssessmentOutcome()
     async with httpx.AsyncClient(timeout=timeout_s) as http:
         card = await A2ACardResolver(http, green_url).get_agent_card()
         for interface in card.supported_interfaces:
             interface.url = green_url
-        client = ClientFactory(ClientConfig(httpx_client=http, streaming=True)).create(card)
+        client = ClientFactory(ClientConfig(httpx_client=http, streaming=streaming)).create(card)
         message = Message(role=Role.ROLE_USER, message_id=uuid4().hex, parts=[Part(text=text)])
         artifact_parts: list[Part] = []
         try:

@@ -30,6 +30,7 @@ import duckdb
 
 from sandbox_db.errors import ErrorCode, SalesforceError, query_timeout
 from sandbox_db.schema import FieldType, OrgSchema, SField, SObject
+from sandbox_db.watchdog import WATCHDOG
 
 #: Records per object: {"Case": [{"Id": ..., "Status": ...}, ...]}; values are Python scalars
 #: (str, int, float, bool, datetime.date, datetime.datetime, None), keyed by base API names.
@@ -251,8 +252,7 @@ class OrgView:
             raise SalesforceError(ErrorCode.UNKNOWN_EXCEPTION, "the org session is closed")
         guard_select(self.cursor, sql)
         limit = self.query_timeout_s if timeout_s is None else timeout_s
-        timer = threading.Timer(limit, self.cursor.interrupt)
-        timer.start()
+        token = WATCHDOG.arm(limit, self.cursor.interrupt)
         started = time.perf_counter()
         try:
             result = self.cursor.execute(sql, params or [])
@@ -269,7 +269,7 @@ class OrgView:
             raise SalesforceError(ErrorCode.UNKNOWN_EXCEPTION,
                                   "An unexpected error occurred while running the query.") from exc
         finally:
-            timer.cancel()
+            WATCHDOG.disarm(token)
         return cols, rows
 
     def close(self) -> None:

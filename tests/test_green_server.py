@@ -202,3 +202,11 @@ async def test_request_as_a_data_part(servers):
     assert result["status"]["state"] == "completed"
     data = next(p["data"] for p in result["artifacts"][0]["parts"] if p["kind"] == "data")
     assert data["summary"]["total_tasks"] == 1 and data["config"]["max_steps"] == 2
+
+
+async def test_a_non_streaming_1x_client_gets_the_finished_task(servers):
+    outcome = await request_assessment(
+        servers["green"], _request(servers["oracle"], task_limit=2), streaming=False)
+    assert outcome.completed
+    assert outcome.results["summary"]["total_passed"] == 2
+    assert outcome.statuses == []  # one reply: the completed task, no progress stream

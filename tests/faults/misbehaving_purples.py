@@ -141,3 +141,30 @@ class MidReplyCloser:
         self._stop.set()
         self._thread.join(timeout=5)
         self._sock.close()
+
+
+HOSTILE_STATEMENTS = [
+    ("soql_query", "query", "SELECT Id FROM read_csv('/etc/passwd')"),
+    ("soql_query", "query", "SELECT Id FROM Case; ATTACH ':memory:' AS x"),
+    ("soql_query", "query", "SELECT Id FROM Case WHERE " + "(" * 3000 + "Id = 'a'" + ")" * 3000),
+    ("soql_query", "query", "SELECT Id FROM Case WHERE Subject = '" + "a" * 1_000_000 + "'"),
+    ("sosl_search", "search", "FIND {acme} RETURNING tasks(Id), org.main.Account(Id)"),
+    ("describe", "object", "org.main.Case"),
+]
+
+
+class HostileSqlConversation:
+    """Sends every hostile statement in turn, then keeps repeating the last one."""
+
+    def __init__(self) -> None:
+        self.turn = 0
+
+    async def reply(self, message: str) -> dict:
+        tool, key, text = HOSTILE_STATEMENTS[min(self.turn, len(HOSTILE_STATEMENTS) - 1)]
+        self.turn += 1
+        return {"name": tool, "arguments": {key: text}}
+
+
+def hostile_sql_app(url: str) -> Starlette:
+    return build_purple_app(url, name="hostile-sql", description="tries to escape the sandbox",
+                            new_conversation=HostileSqlConversation)

@@ -4,6 +4,7 @@ every task accounted for, and the green server keeps serving (a second request w
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -12,8 +13,8 @@ from green.assessment_client import request_assessment
 from green.local_server import BackgroundServer
 from green.server import build_green_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
-from misbehaving_purples import (MidReplyCloser, failed_task_app, huge_app, jsonrpc_error_app,
-                                 slow_app)
+from misbehaving_purples import (HOSTILE_STATEMENTS, MidReplyCloser, failed_task_app, huge_app,
+                                 hostile_sql_app, jsonrpc_error_app, slow_app)
 
 pytestmark = pytest.mark.slow
 
@@ -22,10 +23,10 @@ TASKS = 2
 
 @pytest.fixture(scope="module")
 def green(tmp_path_factory):
-    with BackgroundServer(lambda url: build_green_app(
-            url, results_root=tmp_path_factory.mktemp("green"))) as server, \
+    root = tmp_path_factory.mktemp("green")
+    with BackgroundServer(lambda url: build_green_app(url, results_root=root)) as server, \
             BackgroundServer(slow_app(0.0)) as oracle:
-        yield {"url": server.url, "oracle": oracle.url}
+        yield {"url": server.url, "oracle": oracle.url, "root": root}
 
 
 def _request(agent_url: str, **config) -> dict:
@@ -34,17 +35,24 @@ def _request(agent_url: str, **config) -> dict:
                        **config}}
 
 
-#: (id, how to serve it, expected termination of every episode)
+#: (id, how to serve it, config overrides, expected termination of every episode)
 FAULTS = [
-    ("hang", lambda: BackgroundServer(hanging_app), {"turn_timeout"}),
-    ("slow-past-turn-timeout", lambda: BackgroundServer(slow_app(1.5)), {"turn_timeout"}),
-    ("garbage", lambda: BackgroundServer(garbage_app), {"max_steps"}),
-    ("huge-5mb-replies", lambda: BackgroundServer(huge_app), {"max_steps"}),
-    ("http-500", lambda: BackgroundServer(http500_app), {"agent_error"}),
-    ("jsonrpc-error", lambda: BackgroundServer(jsonrpc_error_app), {"agent_error"}),
-    ("failed-a2a-task", lambda: BackgroundServer(failed_task_app), {"agent_error"}),
-    ("connection-dropped", DroppingServer, {"agent_error"}),
-    ("closed-mid-reply", MidReplyCloser, {"agent_error"}),
+    ("hang", lambda: BackgroundServer(hanging_app), {}, {"turn_timeout"}),
+    ("slow-past-turn-timeout", lambda: BackgroundServer(slow_app(1.5)), {}, {"turn_timeout"}),
+    ("hang-past-task-timeout", lambda: BackgroundServer(hanging_app),
+     {"turn_timeout": 30, "timeout": 1}, {"timeout"}),
+    ("garbage", lambda: BackgroundServer(garbage_app), {}, {"max_steps"}),
+    # 5 MB per reply takes longer than 0.5 s to arrive: given time, every reply is read, logged
+    # and answered with a format error.
+    ("huge-5mb-replies", lambda: BackgroundServer(huge_app), {"turn_timeout": 10, "timeout": 30},
+     {"max_steps"}),
+    ("huge-5mb-replies-too-slow", lambda: BackgroundServer(huge_app), {"turn_timeout": 0.2},
+     {"turn_timeout"}),
+    ("http-500", lambda: BackgroundServer(http500_app), {}, {"agent_error"}),
+    ("jsonrpc-error", lambda: BackgroundServer(jsonrpc_error_app), {}, {"agent_error"}),
+    ("failed-a2a-task", lambda: BackgroundServer(failed_task_app), {}, {"agent_error"}),
+    ("connection-dropped", DroppingServer, {}, {"agent_error"}),
+    ("closed-mid-reply", MidReplyCloser, {}, {"agent_error"}),
 ]
 
 
@@ -55,18 +63,20 @@ async def _green_still_serves(green) -> None:
     assert outcome.results["summary"]["total_passed"] == 1
 
 
-@pytest.mark.parametrize("serve, terminations", [(s, t) for _, s, t in FAULTS],
-                         ids=[name for name, _, _ in FAULTS])
-async def test_fault_fails_the_episodes_not_the_green_agent(green, serve, terminations) -> None:
+@pytest.mark.parametrize("serve, overrides, terminations", [f[1:] for f in FAULTS],
+                         ids=[f[0] for f in FAULTS])
+async def test_fault_fails_the_episodes_not_the_green_agent(green, serve, overrides,
+                                                            terminations) -> None:
     started = time.perf_counter()
     with serve() as purple:
-        outcome = await request_assessment(green["url"], _request(purple.url), timeout_s=60)
+        outcome = await request_assessment(green["url"], _request(purple.url, **overrides),
+                                           timeout_s=60)
     assert outcome.completed, outcome.statuses
     tasks = outcome.results["tasks"]
     assert len(tasks) == TASKS and outcome.results["summary"]["total_tasks"] == TASKS
     assert [t["passed"] for t in tasks] == [False] * TASKS
     assert {t["termination"] for t in tasks} == terminations, [t["reason"] for t in tasks]
-    assert time.perf_counter() - started < 30
+    assert time.perf_counter() - started < 45
     await _green_still_serves(green)
 
 
@@ -76,3 +86,24 @@ async def test_a_slow_purple_within_its_turn_timeout_is_not_penalised(green) -> 
                                                                   max_steps=20, timeout=60))
     assert outcome.completed
     assert outcome.results["summary"]["total_passed"] == TASKS
+
+
+async def test_hostile_sql_over_a2a_gets_salesforce_errors_only(green) -> None:
+    """The sandbox escapes of tests/security, sent by a purple agent over the wire."""
+    steps = len(HOSTILE_STATEMENTS)
+    with BackgroundServer(hostile_sql_app) as purple:
+        outcome = await request_assessment(green["url"], _request(
+            purple.url, task_limit=1, max_steps=steps, turn_timeout=30, timeout=120))
+    assert outcome.completed, outcome.statuses
+    [task] = outcome.results["tasks"]
+    assert task["termination"] == "max_steps" and not task["passed"]
+    log = (green["root"] / outcome.task_id / task["log_file"]).read_text().splitlines()
+    turns = [json.loads(line) for line in log if '"type":"turn"' in line.replace(" ", "")]
+    assert len(turns) == steps
+    codes = [t["error_code"] for t in turns]
+    assert all(codes), codes  # every hostile statement was refused
+    assert set(codes) <= {"MALFORMED_QUERY", "MALFORMED_SEARCH", "QUERY_TIMEOUT", "NOT_FOUND",
+                          "INVALID_TYPE"}, codes
+    for turn in turns:
+        assert "duckdb" not in turn["observation"].lower()
+    await _green_still_serves(green)
