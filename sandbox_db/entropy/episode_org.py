@@ -22,12 +22,14 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from sandbox_db.database import OrgData, OrgDatabase, OrgView, open_view
 from sandbox_db.entropy.drift import DriftPlan, plan_drift
+from sandbox_db.entropy import rot_cache
 from sandbox_db.entropy.levels import DriftLevel, RotLevel, check_level
 from sandbox_db.entropy.rot import (
     SPARE_GROUPS, RotGroup, default_rot_targets, merge_groups, plan_rot_groups,
@@ -158,6 +160,12 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" =
         hit = _ROT_CACHE.get(key)
     if hit is not None:
         return hit
+    disk = _disk_entry(db, task, config, today) if reference_runner is None and data is None \
+        else None
+    if disk is not None:
+        stored = rot_cache.load(disk)
+        if stored is not None:
+            return _remember(key, _VerifiedRot(*stored))
     source: Any = data if data is not None else db
     targets = list(task.rot_targets) if task is not None and task.rot_targets else \
         default_rot_targets(source, db.schema, config.seed)
@@ -172,11 +180,34 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" =
                           "against the gold answer", RuntimeWarning, stacklevel=2)
         else:
             result = verify_rot(db, task, groups, today, runner)
+        # unverified (no runner) or "nothing could be verified" (which warns) stays in memory
+        if runner is None or (not result.kept and result.dropped):
+            disk = None
+    if disk is not None:
+        rot_cache.store(disk, result.kept, result.dropped)
+    return _remember(key, result)
+
+
+def _remember(key: tuple[Any, ...], result: _VerifiedRot) -> _VerifiedRot:
     with _ROT_LOCK:
         if len(_ROT_CACHE) >= _ROT_CACHE_SIZE:
             _ROT_CACHE.pop(next(iter(_ROT_CACHE)))
         _ROT_CACHE[key] = result
     return result
+
+
+def _disk_entry(db: OrgDatabase, task: "Task | None", config: EpisodeOrgConfig,
+                today: dt.date | None) -> Path | None:
+    """Where this plan is cached on disk (None: disk cache off or the org file is unusable)."""
+    if not rot_cache.enabled():
+        return None
+    try:
+        stat = Path(db.path).stat()
+    except (OSError, TypeError):
+        return None
+    return rot_cache.entry_path(Path(db.path), (
+        stat.st_size, stat.st_mtime_ns, db.schema.version, task.id if task else "-",
+        _task_digest(task), config.rot, config.seed, today))
 
 
 def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" = None,

@@ -42,12 +42,9 @@ FAULTS = [
     ("hang-past-task-timeout", lambda: BackgroundServer(hanging_app),
      {"turn_timeout": 30, "timeout": 1}, {"timeout"}),
     ("garbage", lambda: BackgroundServer(garbage_app), {}, {"max_steps"}),
-    # 5 MB per reply takes longer than 0.5 s to arrive: given time, every reply is read, logged
-    # and answered with a format error.
+    # Given time to arrive, every 5 MB reply is read, logged and answered with a format error.
     ("huge-5mb-replies", lambda: BackgroundServer(huge_app), {"turn_timeout": 10, "timeout": 30},
      {"max_steps"}),
-    ("huge-5mb-replies-too-slow", lambda: BackgroundServer(huge_app), {"turn_timeout": 0.2},
-     {"turn_timeout"}),
     ("http-500", lambda: BackgroundServer(http500_app), {}, {"agent_error"}),
     ("jsonrpc-error", lambda: BackgroundServer(jsonrpc_error_app), {}, {"agent_error"}),
     ("failed-a2a-task", lambda: BackgroundServer(failed_task_app), {}, {"agent_error"}),

@@ -1,0 +1,131 @@
+"""On-disk cache of verified rot plans, so a second process does not plan and verify again.
+
+Planning and verifying one (task, level, seed) costs tens of milliseconds to seconds (the
+reference solution runs on several rotted views); the result depends only on the org file,
+the task, the level, the seed, "today" and the code that plans and verifies. The cache lives
+next to the org file (`<orgs dir>/rot/<org file stem>/<key digest>.json`), is keyed by all of
+those (code as a digest of the sandbox_db and data.tasks sources), and is written atomically
+(temp file + rename). Rows are JSON with dates, datetimes and decimals tagged; an entry that
+would not read back equal is never written, and an unreadable entry is a miss.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sandbox_db.entropy.rot import RotGroup
+
+#: Bumped when the file layout changes.
+FORMAT = 1
+#: Set to "0" to neither read nor write the disk cache (the in-memory cache still applies).
+DISABLE_ENV = "CRMARENA_ROT_DISK_CACHE"
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of the code a verified plan depends on (planner, views, SOQL, references)."""
+    import data.tasks
+    import sandbox_db
+
+    h = hashlib.sha256()
+    for package in (sandbox_db, data.tasks):
+        root = Path(package.__file__).parent
+        for path in sorted(root.rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def enabled() -> bool:
+    return os.environ.get(DISABLE_ENV, "1") != "0"
+
+
+def entry_path(org_file: Path, key: tuple[Any, ...]) -> Path:
+    digest = hashlib.sha256(
+        json.dumps([FORMAT, code_digest(), *map(str, key)]).encode()).hexdigest()[:32]
+    return org_file.parent / "rot" / org_file.stem / f"{digest}.json"
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, decimal.Decimal):
+        return {"$decimal": str(value)}
+    if isinstance(value, dict):
+        raise TypeError("nested dict in a rot row")
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        (tag, text), = value.items()
+        if tag == "$datetime":
+            return dt.datetime.fromisoformat(text)
+        if tag == "$date":
+            return dt.date.fromisoformat(text)
+        if tag == "$decimal":
+            return decimal.Decimal(text)
+        raise ValueError(f"unknown tag {tag}")
+    return value
+
+
+def _encode_group(group: RotGroup) -> dict[str, Any]:
+    return {"target": group.target, "kind": group.kind, "spare": group.spare,
+            "rows": {obj: [{k: _encode_value(v) for k, v in row.items()} for row in rows]
+                     for obj, rows in group.rows.items()}}
+
+
+def _decode_group(raw: dict[str, Any]) -> RotGroup:
+    return RotGroup(target=raw["target"], kind=raw["kind"], spare=raw["spare"],
+                    rows={obj: [{k: _decode_value(v) for k, v in row.items()} for row in rows]
+                          for obj, rows in raw["rows"].items()})
+
+
+def _same(a: list[RotGroup], b: list[RotGroup]) -> bool:
+    """Equal including value types (1 == 1.0 == True would hide a lossy round trip)."""
+    def typed(groups: list[RotGroup]) -> Any:
+        return [(g.target, g.kind, g.spare,
+                 {o: [[(k, type(v), v) for k, v in r.items()] for r in rows]
+                  for o, rows in g.rows.items()}) for g in groups]
+    return typed(a) == typed(b)
+
+
+def load(path: Path) -> tuple[list[RotGroup], list[RotGroup]] | None:
+    """(kept, dropped) from a cache entry, or None when absent or unreadable."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return ([_decode_group(g) for g in raw["kept"]], [_decode_group(g) for g in raw["dropped"]])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def store(path: Path, kept: list[RotGroup], dropped: list[RotGroup]) -> bool:
+    """Write the entry atomically; False (nothing written) when it would not round-trip or the
+    directory is not writable."""
+    try:
+        text = json.dumps({"kept": [_encode_group(g) for g in kept],
+                           "dropped": [_encode_group(g) for g in dropped]},
+                          ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        decoded = json.loads(text)
+        if not (_same([_decode_group(g) for g in decoded["kept"]], kept)
+                and _same([_decode_group(g) for g in decoded["dropped"]], dropped)):
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}-{threading.get_ident()}")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+        return True
+    except (OSError, ValueError, TypeError):
+        return False
