@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.schema import OrgType
 
 Level = Literal["none", "low", "medium", "high"]
@@ -22,7 +23,7 @@ OrgChoice = Literal["b2b", "b2c", "both"]
 DEFAULT_MAX_STEPS = 20
 DEFAULT_TASK_TIMEOUT_S = 300.0
 DEFAULT_TURN_TIMEOUT_S = 120.0
-DEFAULT_SEED = 0
+DEFAULT_SEED = DEFAULT_ENTROPY_SEED
 
 
 class EpisodeConfig(BaseModel):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sandbox_db.entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
+from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.errors import SalesforceError
 from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 OutputMode = Literal["table", "json"]
 
 #: The entropy seed of an episode when the assessment does not set one (env.config.DEFAULT_SEED).
-DEFAULT_EPISODE_SEED = 0
+DEFAULT_EPISODE_SEED = DEFAULT_ENTROPY_SEED
 
 _ID_RE = re.compile(r"\b[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?\b")
 

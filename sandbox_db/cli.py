@@ -19,6 +19,7 @@ from rich.table import Table
 
 from data.org import DEFAULT_SEED
 from sandbox_db.database import OrgDatabase, OrgView, open_view, quote_ident, write_org_file
+from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
 
 ENTROPY_LEVELS = ("none", "low", "medium", "high")
@@ -89,7 +90,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument("--org", choices=ORG_TYPES, required=True)
     export.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
     export.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
-    export.add_argument("--seed", type=int, default=DEFAULT_SEED, help="org (and entropy) seed")
+    export.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
+                        help="entropy seed (as in an assessment)")
+    export.add_argument("--org-seed", type=int, default=DEFAULT_SEED, help="base org seed")
     export.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     export.add_argument("path", type=Path, metavar="PATH.duckdb")
     export.set_defaults(run=run_export)
@@ -178,7 +181,7 @@ def run_export(args: argparse.Namespace) -> int:
     if path.is_dir():
         return _fail(f"{path} is a directory")
     started = time.perf_counter()
-    db = load_org(args.org, args.seed)
+    db = load_org(args.org, args.org_seed)
     try:
         view = episode_view_factory(db, args.drift, args.rot, args.seed)
         try:

@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any
 
+from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.errors import SalesforceError
 
 ENTROPY_LEVELS = ("none", "low", "medium", "high")
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the date relative date literals resolve against (default: today, UTC)")
     p.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
     p.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
-    p.add_argument("--seed", type=int, default=0, help="entropy seed")
+    p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(run=run_soql_command)
 

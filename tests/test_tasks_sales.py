@@ -7,7 +7,6 @@ derivation's policy (ties refused, thresholds read from the articles, phrase ban
 
 from __future__ import annotations
 
-import re
 
 import pytest
 

@@ -1,6 +1,5 @@
-"""`crmarena org diff` (the rename map and the rows rot adds, for humans), `crmarena soql` (one
-statement on the org an agent would see) and the entropy flags of `crmarena describe` /
-`crmarena export-db`.
+"""`crmarena org diff` (the rename map and the rows rot adds, for humans) and the entropy flags of
+`crmarena describe` / `crmarena export-db` (`crmarena soql` lives in sandbox_db.soql_cli).
 
 Registered after sandbox_db.cli: it adds `diff` under the existing `org` command, adds
 --drift/--rot/--seed/--task to `describe` when that command lacks them, and installs the entropic
@@ -19,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sandbox_db.entropy.episode_org import EpisodeOrgConfig, build_episode_org, build_view
-from sandbox_db.entropy.levels import LEVELS
+from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from sandbox_db.schema import ORG_TYPES, load_schema
 
 DEFAULT_ORG_SEED = 42
@@ -45,7 +44,7 @@ def _add_entropy_flags(p: argparse.ArgumentParser, seed: bool = True) -> None:
     p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
     p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
     if seed:
-        p.add_argument("--seed", type=int, default=_org_seed_default(), help="entropy seed")
+        p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
     p.add_argument("--task", default=None, metavar="ID",
                    help="plan drift/rot for this task (its referenced fields and rot targets)")
 
@@ -65,18 +64,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         diff.add_argument("--today", type=dt.date.fromisoformat, default=None)
         diff.add_argument("--json", action="store_true", help="print JSON")
         diff.set_defaults(run=run_diff)
-
-    if "soql" not in subparsers.choices:
-        q = subparsers.add_parser("soql", help="run one SOQL query or SOSL search (FIND ...) on "
-                                               "the org an agent would see")
-        q.add_argument("--org", choices=ORG_TYPES, default="b2b")
-        _add_entropy_flags(q)
-        q.add_argument("--org-seed", type=int, default=_org_seed_default(),
-                       help="seed of the base org")
-        q.add_argument("--today", type=dt.date.fromisoformat, default=None,
-                       help="date that relative date literals resolve against (default: today)")
-        q.add_argument("statement", help="the SOQL query or SOSL search")
-        q.set_defaults(run=run_soql_command)
 
     describe = subparsers.choices.get("describe")
     if describe is not None and not _has_option(describe, "--drift"):
@@ -126,30 +113,6 @@ def run_describe(args: argparse.Namespace, plain: Any) -> int:
         return 1
     print(json.dumps(obj.describe(), indent=2))
     return 0
-
-
-def run_soql_command(args: argparse.Namespace) -> int:
-    """Print the Salesforce-shaped result (or error list) of one statement, as JSON."""
-    from sandbox_db.errors import SalesforceError
-    from sandbox_db.org import load_org
-    from sandbox_db.soql import run_statement
-
-    task = _find_task(args.org, args.task)
-    today = args.today or (task.today if task else None) or dt.date.today()
-    db = load_org(args.org, args.org_seed)
-    try:
-        config = EpisodeOrgConfig(org=args.org, drift=args.drift, rot=args.rot, seed=args.seed,
-                                  today=today)
-        with build_episode_org(db, config, task) as episode:
-            try:
-                result: Any = run_statement(episode.view, args.statement, today=today)
-                code = 0
-            except SalesforceError as exc:
-                result, code = exc.to_json(), 1
-    finally:
-        db.close()
-    print(json.dumps(result, indent=2, default=str))
-    return code
 
 
 def _row_label(row: dict[str, Any]) -> str:

@@ -203,11 +203,11 @@ def _disk_entry(db: OrgDatabase, task: "Task | None", config: EpisodeOrgConfig,
         return None
     try:
         stat = Path(db.path).stat()
-    except (OSError, TypeError):
+        return rot_cache.entry_path(Path(db.path), (
+            stat.st_size, stat.st_mtime_ns, db.schema.version, task.id if task else "-",
+            _task_digest(task), config.rot, config.seed, today))
+    except (OSError, TypeError, ImportError):
         return None
-    return rot_cache.entry_path(Path(db.path), (
-        stat.st_size, stat.st_mtime_ns, db.schema.version, task.id if task else "-",
-        _task_digest(task), config.rot, config.seed, today))
 
 
 def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" = None,

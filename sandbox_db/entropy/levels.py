@@ -14,6 +14,10 @@ DriftLevel = Literal["none", "low", "medium", "high"]
 RotLevel = Literal["none", "low", "medium", "high"]
 LEVELS: tuple[str, ...] = get_args(DriftLevel)
 
+#: The entropy seed of an episode when nothing sets one. Every entry point (assess, serve,
+#: soql, describe, export-db, repl) defaults to it, so they all show the same org.
+DEFAULT_ENTROPY_SEED = 0
+
 #: Share of the non-Id fields of every object that drift renames.
 DRIFT_SHARE: dict[str, float] = {"none": 0.0, "low": 0.10, "medium": 0.30, "high": 0.50}
 #: Share of objects whose API name is replaced by a custom-style name (high only).
