@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+from pydantic_core import PydanticSerializationError
 
 from data.tasks.model import Task
 from env.config import EpisodeConfig
@@ -138,7 +139,25 @@ class EpisodeLog(BaseModel):
 
 
 def _line(record: BaseModel) -> str:
-    return record.model_dump_json(exclude_none=False)
+    """One JSON line, always valid UTF-8: strings an in-process agent built with lone surrogates
+    (which UTF-8 cannot encode) are written with each surrogate as the text `\\udXXX`."""
+    try:
+        return record.model_dump_json(exclude_none=False)
+    except PydanticSerializationError:
+        return json.dumps(escape_surrogates(record.model_dump(mode="json", exclude_none=False)),
+                          ensure_ascii=False, separators=(",", ":"))
+
+
+def escape_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate in its strings (and keys) replaced by the six characters
+    of its escape, e.g. "\\ud800": readable, faithful, and encodable as UTF-8."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {escape_surrogates(k): escape_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [escape_surrogates(v) for v in value]
+    return value
 
 
 class LogWriter:

@@ -31,10 +31,26 @@ def parse_reply(reply: AgentReply) -> ToolCall | FormatError:
     """The first tool call found in `reply`, or a FormatError; never an exception, since replies
     are untrusted (e.g. JSON nested deeper than the interpreter's recursion limit)."""
     try:
-        return _parse_reply(reply)
+        parsed = _parse_reply(reply)
     except RecursionError:
         return FormatError("The reply is nested too deeply to read: send one JSON object "
                            '{"name": "<tool>", "arguments": {...}}.')
+    if isinstance(parsed, ToolCall) and not _is_unicode(parsed):
+        # A lone surrogate (raw from an in-process agent, or a JSON "\\ud800" escape) is not
+        # text: no SOQL or answer can hold it, and over A2A it could never have been sent.
+        return FormatError("The tool call holds invalid Unicode (a lone surrogate): send "
+                           "valid UTF-8 text.")
+    return parsed
+
+
+def _is_unicode(call: ToolCall) -> bool:
+    try:
+        json.dumps([call.name, call.arguments], ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    except (RecursionError, ValueError):  # too deep / circular: not ours to judge here
+        return True
+    return True
 
 
 def _parse_reply(reply: AgentReply) -> ToolCall | FormatError:

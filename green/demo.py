@@ -96,4 +96,5 @@ def run_demo(out_dir: Path | None = None, task_limit: int = 8, drift: str = "med
     console.print(results_table(outcome.results, title="Oracle over A2A"))
     console.print(summary_text(outcome.results))
     console.print(f"results in [bold]{out_dir}[/bold] · {time.monotonic() - started:.1f}s")
+    console.print(f"see each trajectory: [bold]crmarena view {out_dir} --open[/bold]")
     return 0

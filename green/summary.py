@@ -35,11 +35,11 @@ def summary_text(results: dict[str, Any]) -> str:
 def results_table(results: dict[str, Any], title: str = "Assessment results") -> Table:
     """One row per episode (task, drift/rot, passed, score, steps) plus the dimension averages."""
     table = Table(title=title)
-    table.add_column("task", no_wrap=True)
+    table.add_column("task", overflow="fold")
     table.add_column("drift/rot", no_wrap=True)
-    table.add_column("passed")
-    table.add_column("score", justify="right")
-    table.add_column("steps", justify="right")
+    table.add_column("passed", no_wrap=True, min_width=6)
+    table.add_column("score", justify="right", no_wrap=True, min_width=5)
+    table.add_column("steps", justify="right", no_wrap=True, min_width=5)
     for row in results.get("tasks", []):
         metrics = row.get("metrics") or {}
         table.add_row(str(row.get("task_id", "")), f"{row.get('drift', '')}/{row.get('rot', '')}",

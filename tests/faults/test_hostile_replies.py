@@ -81,24 +81,12 @@ async def _ticker(stop: asyncio.Event, gaps: list[float]) -> None:
         last = now
 
 
-#: Replies that still break the episode loop; kept failing on purpose (strict xfail) until fixed.
-KNOWN_BROKEN = {
-    # EpisodeLog's JSON writer cannot encode lone surrogates: run_episode raises, which fails the
-    # whole assessment. In-process agents only: over A2A the purple's reply passes protobuf's
-    # UTF-8 check first (an invalid reply there is an agent_error). Fix belongs in env.episode /
-    # env.log (scrub or escape surrogates before logging).
-    "lone-surrogate-text", "lone-surrogate-in-query", "lone-surrogate-tool-name",
-}
+#: Replies holding lone surrogates (only an in-process agent can send them: over A2A protobuf's
+#: UTF-8 check rejects them first). Not text, so each turn is a format error, and the log records
+#: the reply with every surrogate written as the text "\\udXXX".
+LONE_SURROGATES = {"lone-surrogate-text", "lone-surrogate-in-query", "lone-surrogate-tool-name"}
 
-
-def _cases():
-    for name, reply in HOSTILE_REPLIES.items():
-        marks = [pytest.mark.xfail(strict=True, reason="lone surrogates crash the log writer")] \
-            if name in KNOWN_BROKEN else []
-        yield pytest.param(reply, id=name, marks=marks)
-
-
-@pytest.mark.parametrize("reply", list(_cases()))
+@pytest.mark.parametrize("reply", [pytest.param(r, id=n) for n, r in HOSTILE_REPLIES.items()])
 async def test_hostile_reply_is_scored_not_fatal(db, task, tmp_path, reply) -> None:
     stop, gaps = asyncio.Event(), []
     ticker = asyncio.create_task(_ticker(stop, gaps))
