@@ -39,8 +39,8 @@ def code_digest() -> str:
     for package in (sandbox_db, data.tasks):
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*.py")):
-            if "__pycache__" in path.parts:
-                continue
+            if "__pycache__" in path.parts or path.stem == "cli" or path.stem.endswith("_cli"):
+                continue  # command-line front ends do not change a plan
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -50,10 +50,33 @@ def enabled() -> bool:
     return os.environ.get(DISABLE_ENV, "1") != "0"
 
 
+#: Entry folders of older code versions kept per org file (others are deleted on write).
+KEEP_STALE_CODE_VERSIONS = 2
+_pruned: set[Path] = set()
+
+
 def entry_path(org_file: Path, key: tuple[Any, ...]) -> Path:
-    digest = hashlib.sha256(
-        json.dumps([FORMAT, code_digest(), *map(str, key)]).encode()).hexdigest()[:32]
-    return org_file.parent / "rot" / org_file.stem / f"{digest}.json"
+    digest = hashlib.sha256(json.dumps([FORMAT, *map(str, key)]).encode()).hexdigest()[:32]
+    return org_file.parent / "rot" / org_file.stem / f"{FORMAT}-{code_digest()}" / f"{digest}.json"
+
+
+def _prune_stale(current: Path) -> None:
+    """Delete entry folders of older code versions (once per folder and process)."""
+    if current in _pruned:
+        return
+    _pruned.add(current)
+    try:
+        older = sorted((p.stat().st_mtime, p) for p in current.parent.iterdir()
+                       if p.is_dir() and p != current)
+    except OSError:
+        return
+    for _, stale in older[:max(0, len(older) - KEEP_STALE_CODE_VERSIONS)]:
+        for entry in stale.glob("*"):
+            entry.unlink(missing_ok=True)
+        try:
+            stale.rmdir()
+        except OSError:
+            pass
 
 
 def _encode_value(value: Any) -> Any:
@@ -123,6 +146,7 @@ def store(path: Path, kept: list[RotGroup], dropped: list[RotGroup]) -> bool:
                 and _same([_decode_group(g) for g in decoded["dropped"]], dropped)):
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
+        _prune_stale(path.parent)
         tmp = path.with_name(f"{path.name}.tmp{os.getpid()}-{threading.get_ident()}")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)

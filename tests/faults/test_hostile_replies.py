@@ -5,6 +5,7 @@ concurrent episodes share (token counting and parsing stay bounded)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 
 import pytest
@@ -86,6 +87,7 @@ async def _ticker(stop: asyncio.Event, gaps: list[float]) -> None:
 #: the reply with every surrogate written as the text "\\udXXX".
 LONE_SURROGATES = {"lone-surrogate-text", "lone-surrogate-in-query", "lone-surrogate-tool-name"}
 
+
 @pytest.mark.parametrize("reply", [pytest.param(r, id=n) for n, r in HOSTILE_REPLIES.items()])
 async def test_hostile_reply_is_scored_not_fatal(db, task, tmp_path, reply) -> None:
     stop, gaps = asyncio.Event(), []
@@ -105,3 +107,32 @@ async def test_hostile_reply_is_scored_not_fatal(db, task, tmp_path, reply) -> N
     assert episode.end is not None and episode.end.termination == result.termination
     assert time.perf_counter() - started < 20
     assert max(gaps, default=0) < 5.0, f"event loop blocked {max(gaps):.1f}s"
+
+
+@pytest.mark.parametrize("name", sorted(LONE_SURROGATES))
+async def test_lone_surrogates_are_format_errors_logged_escaped(db, task, tmp_path, name) -> None:
+    reply = HOSTILE_REPLIES[name]
+    log_path = tmp_path / "episode.jsonl"
+    result = await run_episode(task, ScriptedSession(reply), db,
+                               EpisodeConfig(org="b2b", max_steps=2, timeout_s=30),
+                               log_path=log_path)
+    assert result.termination == "max_steps" and not result.passed
+    raw = log_path.read_bytes().decode("utf-8")  # strict: the file is valid UTF-8
+    episode = EpisodeLog.parse(raw)
+    assert [t.error_kind for t in episode.turns] == ["format", "format"]
+    logged = json.dumps(episode.turns[0].reply, ensure_ascii=False)
+    logged.encode("utf-8")
+    escaped = json.dumps(reply, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
+    assert logged == escaped  # what the agent sent, each surrogate as its "\\udXXX" text
+
+
+async def test_surrogate_json_escape_in_text_is_a_format_error(db, task, tmp_path) -> None:
+    """Pure-ASCII text whose JSON decodes to a lone surrogate is caught after parsing."""
+    reply = '{"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case WHERE Subject = \'\\ud800\'"}}'
+    log_path = tmp_path / "episode.jsonl"
+    result = await run_episode(task, ScriptedSession(reply), db,
+                               EpisodeConfig(org="b2b", max_steps=1, timeout_s=30),
+                               log_path=log_path)
+    episode = EpisodeLog.read(log_path)
+    assert result.termination == "max_steps"
+    assert episode.turns[0].error_kind == "format" and episode.turns[0].reply == reply
