@@ -19,7 +19,8 @@ Definitions:
 
 from __future__ import annotations
 
-from functools import cache
+import json
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -136,7 +137,18 @@ def reference_objects(log: EpisodeLog) -> list[str]:
     if task.reference is None:
         return []
     calls = [(s.name, dict(s.arguments)) for s in task.reference.steps if s.name != SUBMIT_ANSWER]
-    return objects_used(_base_resolver(task.org), calls)
+    try:
+        key = tuple((name, json.dumps(arguments, sort_keys=True)) for name, arguments in calls)
+    except (TypeError, ValueError):  # arguments that are not plain JSON: no memo
+        return objects_used(_base_resolver(task.org), calls)
+    return list(_reference_objects(task.org, key))
+
+
+@lru_cache(maxsize=4096)
+def _reference_objects(org: str, calls: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """Memoised per (org, reference calls): every log of a task asks the same question."""
+    return tuple(objects_used(_base_resolver(org),
+                              [(name, json.loads(arguments)) for name, arguments in calls]))
 
 
 @cache

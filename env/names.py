@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -69,6 +70,13 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
+    """The statement's tokens (memoised: the same statements recur across turns and episodes;
+    callers only read them)."""
+    return list(_scan(text))
+
+
+@lru_cache(maxsize=4096)
+def _scan(text: str) -> tuple[_Tok, ...]:
     out: list[_Tok] = []
     depth = 0
     for m in _TOKEN_RE.finditer(text):
@@ -78,7 +86,7 @@ def _tokens(text: str) -> list[_Tok]:
         out.append(_Tok(t, depth, m.start()))
         if t == "(":
             depth += 1
-    return out
+    return tuple(out)
 
 
 class NameResolver:

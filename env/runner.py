@@ -102,9 +102,10 @@ def _stratified_shuffle(tasks: Sequence["Task"], seed: int) -> list["Task"]:
 
 
 def load_databases(config: AssessmentConfig) -> dict[str, "OrgDatabase"]:
-    from sandbox_db.org import load_org
+    """The process-wide shared base orgs: concurrent assessments must not each open a DuckDB."""
+    from sandbox_db.org import shared_org
 
-    return {org: load_org(org) for org in config.orgs}
+    return {org: shared_org(org) for org in config.orgs}
 
 
 async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,

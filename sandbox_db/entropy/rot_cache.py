@@ -16,6 +16,7 @@ import decimal
 import hashlib
 import json
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -60,23 +61,29 @@ def entry_path(org_file: Path, key: tuple[Any, ...]) -> Path:
     return org_file.parent / "rot" / org_file.stem / f"{FORMAT}-{code_digest()}" / f"{digest}.json"
 
 
+_VERSION_DIR = re.compile(r"\d+-[0-9a-f]{16}")
+
+
 def _prune_stale(current: Path) -> None:
-    """Delete entry folders of older code versions (once per folder and process)."""
-    if current in _pruned:
+    """Delete entry folders of older code versions (once per folder and process). Only touches
+    this cache's own layout: <...>/rot/<org stem>/<format-code digest>/<entry>.json."""
+    if (current in _pruned or current.parent.parent.name != "rot"
+            or not _VERSION_DIR.fullmatch(current.name)):
         return
     _pruned.add(current)
     try:
         older = sorted((p.stat().st_mtime, p) for p in current.parent.iterdir()
-                       if p.is_dir() and p != current)
+                       if p != current and p.is_dir() and _VERSION_DIR.fullmatch(p.name))
     except OSError:
         return
     for _, stale in older[:max(0, len(older) - KEEP_STALE_CODE_VERSIONS)]:
-        for entry in stale.glob("*"):
-            entry.unlink(missing_ok=True)
         try:
+            for entry in stale.iterdir():
+                if entry.is_file() and (entry.suffix == ".json" or ".json.tmp" in entry.name):
+                    entry.unlink(missing_ok=True)
             stale.rmdir()
         except OSError:
-            pass
+            continue
 
 
 def _encode_value(value: Any) -> Any:

@@ -120,10 +120,9 @@ async def test_lone_surrogates_are_format_errors_logged_escaped(db, task, tmp_pa
     raw = log_path.read_bytes().decode("utf-8")  # strict: the file is valid UTF-8
     episode = EpisodeLog.parse(raw)
     assert [t.error_kind for t in episode.turns] == ["format", "format"]
-    logged = json.dumps(episode.turns[0].reply, ensure_ascii=False)
-    logged.encode("utf-8")
-    escaped = json.dumps(reply, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
-    assert logged == escaped  # what the agent sent, each surrogate as its "\\udXXX" text
+    # What the agent sent, each surrogate as the six characters of its escape ("\\ud800").
+    expected = json.loads(json.dumps(reply).replace("\\ud", "\\\\ud"))
+    assert episode.turns[0].reply == expected
 
 
 async def test_surrogate_json_escape_in_text_is_a_format_error(db, task, tmp_path) -> None:

@@ -1,0 +1,94 @@
+"""The on-disk cache of verified rot plans: a hit gives exactly the groups a fresh plan gives,
+entries are written atomically next to the org file, and bad entries are misses."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from data.tasks import load_task_set
+from sandbox_db.database import OrgDatabase
+from sandbox_db.entropy import episode_org, rot_cache
+from sandbox_db.entropy.episode_org import EpisodeOrgConfig, episode_rot
+from sandbox_db.entropy.rot import RotGroup
+from sandbox_db.org import load_org
+
+
+@pytest.fixture(scope="module")
+def org_copy(tmp_path_factory: pytest.TempPathFactory) -> OrgDatabase:
+    """The default b2b org copied to a temp folder, so the cache lands there."""
+    base = load_org("b2b")
+    path = tmp_path_factory.mktemp("orgs") / base.path.name
+    shutil.copyfile(base.path, path)
+    return OrgDatabase(base.schema, path)
+
+
+def _task():
+    return next(t for t in load_task_set("b2b") if t.reference is not None and t.rot_targets)
+
+
+def _fresh(db: OrgDatabase, config: EpisodeOrgConfig, task, monkeypatch) -> episode_org._VerifiedRot:
+    episode_org._ROT_CACHE.clear()
+    with monkeypatch.context() as m:
+        m.setenv(rot_cache.DISABLE_ENV, "0")
+        return episode_rot(db, config, task)
+
+
+def test_disk_hit_equals_fresh_plan(org_copy: OrgDatabase, monkeypatch) -> None:
+    task = _task()
+    config = EpisodeOrgConfig(org="b2b", rot="medium", seed=5)
+    fresh = _fresh(org_copy, config, task, monkeypatch)
+    assert fresh.kept, "the task's rot targets should give distractor rows"
+    entries = org_copy.path.parent / "rot"
+    assert not entries.exists()
+
+    episode_org._ROT_CACHE.clear()
+    stored = episode_rot(org_copy, config, task)  # computes and writes
+    files = list(entries.rglob("*.json"))
+    assert len(files) == 1 and not list(entries.rglob("*.tmp*"))
+
+    episode_org._ROT_CACHE.clear()
+    loaded = episode_rot(org_copy, config, task)  # from disk
+    assert loaded is not stored
+    for result in (stored, loaded):
+        assert rot_cache._same(result.kept, fresh.kept)
+        assert rot_cache._same(result.dropped, fresh.dropped)
+
+    other = EpisodeOrgConfig(org="b2b", rot="high", seed=5)
+    episode_org._ROT_CACHE.clear()
+    episode_rot(org_copy, other, task)
+    assert len(list(entries.rglob("*.json"))) == 2  # level is part of the key
+
+
+def test_corrupt_entry_is_a_miss(org_copy: OrgDatabase, monkeypatch) -> None:
+    task = _task()
+    config = EpisodeOrgConfig(org="b2b", rot="low", seed=9)
+    fresh = _fresh(org_copy, config, task, monkeypatch)
+    path = episode_org._disk_entry(org_copy, task, config, task.today)
+    assert path is not None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('{"kept": [{"target": 1}]', encoding="utf-8")
+    assert rot_cache.load(path) is None
+    episode_org._ROT_CACHE.clear()
+    again = episode_rot(org_copy, config, task)
+    assert rot_cache._same(again.kept, fresh.kept)
+    assert rot_cache.load(path) is not None  # rewritten whole
+
+
+def test_values_that_do_not_round_trip_are_not_stored(tmp_path) -> None:
+    import datetime as dt
+    import decimal
+
+    path = tmp_path / "entry.json"
+    ok = RotGroup(target=0, kind="namesake", rows={"Account": [
+        {"Name": "Acme", "When": dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone.utc),
+         "Day": dt.date(2024, 5, 1), "Amount": decimal.Decimal("1.50"), "N": 3, "F": 3.0,
+         "Flag": True, "None": None}]})
+    assert rot_cache.store(path, [ok], [])
+    kept, dropped = rot_cache.load(path)
+    assert rot_cache._same(kept, [ok]) and dropped == []
+    bad = RotGroup(target=0, kind="namesake", rows={"Account": [{"Tags": {"a", "b"}}]})
+    other = tmp_path / "other.json"
+    assert not rot_cache.store(other, [bad], [])
+    assert not other.exists()
