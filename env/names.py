@@ -70,9 +70,15 @@ class _Tok:
 
 
 def _tokens(text: str) -> list[_Tok]:
-    """The statement's tokens (memoised: the same statements recur across turns and episodes;
-    callers only read them)."""
+    """The statement's tokens (memoised up to a size, so a flood of huge hostile statements
+    cannot fill memory: the same statements recur across turns and episodes; callers only
+    read them)."""
+    if len(text) > _MEMO_MAX_CHARS:
+        return list(_scan.__wrapped__(text))
     return list(_scan(text))
+
+
+_MEMO_MAX_CHARS = 4096
 
 
 @lru_cache(maxsize=4096)

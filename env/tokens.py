@@ -75,8 +75,8 @@ def _count(text: str) -> int:
 #: lines recur (the task prompt's instructions and context) so they are memoised.
 _LINE_START = re.compile(r"(?<=\n)(?=\S)")
 _LINE_MEMO: dict[str, int] = {}
-_LINE_MEMO_SIZE = 16384
-_LINE_MEMO_MAX_CHARS = 4096
+_LINE_MEMO_SIZE = 8192
+_LINE_MEMO_MAX_CHARS = 2048
 
 
 def _exact(text: str) -> int:
@@ -92,7 +92,10 @@ def _exact(text: str) -> int:
         if hit is None:
             hit = _bpe_count(line)
             if len(memo) >= _LINE_MEMO_SIZE:
-                memo.pop(next(iter(memo)), None)
+                try:
+                    memo.pop(next(iter(memo)), None)
+                except (RuntimeError, StopIteration):  # another thread resized it meanwhile
+                    pass
             memo[line] = hit
         total += hit
     return total
@@ -124,7 +127,7 @@ def _piece_counter() -> Callable[[str], int]:
             if n is None:
                 raw = piece.encode("utf-8")
                 n = 1 if raw in ranks else len(byte_pair_encode(raw, ranks))
-                if len(pieces) < _PIECE_MEMO_SIZE:
+                if len(piece) <= 64 and len(pieces) < _PIECE_MEMO_SIZE:
                     pieces[piece] = n
             total += n
         return total

@@ -7,3 +7,11 @@
 - `assessment_client`: ask a green agent for an assessment (demo, tests);
 - `demo`, `summary`, `local_server`: `crmarena demo` and its helpers.
 """
+
+import os
+
+# a2a-sdk wraps every client and server call in OpenTelemetry spans; with only the API installed
+# (no SDK, no exporter) they record nothing yet cost ~5 ms of CPU per assessed task. Off unless
+# the operator sets the variable. Must run before a2a is imported, hence here.
+os.environ.setdefault("OTEL_INSTRUMENTATION_A2A_SDK_ENABLED", "false")
+

@@ -92,3 +92,28 @@ def test_values_that_do_not_round_trip_are_not_stored(tmp_path) -> None:
     other = tmp_path / "other.json"
     assert not rot_cache.store(other, [bad], [])
     assert not other.exists()
+
+
+def test_old_code_versions_are_pruned_and_nothing_else(tmp_path) -> None:
+    import os
+
+    stem = tmp_path / "rot" / "b2b-42-0123456789abcdef"
+    versions = [stem / f"1-{i:016x}" for i in range(5)]
+    for age, folder in enumerate(versions):
+        folder.mkdir(parents=True)
+        (folder / "a.json").write_text("{}", encoding="utf-8")
+        os.utime(folder, (1_000_000 + age, 1_000_000 + age))
+    unrelated = stem / "notes"
+    unrelated.mkdir()
+    (unrelated / "keep.json").write_text("{}", encoding="utf-8")
+    current = versions[-1]
+    rot_cache._pruned.discard(current)
+    rot_cache._prune_stale(current)
+    left = sorted(p.name for p in stem.iterdir())
+    assert left == sorted([unrelated.name, *(v.name for v in versions[-3:])])
+    assert (unrelated / "keep.json").exists()
+
+    outside = tmp_path / "plain"
+    (tmp_path / "sibling").mkdir()
+    assert rot_cache.store(outside / "entry.json", [], [])
+    assert (tmp_path / "sibling").exists()

@@ -40,8 +40,9 @@ def code_digest() -> str:
     for package in (sandbox_db, data.tasks):
         root = Path(package.__file__).parent
         for path in sorted(root.rglob("*.py")):
-            if "__pycache__" in path.parts or path.stem == "cli" or path.stem.endswith("_cli"):
-                continue  # command-line front ends do not change a plan
+            if ("__pycache__" in path.parts or path.stem == "cli" or path.stem.endswith("_cli")
+                    or path.name == "rot_cache.py"):
+                continue  # command-line front ends and this file (FORMAT) do not change a plan
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]

