@@ -20,9 +20,11 @@ RUN uv sync --locked --no-dev --no-install-project
 COPY --chown=agent:agent . .
 RUN uv sync --locked --no-dev
 
-# Build the orgs and the task sets into the image: containers start without any build step.
+# Build the orgs into the image, check the committed task sets reproduce from them, and verify
+# the rot plans of every task at every level: containers start warm, without any build step.
 RUN uv run --no-sync crmarena org build --org all \
-    && uv run --no-sync crmarena tasks build
+    && uv run --no-sync crmarena tasks build --check \
+    && uv run --no-sync crmarena org prewarm-rot --org all --rot all
 
 EXPOSE 9009
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
