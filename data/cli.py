@@ -121,10 +121,10 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     table = Table(title=f"{len(tasks)} tasks")
     table.add_column("id", no_wrap=True, min_width=max((len(t.id) for t in tasks), default=2))
-    table.add_column("category", no_wrap=True, overflow="ellipsis")
-    table.add_column("metric", no_wrap=True, overflow="ellipsis")
-    table.add_column("query", no_wrap=True, overflow="ellipsis", max_width=60)
-    table.add_column("gold", no_wrap=True, min_width=18)
+    table.add_column("category", overflow="fold", min_width=12)
+    table.add_column("metric", overflow="fold", min_width=6)
+    table.add_column("query", overflow="fold", ratio=1)
+    table.add_column("gold", overflow="fold", min_width=18)
     for t in tasks:
         query = " ".join(t.query.split())
         table.add_row(t.id, t.category, t.reward_metric,
