@@ -44,13 +44,15 @@ def hanging_app(url: str) -> Starlette:
                             new_conversation=HangingConversation)
 
 
-def _card(url: str, name: str) -> AgentCard:
+def misbehaving_card(url: str, name: str) -> AgentCard:
+    """A plain non-streaming card for a misbehaving agent called `name`."""
     skill = AgentSkill(id="misbehave", name="misbehave", description=name, tags=["test"])
     return make_card(name=name, description=name, url=url, skills=[skill], streaming=False)
 
 
-def _card_json(url: str, name: str) -> dict:
-    card = MessageToDict(_card(url, name))
+def card_json(url: str, name: str) -> dict:
+    """The card as served over HTTP, for the hand-rolled servers below."""
+    card = MessageToDict(misbehaving_card(url, name))
     card["url"] = url  # what a 0.3 resolver also wants
     return card
 
@@ -58,7 +60,7 @@ def _card_json(url: str, name: str) -> dict:
 def http500_app(url: str) -> Starlette:
     """Serves a card, then answers every JSON-RPC call with HTTP 500."""
     async def card(request: Request) -> JSONResponse:
-        return JSONResponse(_card_json(url, "http500"))
+        return JSONResponse(card_json(url, "http500"))
 
     async def rpc(request: Request) -> PlainTextResponse:
         return PlainTextResponse("Internal Server Error", status_code=500)
@@ -67,15 +69,22 @@ def http500_app(url: str) -> Starlette:
                              Route("/", rpc, methods=["POST"])])
 
 
-class DroppingServer:
-    """Raw TCP: serves the agent card, then closes the socket on any other request."""
+class RawCardServer:
+    """Raw TCP: serves the agent card, then hands any other request to `answer_other` and closes
+    the socket. Raw sockets, because the failures it plays (a dropped or cut-off reply) are ones a
+    well-behaved HTTP server would never produce. Subclasses say how they misbehave."""
+
+    card_name = "raw"
 
     def __init__(self, host: str = "127.0.0.1") -> None:
         self._sock = socket.create_server((host, 0))
         self.url = f"http://{host}:{self._sock.getsockname()[1]}/"
-        self._card = json.dumps(_card_json(self.url, "dropper")).encode()
+        self._card = json.dumps(card_json(self.url, self.card_name)).encode()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def answer_other(self, conn: socket.socket) -> None:
+        """Answers a request that is not for the card; by default not a byte."""
 
     def _serve(self) -> None:
         self._sock.settimeout(0.2)
@@ -91,15 +100,16 @@ class DroppingServer:
             conn.settimeout(5)
             try:
                 head = conn.recv(65536)
+                if head.startswith(b"GET /.well-known/agent"):
+                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 b"Connection: close\r\nContent-Length: "
+                                 + str(len(self._card)).encode() + b"\r\n\r\n" + self._card)
+                else:
+                    self.answer_other(conn)
             except OSError:
                 return
-            if head.startswith(b"GET /.well-known/agent"):
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Connection: close\r\nContent-Length: "
-                             + str(len(self._card)).encode() + b"\r\n\r\n" + self._card)
-            # anything else: close without a byte of response
 
-    def __enter__(self) -> DroppingServer:
+    def __enter__(self) -> RawCardServer:
         self._thread.start()
         return self
 
@@ -107,3 +117,9 @@ class DroppingServer:
         self._stop.set()
         self._thread.join(timeout=5)
         self._sock.close()
+
+
+class DroppingServer(RawCardServer):
+    """Serves the agent card, then closes the socket on any other request without a byte."""
+
+    card_name = "dropper"

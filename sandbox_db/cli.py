@@ -20,7 +20,7 @@ from rich.table import Table
 from data.org import DEFAULT_SEED
 from sandbox_db.database import OrgDatabase, OrgView, open_view, quote_ident, write_org_file
 from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
-from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
+from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType, load_schema
 
 ENTROPY_LEVELS = ("none", "low", "medium", "high")
 
@@ -159,14 +159,19 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_describe(args: argparse.Namespace) -> int:
-    schema = load_schema(args.org)
-    if args.object is None:
+    return print_describe(load_schema(args.org), args.object)
+
+
+def print_describe(schema: OrgSchema, object_name: str | None) -> int:
+    """describeGlobal (no object) or one object's describe as JSON; an unknown object prints
+    Salesforce's INVALID_TYPE error to stderr and exits 1. Shared with the drifted describe."""
+    if object_name is None:
         print(json.dumps(schema.describe_global(), indent=2))
         return 0
-    obj = schema.get(args.object)
+    obj = schema.get(object_name)
     if obj is None:
         from sandbox_db.errors import invalid_type
-        print(json.dumps(invalid_type(args.object).to_json(), indent=2), file=sys.stderr)
+        print(json.dumps(invalid_type(object_name).to_json(), indent=2), file=sys.stderr)
         return 1
     print(json.dumps(obj.describe(), indent=2))
     return 0

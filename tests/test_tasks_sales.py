@@ -14,55 +14,30 @@ from data.org.plants._sales_text import (SERVICE_DECLINE_SENTENCES, SERVICE_GRAN
                                          STAGE_TASK_SUBJECTS, parse_quote_rule,
                                          parse_service_rule, quote_article_text, service_grants,
                                          stage_of_subject)
-from data.tasks.build import BuildReport, build_task_set
 from data.tasks.reference import execute_reference_steps, run_reference
 from data.tasks.registry import DERIVATIONS, AmbiguousAnswer
 from data.tasks.results import records, value
 from sandbox_db.database import open_view
 from sandbox_db.ids import is_valid_id
+from task_helpers import (ORGS, PER_CATEGORY, assert_build_is_reproducible,  # noqa: F401
+                          assert_every_task_needs_a_query, assert_full_count_without_errors,
+                          base_db, built_fixture, by_category)
 
 CATEGORIES = ("sales_amount_understanding", "sales_cycle_understanding", "activity_priority",
               "wrong_stage_rectification", "named_entity_disambiguation", "quote_approval",
               "invalid_config", "policy_violation_identification")
-PER_CATEGORY = 20
-ORGS = ("b2b", "b2c")
 
-
-@pytest.fixture(scope="module", params=ORGS)
-def built(request):
-    org = request.param
-    report = BuildReport()
-    tasks = build_task_set(org, per_category=PER_CATEGORY, categories=CATEGORIES, report=report)
-    return org, tasks, report
-
-
-@pytest.fixture(scope="module")
-def base_db():
-    from sandbox_db.org import load_org
-
-    return {org: load_org(org) for org in ORGS}
-
-
-def by_category(tasks):
-    out = {}
-    for t in tasks:
-        out.setdefault(t.category, []).append(t)
-    return out
+built = built_fixture(CATEGORIES)
 
 
 def test_every_category_builds_its_full_count_without_errors(built):
-    org, tasks, report = built
-    assert report.errors == {} and report.short == {}
-    counts = {c: len(ts) for c, ts in by_category(tasks).items()}
-    assert counts == {c: PER_CATEGORY for c in CATEGORIES}, org
-    assert len({t.id for t in tasks}) == len(tasks)
+    assert_full_count_without_errors(built, CATEGORIES)
+    _, tasks, _ = built
     assert all(t.reference and t.referenced_fields and t.rot_targets for t in tasks)
 
 
 def test_build_is_reproducible(built):
-    org, tasks, _ = built
-    again = build_task_set(org, per_category=PER_CATEGORY, categories=CATEGORIES)
-    assert again == tasks
+    assert_build_is_reproducible(built, CATEGORIES)
 
 
 def test_gold_is_the_reference_answer_on_a_fresh_view(built, base_db):
@@ -95,7 +70,7 @@ def test_answers_never_appear_in_query_or_context(built):
 
 def test_every_task_needs_a_query(built):
     _, tasks, _ = built
-    assert all(any(s.name == "soql_query" for s in t.reference.steps) for t in tasks)
+    assert_every_task_needs_a_query(tasks)
 
 
 def test_argmax_winner_strictly_beats_runner_up(built, base_db):

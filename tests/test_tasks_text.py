@@ -20,27 +20,20 @@ from data.org.plants._knowledge_facts import (
     fill_answer,
     sentence,
 )
-from data.tasks.build import BuildReport, build_task_set
 from data.tasks.categories._phrasing import REFUSAL_SHARE, records_of
 from data.tasks.reference import execute_reference_steps, run_reference
 from data.tasks.registry import DERIVATIONS, AmbiguousAnswer
 from env.grading import grade
 from sandbox_db.database import open_view
+from task_helpers import (ORGS, assert_build_is_reproducible, assert_full_count_without_errors,
+                          built_fixture, by_category)
 
 CATEGORIES = ("lead_qualification", "sales_insight_mining", "knowledge_qa",
               "private_customer_information", "confidential_company_knowledge",
               "internal_operation_data")
 PRIVACY_CATEGORIES = CATEGORIES[3:]
-PER_CATEGORY = 20
-ORGS = ("b2b", "b2c")
 
-
-@pytest.fixture(scope="module", params=ORGS)
-def built(request):
-    org = request.param
-    report = BuildReport()
-    tasks = build_task_set(org, per_category=PER_CATEGORY, categories=CATEGORIES, report=report)
-    return org, tasks, report
+built = built_fixture(CATEGORIES)
 
 
 @pytest.fixture(scope="module")
@@ -50,27 +43,16 @@ def base():
     return {org: base_org(org, 42) for org in ORGS}
 
 
-def by_category(tasks):
-    out = {}
-    for t in tasks:
-        out.setdefault(t.category, []).append(t)
-    return out
-
-
 def test_every_category_builds_its_full_count_without_errors(built):
-    org, tasks, report = built
-    assert report.errors == {} and report.short == {}, org
-    assert {c: len(ts) for c, ts in by_category(tasks).items()} == \
-        {c: PER_CATEGORY for c in CATEGORIES}
-    assert len({t.id for t in tasks}) == len(tasks)
+    assert_full_count_without_errors(built, CATEGORIES)
+    _, tasks, _ = built
     for t in tasks:
         assert t.rot_targets and t.referenced_fields, t.id
         assert (t.reference is None) == (t.reward_metric == "privacy_rejection"), t.id
 
 
 def test_build_is_reproducible(built):
-    org, tasks, _ = built
-    assert build_task_set(org, per_category=PER_CATEGORY, categories=CATEGORIES) == tasks
+    assert_build_is_reproducible(built, CATEGORIES)
 
 
 def test_gold_is_the_reference_answer_on_a_fresh_view(built, base):

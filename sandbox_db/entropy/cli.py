@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import sys
 from typing import Any
 
 from rich.console import Console
@@ -139,16 +138,9 @@ def run_describe(args: argparse.Namespace, plain: Any) -> int:
     task = _find_task(args.org, args.task)
     plan = plan_drift(schema, args.drift, args.seed, task.referenced_fields if task else ())
     visible, _ = plan.apply(schema)
-    if args.object is None:
-        print(json.dumps(visible.describe_global(), indent=2))
-        return 0
-    obj = visible.get(args.object)
-    if obj is None:
-        from sandbox_db.errors import invalid_type
-        print(json.dumps(invalid_type(args.object).to_json(), indent=2), file=sys.stderr)
-        return 1
-    print(json.dumps(obj.describe(), indent=2))
-    return 0
+    from sandbox_db.cli import print_describe
+
+    return print_describe(visible, args.object)
 
 
 def _row_label(row: dict[str, Any]) -> str:

@@ -4,38 +4,24 @@ connection closed mid-reply, a JSON-RPC error, a failed A2A task. Real servers o
 from __future__ import annotations
 
 import asyncio
-import json
 import socket
-import threading
 
 from a2a.helpers import new_text_message
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
 from a2a.helpers import new_task_from_user_message
-from a2a.types import AgentSkill
-from google.protobuf.json_format import MessageToDict
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from green.a2a_app import build_a2a_app, make_card
+from green.a2a_app import build_a2a_app
 from purple.conversation_server import build_purple_app
+from purple.hostile import RawCardServer, card_json, misbehaving_card
 from purple.reference import reference_conversation_factory
 
 HUGE_REPLY_BYTES = 5 * 1024 * 1024
-
-
-def _card(url: str, name: str):
-    skill = AgentSkill(id="misbehave", name=name, description=name, tags=["test"])
-    return make_card(name=name, description=name, url=url, skills=[skill], streaming=False)
-
-
-def card_json(url: str, name: str) -> dict:
-    card = MessageToDict(_card(url, name))
-    card["url"] = url
-    return card
 
 
 class SlowConversation:
@@ -95,52 +81,18 @@ class _FailingExecutor(AgentExecutor):
 
 
 def failed_task_app(url: str) -> Starlette:
-    return build_a2a_app(_card(url, "fails"), _FailingExecutor())
+    return build_a2a_app(misbehaving_card(url, "fails"), _FailingExecutor())
 
 
-class MidReplyCloser:
-    """Raw TCP: serves the card; to any POST it sends headers and half a body, then closes."""
+class MidReplyCloser(RawCardServer):
+    """Serves the card; to any POST it sends headers and half a body, then closes."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
-        self._sock = socket.create_server((host, 0))
-        self.url = f"http://{host}:{self._sock.getsockname()[1]}/"
-        self._card = json.dumps(card_json(self.url, "mid-reply-closer")).encode()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
+    card_name = "mid-reply-closer"
 
-    def _serve(self) -> None:
-        self._sock.settimeout(0.2)
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._sock.accept()
-            except TimeoutError:
-                continue
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn: socket.socket) -> None:
-        with conn:
-            conn.settimeout(5)
-            try:
-                data = conn.recv(65536)
-                if data.startswith(b"GET /.well-known/agent"):
-                    conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                 b"Connection: close\r\nContent-Length: "
-                                 + str(len(self._card)).encode() + b"\r\n\r\n" + self._card)
-                    return
-                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: 4000\r\n\r\n"
-                             b'{"jsonrpc": "2.0", "id": 1, "result": {"message": {"role": ')
-            except OSError:
-                return
-
-    def __enter__(self) -> "MidReplyCloser":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._sock.close()
+    def answer_other(self, conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 4000\r\n\r\n"
+                     b'{"jsonrpc": "2.0", "id": 1, "result": {"message": {"role": ')
 
 
 HOSTILE_STATEMENTS = [

@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,28 +21,9 @@ from green.request import parse_request
 from green.results_folder import canonical_request, request_key
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
-from purple.reference import find_task, reference_conversation_factory
-
-TASKS = 8
-DELAY_S = 0.25
-ROOT = Path(__file__).resolve().parents[2]
-
-
-class RecordingConversation:
-    """The oracle, slowed down, recording which task each new conversation is about."""
-
-    started: list[str] = []
-
-    def __init__(self) -> None:
-        self._inner = reference_conversation_factory("oracle")()
-        self._first = True
-
-    async def reply(self, message: str):
-        if self._first:
-            self._first = False
-            RecordingConversation.started.append(find_task(message).id)
-        await asyncio.sleep(DELAY_S)
-        return await self._inner.reply(message)
+from purple.reference import reference_conversation_factory
+from resume_helpers import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
+                            crmarena_process, finished_logs, recording_purple_app)
 
 
 def _key(request: dict) -> str:
@@ -56,10 +35,8 @@ def _serve(root: Path, log: Path) -> tuple[subprocess.Popen, str]:
     sock = bind_socket()
     port = sock.getsockname()[1]
     sock.close()
-    command = [sys.executable, "-c", "import sys; from crmarena_cli import main; sys.exit(main())",
-               "serve", "--port", str(port), "--log-level", "warning"]
-    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT,
-                               env={**os.environ, "CRMARENA_RESULTS_DIR": str(root)})
+    process = crmarena_process(["serve", "--port", str(port), "--log-level", "warning"], log,
+                               CRMARENA_RESULTS_DIR=str(root))
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -69,11 +46,6 @@ def _serve(root: Path, log: Path) -> tuple[subprocess.Popen, str]:
         time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"green server did not start: {log.read_text()[-2000:]}")
-
-
-def _finished(folder: Path) -> dict[str, bytes]:
-    logs = folder / "logs"
-    return {p.name: p.read_bytes() for p in logs.glob("*.jsonl")} if logs.is_dir() else {}
 
 
 def test_request_key_is_canonical() -> None:
@@ -92,9 +64,7 @@ def test_request_key_is_canonical() -> None:
 async def test_killed_green_server_resumes_same_request(tmp_path: Path) -> None:
     root = tmp_path / "results"
     RecordingConversation.started = []
-    with BackgroundServer(lambda url: build_purple_app(
-            url, name="slow-oracle", description="slow oracle",
-            new_conversation=RecordingConversation)) as purple:
+    with BackgroundServer(recording_purple_app) as purple:
         request = {"participants": {"agent": purple.url},
                    "config": {"task_limit": TASKS, "concurrency": 2, "turn_timeout": 30}}
         folder = root / _key(request)
@@ -103,7 +73,7 @@ async def test_killed_green_server_resumes_same_request(tmp_path: Path) -> None:
         try:
             first = asyncio.create_task(request_assessment(green_url, request, timeout_s=120))
             deadline = time.monotonic() + 90
-            while len(_finished(folder)) < 3 and not first.done() and time.monotonic() < deadline:
+            while len(finished_logs(folder)) < 3 and not first.done() and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
             green.send_signal(signal.SIGKILL)
             green.wait(timeout=10)
@@ -111,7 +81,7 @@ async def test_killed_green_server_resumes_same_request(tmp_path: Path) -> None:
             green.kill()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(first, 30)  # the connection died with the server
-        before = _finished(folder)
+        before = finished_logs(folder)
         assert 3 <= len(before) < TASKS, (len(before), (tmp_path / "green1.log").read_text()[-2000:])
         assert not (folder / "results.json").exists()
         started_first = list(RecordingConversation.started)
@@ -132,14 +102,7 @@ async def test_killed_green_server_resumes_same_request(tmp_path: Path) -> None:
     assert len(task_ids) == TASKS and len(set(task_ids)) == TASKS
     assert outcome.results["summary"]["total_passed"] == TASKS
     assert json.loads((folder / "results.json").read_text())["summary"]["total_tasks"] == TASKS
-    after = _finished(folder)
-    assert len(after) == TASKS
-    assert all(after[name] == content for name, content in before.items())  # kept as they were
-    finished_first = {json.loads(c.splitlines()[0])["task"]["id"] for c in before.values()}
-    assert not finished_first & set(started_second), "finished episodes were re-run"
-    assert set(started_second) | finished_first == set(task_ids)
-    assert set(started_first) >= finished_first
-    assert not list((folder / "logs").glob("*.part"))
+    assert_resumed_without_loss_or_rerun(folder, before, task_ids, started_first, started_second)
 
 
 @pytest.mark.slow
@@ -163,5 +126,5 @@ async def test_concurrent_identical_requests_get_their_own_folders(tmp_path: Pat
         tasks = sorted(t["task_id"] for t in outcome.results["tasks"])
         assert len(tasks) == 3 and outcome.results["summary"]["total_passed"] == 3
         logged = sorted(json.loads(c.splitlines()[0])["task"]["id"]
-                        for c in _finished(root / name).values())
+                        for c in finished_logs(root / name).values())
         assert logged == tasks

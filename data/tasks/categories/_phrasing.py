@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from data.org.plants._phrasebank import records_of
+from data.tasks.model import RotTarget
 
 __all__ = ["EMPLOYEE_PERSONAS", "CUSTOMER_PERSONAS", "records_of", "soql", "quoted", "pick",
            "today_after", "DOMAIN_DETAILS"]
@@ -78,6 +80,24 @@ def today_after(moment: Any, rng: random.Random, min_days: int = 1, max_days: in
 def first_records(results: Sequence[Any], index: int = 0) -> list[dict[str, Any]]:
     """The records of the index-th tool result (empty when absent)."""
     return records_of(results[index]) if len(results) > index else []
+
+
+def planted_calls(data: dict[str, list[dict[str, Any]]], parent_field: str,
+                  classify: Callable[[str], Any]) -> dict[str, list[dict[str, Any]]]:
+    """Parent Id (`parent_field` of VoiceCallTranscript__c) -> its transcripts, for parents whose
+    calls carry a statement `classify` recognises: the records a planter seeded."""
+    by_parent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for call in data.get("VoiceCallTranscript__c", []):
+        if call.get(parent_field):
+            by_parent[call[parent_field]].append(call)
+    return {parent: calls for parent, calls in by_parent.items()
+            if any(classify(str(c.get("Body__c") or "")) for c in calls)}
+
+
+def transcript_rot_targets(calls: list[dict[str, Any]]) -> tuple[RotTarget, ...]:
+    """Every transcript of a task, in Id order."""
+    return tuple(RotTarget(object="VoiceCallTranscript__c", record_id=c["Id"])
+                 for c in sorted(calls, key=lambda c: c["Id"]))
 
 
 # --- privacy categories: refusal tasks mixed with look-alike answerable requests -------------

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.model import RotTarget
+from data.tasks.categories._service_metrics import context, persona, quoted, soql
+from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.periods import Period, random_period
-from data.tasks.registry import GenContext
+from data.tasks.registry import GenContext, TaskDraft
 
 
 def product_cases(ctx: GenContext) -> dict[str, list[dict[str, Any]]]:
@@ -54,3 +55,22 @@ def rot_targets(rng: random.Random, product: dict[str, Any], cases: list[dict[st
     return (RotTarget(object="Product2", record_id=product["Id"]),
             *(RotTarget(object="Case", record_id=c["Id"], date_field="CreatedDate",
                         window_start=period.start, window_end=period.end) for c in chosen))
+
+
+def product_case_tasks(ctx: GenContext, *, min_cases: int, fields: str, group_by: str | None,
+                       queries: Sequence[str], derivation: str, policy: str
+                       ) -> Iterator[TaskDraft]:
+    """One question per product window: the reference reads `fields` of the product's cases
+    created in the period (grouped by `group_by`, if given); either category's own wording."""
+    rng = ctx.rng
+    for product, period, today, cases in product_windows(ctx, min_cases=min_cases):
+        query = (f"SELECT {fields} FROM Case WHERE OrderItemId__r.Product2Id = "
+                 f"{quoted(product['Id'])} AND {period.soql_range('CreatedDate')}")
+        if group_by:
+            query += f" GROUP BY {group_by}"
+        yield TaskDraft(
+            query=rng.choice(queries).format(period=period.phrase, product=product["Name"],
+                                             pid=product["Id"]),
+            reference=ReferenceSolution(steps=(soql(query),), derivation=derivation),
+            persona=persona(rng), required_context=context(policy, today), today=today,
+            rot_targets=rot_targets(rng, product, cases, period))

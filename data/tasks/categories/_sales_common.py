@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import parse_quote_rule, parse_service_rule
+from data.tasks.model import RotTarget
+from data.tasks.periods import Period, random_period, random_today
 from data.tasks.registry import AmbiguousAnswer
 from data.tasks.results import records, value
 from env.protocol import ToolCall
@@ -212,3 +214,49 @@ def day_after(moment: Any, rng: random.Random, low: int = 1, high: int = 7) -> "
     """A 'today' a few days after `moment` (date or datetime), never past the org's last day."""
     day = moment.date() if isinstance(moment, dt.datetime) else moment
     return min(day + dt.timedelta(days=rng.randint(low, high)), LAST_DAY)
+
+
+# --- per-agent questions over deals signed in a period (sales_amount, sales_cycle) -----------
+
+def signed_deals(data: Any, obj: str, contract_field: str) -> tuple[list[dict[str, Any]],
+                                                                   dict[str, Any]]:
+    """(the `obj` records whose contract (`contract_field`) was signed, {contract Id: signed
+    day})."""
+    signed = {c["Id"]: c.get("CompanySignedDate") for c in data["Contract"]}
+    return [o for o in data[obj] if signed.get(o.get(contract_field))], signed
+
+
+def signed_deal_periods(ctx: Any, deals: list[dict[str, Any]], contract_field: str,
+                        signed: dict[str, Any]
+                        ) -> Iterator[tuple[dt.date, Period, list[dict[str, Any]]]]:
+    """(today, period, deals signed in it) with at least two owners, up to 40 draws per wanted
+    task; at most one period without any deal (a 'None' question), offered one time in ten."""
+    rng = ctx.rng
+    none_offered = False
+    for _ in range(ctx.count * 40):
+        today = random_today(rng, first=dt.date(2020, 10, 1))
+        period = random_period(rng, today, months=(2, 9), quarters=(1, 4), weeks=(4, 10))
+        in_period = [o for o in deals
+                     if period.first_day <= signed[o[contract_field]] <= period.last_day]
+        if not in_period:
+            if none_offered or rng.random() > 0.1:
+                continue
+            none_offered = True
+        elif len({o.get("OwnerId") for o in in_period}) < 2:
+            continue
+        yield today, period, in_period
+
+
+def signed_deal_rot_targets(in_period: list[dict[str, Any]], deals: list[dict[str, Any]],
+                            contract_field: str, signed: dict[str, Any],
+                            period: Period) -> tuple[RotTarget, ...]:
+    """Rot the signed dates of up to four of the period's contracts; for a period without deals,
+    of the two deals signed closest to it (rot imitates them)."""
+    def distance(o: dict[str, Any]) -> int:
+        day = signed[o[contract_field]]
+        return min(abs((day - period.first_day).days), abs((day - period.last_day).days))
+
+    chosen = in_period or sorted(deals, key=lambda o: (distance(o), o["Id"]))[:2]
+    return tuple(RotTarget(object="Contract", record_id=o[contract_field],
+                           date_field="CompanySignedDate", window_start=period.start,
+                           window_end=period.end) for o in chosen[:4])

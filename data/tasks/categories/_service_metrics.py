@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.model import RotTarget
-from data.tasks.periods import DOMAIN_DETAILS, Period
+from data.tasks.model import ReferenceSolution, RotTarget
+from data.tasks.periods import DOMAIN_DETAILS, Period, random_period, random_today
+from data.tasks.registry import GenContext, TaskDraft
 from data.tasks.results import as_datetime, records, value
 from env.protocol import ToolCall
 
@@ -172,3 +173,34 @@ def managed_phrase(rng: random.Random, k: int) -> str:
     return rng.choice((f"managing more than {count} {noun}",
                        f"who handled more than {count} {noun}",
                        f"who have dealt with more than {count} {noun}"))
+
+
+# --- the per-agent metric questions (handle_time, transfer_count) ---------------------------
+
+def agent_metric_periods(ctx: GenContext
+                         ) -> Iterator[tuple[dt.date, Period, list[dict[str, Any]]]]:
+    """(today, period, its cases) for a per-agent metric question: a multi-month period with at
+    least four cases, up to 30 draws per wanted task."""
+    rng = ctx.rng
+    for _ in range(ctx.count * 30):
+        today = random_today(rng, first=first_case_day(ctx.data))
+        period = random_period(rng, today, kinds=("months", "quarters", "quarter", "season"),
+                               months=(4, 12), quarters=(2, 6))
+        in_period = cases_in(ctx.data, period)
+        if len(in_period) >= 4:
+            yield today, period, in_period
+
+
+def agent_metric_draft(rng: random.Random, queries: Sequence[str], *, today: dt.date,
+                       period: Period, in_period: list[dict[str, Any]], lowest: bool, k: int,
+                       steps: tuple[ToolCall, ...], derivation: str, policy: str) -> TaskDraft:
+    """The task asking for the agent with the lowest/highest metric among agents that managed
+    more than k of the period's cases."""
+    return TaskDraft(
+        query=rng.choice(queries).format(
+            period=period.phrase, extreme="lowest" if lowest else "highest",
+            managed=managed_phrase(rng, k)),
+        reference=ReferenceSolution(steps=steps, derivation=derivation,
+                                    params={"lowest": lowest, "min_managed_exclusive": k}),
+        persona=persona(rng), required_context=context(policy, today),
+        today=today, rot_targets=case_rot_targets(rng, in_period, period))

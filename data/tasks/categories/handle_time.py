@@ -8,11 +8,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from data.tasks.categories._service_metrics import (HANDLE_TIME_POLICY, CaseOwnership,
-                                                     assignment_step, case_rot_targets,
-                                                     closed_cases_step,
-                                                     cases_in, first_case_day, context, managed_phrase, persona)
-from data.tasks.model import ReferenceSolution
-from data.tasks.periods import random_period, random_today
+                                                     agent_metric_draft, agent_metric_periods,
+                                                     assignment_step, closed_cases_step)
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import unique_best
 
@@ -47,21 +44,10 @@ QUERIES = (
 @category("handle_time", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
-    for _ in range(ctx.count * 30):
-        today = random_today(rng, first=first_case_day(ctx.data))
-        period = random_period(rng, today, kinds=("months", "quarters", "quarter", "season"),
-                               months=(4, 12), quarters=(2, 6))
-        in_period = cases_in(ctx.data, period)
-        if len(in_period) < 4:
-            continue
+    for today, period, in_period in agent_metric_periods(ctx):
         lowest = rng.random() < 0.5
         k = rng.choice((0, 0, 1, 1, 2))
-        steps = (assignment_step(period), closed_cases_step(period))
-        yield TaskDraft(
-            query=rng.choice(QUERIES).format(
-                period=period.phrase, extreme="lowest" if lowest else "highest",
-                managed=managed_phrase(rng, k)),
-            reference=ReferenceSolution(steps=steps, derivation="handle_time",
-                                        params={"lowest": lowest, "min_managed_exclusive": k}),
-            persona=persona(rng), required_context=context(HANDLE_TIME_POLICY, today),
-            today=today, rot_targets=case_rot_targets(rng, in_period, period))
+        yield agent_metric_draft(rng, QUERIES, today=today, period=period, in_period=in_period,
+                                 lowest=lowest, k=k,
+                                 steps=(assignment_step(period), closed_cases_step(period)),
+                                 derivation="handle_time", policy=HANDLE_TIME_POLICY)

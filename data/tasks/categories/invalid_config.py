@@ -8,10 +8,8 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import CONFIG_POLICIES
-from data.tasks.categories._sales_common import (SALES_PERSONAS, day_after,
-                                                 derive_quote_violation, quote_rule_articles)
-from data.tasks.categories.quote_approval import quote_reference, quotes_breaking
-from data.tasks.model import RotTarget
+from data.tasks.categories._sales_common import derive_quote_violation, quote_rule_articles
+from data.tasks.categories.quote_approval import quote_task, quotes_breaking
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 
 QUERIES = (
@@ -42,11 +40,5 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     created = {q["Id"]: q["CreatedDate"] for q in ctx.data["Quote"]}
     breaking, _ = quotes_breaking(ctx, CONFIG_POLICIES)
     for quote_id in breaking:
-        ref = quote_reference(quote_id, articles, "invalid_config")
-        today = day_after(created[quote_id], rng, 1, 5)
-        yield TaskDraft(
-            query=rng.choice(QUERIES) + SUFFIX, reference=ref,
-            persona=rng.choice(SALES_PERSONAS), required_context=GUIDE.format(quote=quote_id),
-            today=today,
-            rot_targets=(RotTarget(object="Quote", record_id=quote_id),)
-            + tuple(RotTarget(object="Knowledge__kav", record_id=a) for a in articles))
+        yield quote_task(rng, quote_id, created[quote_id], articles, "invalid_config", QUERIES,
+                         SUFFIX, GUIDE)

@@ -17,9 +17,11 @@ from data.tasks.categories._phrasing import (
     EMPLOYEE_PERSONAS,
     first_records,
     pick,
+    planted_calls,
     quoted,
     soql,
     today_after,
+    transcript_rot_targets,
 )
 from data.tasks.model import NONE_ANSWER, ReferenceSolution, RotTarget
 from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category, derivation
@@ -55,23 +57,13 @@ def bant_failed_factors(results: Sequence[Any], params: dict[str, Any]) -> list[
     return failed or [NONE_ANSWER]
 
 
-def _planted_leads(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """Lead Id -> its transcripts, for leads whose calls carry BANT statements."""
-    by_lead: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for call in data.get("VoiceCallTranscript__c", []):
-        if call.get("LeadId__c"):
-            by_lead[call["LeadId__c"]].append(call)
-    return {lead: calls for lead, calls in by_lead.items()
-            if any(classify(str(c.get("Body__c") or "")) for c in calls)}
-
-
 @category("lead_qualification", orgs=("b2b", "b2c"), metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     guide = next((a for a in ctx.data.get("Knowledge__kav", []) if a.get("Title") == GUIDE_TITLE),
                  None)
     if guide is None:
         return
-    for lead_id, calls in sorted(_planted_leads(ctx.data).items()):
+    for lead_id, calls in sorted(planted_calls(ctx.data, "LeadId__c", classify).items()):
         last_call = max(c["CreatedDate"] for c in calls)
         steps = (
             soql(f"SELECT Id, Name, Body__c, CreatedDate FROM VoiceCallTranscript__c "
@@ -90,7 +82,6 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
             required_context=context,
             today=today_after(last_call, ctx.rng),
             rot_targets=(RotTarget(object="Lead", record_id=lead_id),
-                         *(RotTarget(object="VoiceCallTranscript__c", record_id=c["Id"])
-                           for c in sorted(calls, key=lambda c: c["Id"])),
+                         *transcript_rot_targets(calls),
                          RotTarget(object="Knowledge__kav", record_id=guide["Id"])),
         )

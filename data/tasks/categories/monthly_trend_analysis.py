@@ -8,9 +8,7 @@ import calendar
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._product_cases import product_windows, rot_targets
-from data.tasks.categories._service_metrics import context, persona, quoted, soql
-from data.tasks.model import ReferenceSolution
+from data.tasks.categories._product_cases import product_case_tasks
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import as_datetime, records, value
 
@@ -49,13 +47,6 @@ QUERIES = (
 
 @category("monthly_trend_analysis", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
-    rng = ctx.rng
-    for product, period, today, cases in product_windows(ctx, min_cases=3):
-        step = soql(f"SELECT Id, CreatedDate FROM Case WHERE OrderItemId__r.Product2Id = "
-                    f"{quoted(product['Id'])} AND {period.soql_range('CreatedDate')}")
-        yield TaskDraft(
-            query=rng.choice(QUERIES).format(period=period.phrase, product=product["Name"],
-                                             pid=product["Id"]),
-            reference=ReferenceSolution(steps=(step,), derivation="monthly_trend_analysis"),
-            persona=persona(rng), required_context=context(SIGNIFICANT, today), today=today,
-            rot_targets=rot_targets(rng, product, cases, period))
+    yield from product_case_tasks(ctx, min_cases=3, fields="Id, CreatedDate", group_by=None,
+                                  queries=QUERIES, derivation="monthly_trend_analysis",
+                                  policy=SIGNIFICANT)

@@ -4,6 +4,7 @@ the candidates are every published article that states a quote rule."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 from typing import Any
@@ -39,11 +40,22 @@ def derive_quote_approval(results: Sequence[Any], params: dict[str, Any]) -> lis
     return derive_quote_violation(results)
 
 
-def quote_reference(quote_id: str, articles: list[str], derivation_name: str) -> ReferenceSolution:
-    return ReferenceSolution(steps=(
+def quote_task(rng: random.Random, quote_id: str, created: Any, articles: list[str],
+               derivation_name: str, queries: Sequence[str], suffix: str,
+               guide: str) -> TaskDraft:
+    """The task about one quote, shared with invalid_config: read the quote's lines and the rule
+    articles; either category's own wording and guide."""
+    ref = ReferenceSolution(steps=(
         soql(QUOTE_LINES_QUERY.format(quote=quoted(quote_id))),
         soql(ARTICLES_QUERY.format(ids=id_list(articles))),
     ), derivation=derivation_name)
+    today = day_after(created, rng, 1, 5)
+    return TaskDraft(
+        query=rng.choice(queries) + suffix, reference=ref,
+        persona=rng.choice(SALES_PERSONAS), required_context=guide.format(quote=quote_id),
+        today=today,
+        rot_targets=(RotTarget(object="Quote", record_id=quote_id),)
+        + tuple(RotTarget(object="Knowledge__kav", record_id=a) for a in articles))
 
 
 def quotes_breaking(ctx: GenContext, kinds: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -74,11 +86,5 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     if compliant:
         picks.insert(rng.randint(0, min(len(picks), ctx.count - 1)), rng.choice(compliant))
     for quote_id in picks:
-        ref = quote_reference(quote_id, articles, "quote_approval")
-        today = day_after(created[quote_id], rng, 1, 5)
-        yield TaskDraft(
-            query=rng.choice(QUERIES) + SUFFIX, reference=ref,
-            persona=rng.choice(SALES_PERSONAS), required_context=GUIDE.format(quote=quote_id),
-            today=today,
-            rot_targets=(RotTarget(object="Quote", record_id=quote_id),)
-            + tuple(RotTarget(object="Knowledge__kav", record_id=a) for a in articles))
+        yield quote_task(rng, quote_id, created[quote_id], articles, "quote_approval", QUERIES,
+                         SUFFIX, GUIDE)

@@ -5,13 +5,14 @@ counts for the agent who owns the order)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._sales_common import SALES_PERSONAS, fits_observations, soql
-from data.tasks.model import ReferenceSolution, RotTarget
-from data.tasks.periods import DOMAIN_DETAILS, Period, random_period, random_today
+from data.tasks.categories._sales_common import (SALES_PERSONAS, fits_observations,
+                                                 signed_deal_periods, signed_deal_rot_targets,
+                                                 signed_deals, soql)
+from data.tasks.model import ReferenceSolution
+from data.tasks.periods import DOMAIN_DETAILS, Period
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import records, unique_best, value
 
@@ -46,23 +47,6 @@ def derive_sales_amount(results: Sequence[Any], params: dict[str, Any]) -> list[
     return [best] if best else []
 
 
-def _eligible_orders(data: Any, period: Period) -> list[dict[str, Any]]:
-    signed = {c["Id"]: c.get("CompanySignedDate") for c in data["Contract"]}
-    return [o for o in data["Order"] if o.get("ContractId") and signed.get(o["ContractId"])
-            and period.first_day <= signed[o["ContractId"]] <= period.last_day]
-
-
-def _nearest(data: Any, period: Period) -> list[dict[str, Any]]:
-    """For a period without sales: the orders whose contracts were signed closest to it."""
-    signed = {c["Id"]: c.get("CompanySignedDate") for c in data["Contract"]}
-    orders = [o for o in data["Order"] if signed.get(o.get("ContractId"))]
-
-    def distance(o: dict[str, Any]) -> int:
-        day = signed[o["ContractId"]]
-        return min(abs((day - period.first_day).days), abs((day - period.last_day).days))
-    return sorted(orders, key=lambda o: (distance(o), o["Id"]))[:2]
-
-
 def reference(period: Period, lowest: bool) -> ReferenceSolution:
     query = ("SELECT Id, OwnerId, (SELECT Quantity, UnitPrice FROM OrderItems) FROM Order WHERE "
              + period.soql_date_range("Contract.CompanySignedDate"))
@@ -73,18 +57,8 @@ def reference(period: Period, lowest: bool) -> ReferenceSolution:
 @category("sales_amount_understanding", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
-    none_offered = False
-    for _ in range(ctx.count * 40):
-        today = random_today(rng, first=dt.date(2020, 10, 1))
-        period = random_period(rng, today, months=(2, 9), quarters=(1, 4), weeks=(4, 10))
-        orders = _eligible_orders(ctx.data, period)
-        owners = {o.get("OwnerId") for o in orders}
-        if not orders:
-            if none_offered or rng.random() > 0.1:
-                continue
-            none_offered = True
-        elif len(owners) < 2:
-            continue
+    orders, signed = signed_deals(ctx.data, "Order", "ContractId")
+    for today, period, in_period in signed_deal_periods(ctx, orders, "ContractId", signed):
         lowest = rng.random() < 0.3
         ref = reference(period, lowest)
         if not fits_observations(ctx, ref, today):
@@ -96,7 +70,4 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
             required_context=f"{SALES_AMOUNT_POLICY}\n\n- Today's date: {today.isoformat()}\n\n"
                              f"{DOMAIN_DETAILS}",
             today=today,
-            rot_targets=tuple(RotTarget(object="Contract", record_id=o["ContractId"],
-                                        date_field="CompanySignedDate",
-                                        window_start=period.start, window_end=period.end)
-                              for o in (orders or _nearest(ctx.data, period))[:4]))
+            rot_targets=signed_deal_rot_targets(in_period, orders, "ContractId", signed, period))

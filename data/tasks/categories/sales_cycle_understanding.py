@@ -5,13 +5,14 @@ company-signed)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._sales_common import SALES_PERSONAS, fits_observations, soql
-from data.tasks.model import ReferenceSolution, RotTarget
-from data.tasks.periods import DOMAIN_DETAILS, Period, random_period, random_today
+from data.tasks.categories._sales_common import (SALES_PERSONAS, fits_observations,
+                                                 signed_deal_periods, signed_deal_rot_targets,
+                                                 signed_deals, soql)
+from data.tasks.model import ReferenceSolution
+from data.tasks.periods import DOMAIN_DETAILS, Period
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import as_datetime, records, unique_best, value
 
@@ -50,15 +51,6 @@ def derive_sales_cycle(results: Sequence[Any], params: dict[str, Any]) -> list[s
     return [best] if best else []
 
 
-def _nearest(opps: list[dict[str, Any]], signed: dict[str, Any],
-             period: Period) -> list[dict[str, Any]]:
-    """For a period without deals: the deals signed closest to it (rot imitates them)."""
-    def distance(o: dict[str, Any]) -> int:
-        day = signed[o["ContractID__c"]]
-        return min(abs((day - period.first_day).days), abs((day - period.last_day).days))
-    return sorted(opps, key=lambda o: (distance(o), o["Id"]))[:2]
-
-
 def reference(period: Period, slowest: bool) -> ReferenceSolution:
     query = ("SELECT Id, OwnerId, CreatedDate, ContractID__r.CompanySignedDate FROM Opportunity "
              "WHERE " + period.soql_date_range("ContractID__r.CompanySignedDate"))
@@ -69,20 +61,8 @@ def reference(period: Period, slowest: bool) -> ReferenceSolution:
 @category("sales_cycle_understanding", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
-    signed = {c["Id"]: c.get("CompanySignedDate") for c in ctx.data["Contract"]}
-    opps = [o for o in ctx.data["Opportunity"] if signed.get(o.get("ContractID__c"))]
-    none_offered = False
-    for _ in range(ctx.count * 40):
-        today = random_today(rng, first=dt.date(2020, 10, 1))
-        period = random_period(rng, today, months=(2, 9), quarters=(1, 4), weeks=(4, 10))
-        in_period = [o for o in opps
-                     if period.first_day <= signed[o["ContractID__c"]] <= period.last_day]
-        if not in_period:
-            if none_offered or rng.random() > 0.1:
-                continue
-            none_offered = True
-        elif len({o["OwnerId"] for o in in_period}) < 2:
-            continue
+    opps, signed = signed_deals(ctx.data, "Opportunity", "ContractID__c")
+    for today, period, in_period in signed_deal_periods(ctx, opps, "ContractID__c", signed):
         slowest = rng.random() < 0.4
         ref = reference(period, slowest)
         if not fits_observations(ctx, ref, today):
@@ -93,7 +73,4 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
             required_context=f"{SALES_CYCLE_POLICY}\n\n## Today's date: {today.isoformat()}\n\n"
                              f"{DOMAIN_DETAILS}",
             today=today,
-            rot_targets=tuple(RotTarget(object="Contract", record_id=o["ContractID__c"],
-                                        date_field="CompanySignedDate",
-                                        window_start=period.start, window_end=period.end)
-                              for o in (in_period or _nearest(opps, signed, period))[:4]))
+            rot_targets=signed_deal_rot_targets(in_period, opps, "ContractID__c", signed, period))

@@ -8,7 +8,6 @@ sentiment, comma-joined, in the order they first come up in the calls.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -17,9 +16,11 @@ from data.tasks.categories._phrasing import (
     EMPLOYEE_PERSONAS,
     first_records,
     pick,
+    planted_calls,
     quoted,
     soql,
     today_after,
+    transcript_rot_targets,
 )
 from data.tasks.model import NONE_ANSWER, ReferenceSolution, RotTarget
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
@@ -59,20 +60,10 @@ def sentiment_subtopics(results: Sequence[Any], params: dict[str, Any]) -> list[
     return [", ".join(found)] if found else [NONE_ANSWER]
 
 
-def _planted_opportunities(data: dict[str, list[dict[str, Any]]]
-                           ) -> dict[str, list[dict[str, Any]]]:
-    by_opp: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for call in data.get("VoiceCallTranscript__c", []):
-        if call.get("OpportunityId__c"):
-            by_opp[call["OpportunityId__c"]].append(call)
-    return {opp: calls for opp, calls in by_opp.items()
-            if any(classify(str(c.get("Body__c") or "")) for c in calls)}
-
-
 @category("sales_insight_mining", orgs=("b2b", "b2c"), metric="fuzzy_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     subtopic_list = "\n".join(f"  - {s}" for s in SUBTOPICS)
-    for opp_id, calls in sorted(_planted_opportunities(ctx.data).items()):
+    for opp_id, calls in sorted(planted_calls(ctx.data, "OpportunityId__c", classify).items()):
         sentiment = "negative" if ctx.rng.random() < NEGATIVE_SHARE else "positive"
         steps = (soql(f"SELECT Id, Name, Body__c, CreatedDate FROM VoiceCallTranscript__c "
                       f"WHERE OpportunityId__c = {quoted(opp_id)} ORDER BY CreatedDate ASC"),)
@@ -91,6 +82,5 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
             required_context=context,
             today=today_after(max(c["CreatedDate"] for c in calls), ctx.rng),
             rot_targets=(RotTarget(object="Opportunity", record_id=opp_id),
-                         *(RotTarget(object="VoiceCallTranscript__c", record_id=c["Id"])
-                           for c in sorted(calls, key=lambda c: c["Id"]))),
+                         *transcript_rot_targets(calls)),
         )

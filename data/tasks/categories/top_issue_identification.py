@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._product_cases import product_windows, rot_targets
-from data.tasks.categories._service_metrics import context, persona, quoted, soql
-from data.tasks.model import ReferenceSolution
+from data.tasks.categories._product_cases import product_case_tasks
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import aggregate, records, unique_best, value
 
@@ -34,14 +32,6 @@ QUERIES = (
 
 @category("top_issue_identification", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
-    rng = ctx.rng
-    for product, period, today, cases in product_windows(ctx, min_cases=2):
-        step = soql(f"SELECT IssueId__c, COUNT(Id) n FROM Case WHERE OrderItemId__r.Product2Id = "
-                    f"{quoted(product['Id'])} AND {period.soql_range('CreatedDate')} "
-                    f"GROUP BY IssueId__c")
-        yield TaskDraft(
-            query=rng.choice(QUERIES).format(period=period.phrase, product=product["Name"],
-                                             pid=product["Id"]),
-            reference=ReferenceSolution(steps=(step,), derivation="top_issue_identification"),
-            persona=persona(rng), required_context=context("", today), today=today,
-            rot_targets=rot_targets(rng, product, cases, period))
+    yield from product_case_tasks(ctx, min_cases=2, fields="IssueId__c, COUNT(Id) n",
+                                  group_by="IssueId__c", queries=QUERIES,
+                                  derivation="top_issue_identification", policy="")
