@@ -122,7 +122,8 @@ class A2AAgent:
         self._pools: list[tuple[httpx.AsyncClient, Client]] = []
         self._sessions_opened = itertools.count()
         # Message ids: unique per agent without a urandom syscall per turn.
-        self._message_ids = (f"{uuid4().hex}-{n}" for n in itertools.count())
+        id_prefix = uuid4().hex
+        self._message_ids = (f"{id_prefix}-{n}" for n in itertools.count())
         self._lock = asyncio.Lock()
         self.card: AgentCard | None = None
         self._card_error: tuple[float, AgentUnavailable] | None = None
