@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Any
 
@@ -71,3 +73,17 @@ def query_timeout() -> SalesforceError:
         "Your query request was running for too long. Please consider making your query more "
         "selective (add filters on indexed fields or reduce the number of rows).",
     )
+
+
+@contextmanager
+def only_salesforce_errors(code: ErrorCode, message: str) -> Iterator[None]:
+    """Let SalesforceError through and turn anything else into one: deep nesting becomes
+    MALFORMED_QUERY, any other exception `code`/`message`. Agents never see Python errors."""
+    try:
+        yield
+    except SalesforceError:
+        raise
+    except RecursionError as exc:
+        raise SalesforceError(ErrorCode.MALFORMED_QUERY, "query is too deeply nested") from exc
+    except Exception as exc:  # noqa: BLE001 - the point of this guard
+        raise SalesforceError(code, message) from exc

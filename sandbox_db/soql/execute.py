@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 
 from sandbox_db.database import OrgView
-from sandbox_db.errors import ErrorCode, SalesforceError
+from sandbox_db.errors import ErrorCode, SalesforceError, only_salesforce_errors
 from sandbox_db.soql.cache import PlanCache
 from sandbox_db.soql.results import aggregate_record, build_record, child_result, query_result
 from sandbox_db.soql.translate import BATCH_SIZE, Plan, table_marker, translate_soql
@@ -35,7 +35,8 @@ def run_statement(view: OrgView, text: str, *, today: dt.date) -> dict[str, Any]
 
 def run_soql(view: OrgView, query: str, *, today: dt.date) -> dict[str, Any]:
     """Run one SOQL query; the result (or SalesforceError) is what the REST API would give."""
-    try:
+    with only_salesforce_errors(ErrorCode.UNKNOWN_EXCEPTION,
+                                "An unexpected error occurred while running the query."):
         if not isinstance(query, str):
             raise SalesforceError(ErrorCode.MALFORMED_QUERY, "the query must be a string")
         if len(query) > MAX_STATEMENT_CHARS:
@@ -46,13 +47,6 @@ def run_soql(view: OrgView, query: str, *, today: dt.date) -> dict[str, Any]:
             (query, view.schema.version, "soql", today),
             lambda: translate_soql(query, view.schema, today))
         return execute_plan(view, plan, query)
-    except SalesforceError:
-        raise
-    except RecursionError as exc:
-        raise SalesforceError(ErrorCode.MALFORMED_QUERY, "query is too deeply nested") from exc
-    except Exception as exc:  # noqa: BLE001 - agents must never see Python errors
-        raise SalesforceError(ErrorCode.UNKNOWN_EXCEPTION,
-                              "An unexpected error occurred while running the query.") from exc
 
 
 def as_date(today: dt.date) -> dt.date:

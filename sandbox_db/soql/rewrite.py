@@ -21,6 +21,7 @@ from sandbox_db.errors import (
     invalid_field,
     invalid_relationship,
     invalid_type,
+    only_salesforce_errors,
 )
 from sandbox_db.schema import OrgSchema, SObject
 from sandbox_db.soql.dialect import SoqlFields, parse_soql
@@ -162,7 +163,8 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
     the query does not resolve against `schema_from`.
     """
     renamer = _Renamer(schema_from, schema_to, object_map, field_map)
-    try:
+    with only_salesforce_errors(ErrorCode.MALFORMED_QUERY,
+                                "the statement could not be rewritten"):
         if is_sosl(query):
             return _rewrite_sosl(query, renamer)
         # validate first (the translator is the authority on what is a valid statement), so the
@@ -173,13 +175,6 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
         edits: list[Edit] = []
         renamer.select(tree, None, edits)
         return _apply(query, edits)
-    except SalesforceError:
-        raise
-    except RecursionError as exc:
-        raise SalesforceError(ErrorCode.MALFORMED_QUERY, "query is too deeply nested") from exc
-    except Exception as exc:  # noqa: BLE001 - callers only ever see Salesforce errors
-        raise SalesforceError(ErrorCode.MALFORMED_QUERY,
-                              "the statement could not be rewritten") from exc
 
 
 def _rewrite_sosl(search: str, renamer: _Renamer) -> str:
