@@ -13,11 +13,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+# Level and LEVELS live in core.levels; re-exported here for the CLI and the report.
+from core.levels import LEVELS as LEVELS
+from core.levels import Level
+from core.org_type import OrgType
 from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
-from sandbox_db.schema import OrgType
 
-Level = Literal["none", "low", "medium", "high"]
-LEVELS: tuple[Level, ...] = ("none", "low", "medium", "high")
 OrgChoice = Literal["b2b", "b2c", "both"]
 
 DEFAULT_MAX_STEPS = 20

@@ -12,7 +12,8 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from env.tools import TOOL_SPECS, render_payload
+from core.observation import render_payload
+from env.tools import TOOL_SPECS
 
 if TYPE_CHECKING:
     from data.tasks.model import Task

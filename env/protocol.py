@@ -10,24 +10,13 @@ same whoever the agent is.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict, Field
-
-if TYPE_CHECKING:
-    from data.tasks.model import Task
-
-#: What an agent may reply: raw text (JSON, fenced JSON, or prose) or a structured data part.
-AgentReply = str | dict[str, Any]
-
-
-class ToolCall(BaseModel):
-    """One tool invocation: the tool's name and its JSON arguments."""
-
-    model_config = ConfigDict(frozen=True)
-
-    name: str
-    arguments: dict[str, Any] = Field(default_factory=dict)
+from core.task import Task
+# ToolCall and AgentReply live in core.tool_call (reference solutions are tool calls too);
+# re-exported here, the seam's old home.
+from core.tool_call import AgentReply as AgentReply
+from core.tool_call import ToolCall as ToolCall
 
 
 @runtime_checkable
@@ -49,7 +38,7 @@ class Agent(Protocol):
 
     name: str
 
-    def session(self, task: "Task", trial: int) -> AgentSession:
+    def session(self, task: Task, trial: int) -> AgentSession:
         """Open a session for one episode. Reference agents may read `task` (they are
         reference agents); remote agents only ever see the messages sent through `act`."""
         ...

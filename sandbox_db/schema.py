@@ -12,15 +12,16 @@ import json
 import re
 from enum import StrEnum
 from functools import cache
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field as PydField, model_validator
 
+# OrgType and ORG_TYPES live in core.org_type (tasks and configs use them too); re-exported.
+from core.org_type import ORG_TYPES as ORG_TYPES
+from core.org_type import OrgType as OrgType
 from schemas import SCHEMA_DIR
 
-OrgType = Literal["b2b", "b2c"]
-ORG_TYPES: tuple[OrgType, ...] = ("b2b", "b2c")
 
 
 class FieldType(StrEnum):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from core.observation import render_payload
 from data.tasks.model import NONE_ANSWER, Task
 from data.tasks.reference import derive, execute_reference_steps, referenced_fields
 from data.tasks.registry import (CATEGORY_REGISTRY, AmbiguousAnswer, CategorySpec, GenContext,
@@ -125,11 +126,7 @@ class OversizedResult(Exception):
 
 
 def observation_fits(result: Any) -> bool:
-    """Whether an agent sees `result` whole (env.tools' observation limit)."""
-    try:
-        from env.tools import render_payload
-    except ImportError:  # the environment package is optional for building
-        return True
+    """Whether an agent sees `result` whole (core.observation's limit)."""
     return render_payload(result)[1] is None
 
 

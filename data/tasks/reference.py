@@ -14,7 +14,7 @@ from typing import Any
 
 from data.tasks.model import NONE_ANSWER, ReferenceSolution, Task
 from data.tasks.registry import DERIVATIONS
-from env.protocol import ToolCall
+from core.tool_call import ToolCall
 from sandbox_db.database import OrgView
 from sandbox_db.schema import OrgSchema, SObject
 

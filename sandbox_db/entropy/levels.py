@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import random
-from typing import Literal, get_args
 
-DriftLevel = Literal["none", "low", "medium", "high"]
-RotLevel = Literal["none", "low", "medium", "high"]
-LEVELS: tuple[str, ...] = get_args(DriftLevel)
+from core.levels import LEVELS as LEVELS
+from core.levels import Level
+
+#: Drift and rot share one scale (core.levels); the names say which a parameter sets.
+DriftLevel = Level
+RotLevel = Level
 
 #: The entropy seed of an episode when nothing sets one. Every entry point (assess, serve,
 #: soql, describe, export-db, repl) defaults to it, so they all show the same org.

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from core.tool_call import ToolCall
 from data.org.plants._phrasebank import records_of
 from data.tasks.model import RotTarget
 
@@ -56,8 +57,6 @@ DOMAIN_DETAILS = (
 
 def soql(query: str):
     """A reference step running one SOQL query."""
-    from env.protocol import ToolCall
-
     return ToolCall(name="soql_query", arguments={"query": " ".join(query.split())})
 
 

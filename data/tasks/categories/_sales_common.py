@@ -13,12 +13,15 @@ import random
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from core.observation import OBSERVATION_LIMIT, render_payload
+from core.tool_call import ToolCall
 from data.org.plants._sales_text import parse_quote_rule, parse_service_rule
 from data.tasks.model import RotTarget
 from data.tasks.periods import Period, random_period, random_today
+from data.tasks.reference import execute_reference_steps
 from data.tasks.registry import AmbiguousAnswer
 from data.tasks.results import records, value
-from env.protocol import ToolCall
+from sandbox_db.errors import SalesforceError
 
 #: The org's last day: no task is asked later.
 LAST_DAY = dt.date(2024, 12, 31)
@@ -197,11 +200,7 @@ OBSERVATION_SHARE = 0.75
 
 def fits_observations(ctx: Any, reference: Any, today: Any = None) -> bool:
     """Whether every step of `reference` returns a result an agent sees whole (the environment
-    trims observations to env.tools.OBSERVATION_LIMIT characters)."""
-    from data.tasks.reference import execute_reference_steps
-    from env.tools import OBSERVATION_LIMIT, render_payload
-    from sandbox_db.errors import SalesforceError
-
+    trims observations to core.observation.OBSERVATION_LIMIT characters)."""
     try:
         results = execute_reference_steps(ctx.view, reference, today)
     except SalesforceError:

@@ -15,7 +15,7 @@ from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.periods import DOMAIN_DETAILS, Period, random_period, random_today
 from data.tasks.registry import GenContext, TaskDraft
 from data.tasks.results import as_datetime, records, value
-from env.protocol import ToolCall
+from core.tool_call import ToolCall
 
 #: Employee personas as CRMArena-Pro words them.
 PERSONAS = (
