@@ -12,8 +12,22 @@ Modules: dialect (sqlglot SOQL dialect), translate (allowlisted SOQL -> DuckDB S
 
 from __future__ import annotations
 
-from sandbox_db.soql.execute import run_soql, run_statement, translation_cache
+import datetime as dt
+from typing import Any
+
+from sandbox_db.database import OrgView
+from sandbox_db.soql.execute import is_sosl, run_soql, translation_cache
 from sandbox_db.soql.rewrite import rewrite_soql
 from sandbox_db.soql.sosl import run_sosl
 
 __all__ = ["run_soql", "run_sosl", "run_statement", "rewrite_soql", "translation_cache"]
+
+
+def run_statement(view: OrgView, text: str, *, today: dt.date) -> dict[str, Any]:
+    """SOSL when the statement starts with FIND (case-insensitive), otherwise SOQL.
+
+    Here rather than in execute: sosl builds on execute, so only a module above both can
+    dispatch to either without an import cycle."""
+    if isinstance(text, str) and is_sosl(text):
+        return run_sosl(view, text, today=today)
+    return run_soql(view, text, today=today)

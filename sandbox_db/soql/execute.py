@@ -25,14 +25,6 @@ def is_sosl(text: str) -> bool:
     return head[:4].upper() == "FIND" and head[4:5] in (" ", "\t", "\n", "\r", "{", "'")
 
 
-def run_statement(view: OrgView, text: str, *, today: dt.date) -> dict[str, Any]:
-    """SOSL when the statement starts with FIND (case-insensitive), otherwise SOQL."""
-    if isinstance(text, str) and is_sosl(text):
-        from sandbox_db.soql.sosl import run_sosl
-        return run_sosl(view, text, today=today)
-    return run_soql(view, text, today=today)
-
-
 def run_soql(view: OrgView, query: str, *, today: dt.date) -> dict[str, Any]:
     """Run one SOQL query; the result (or SalesforceError) is what the REST API would give."""
     with only_salesforce_errors(ErrorCode.UNKNOWN_EXCEPTION,

@@ -26,6 +26,7 @@ from sandbox_db.errors import (
 from sandbox_db.schema import OrgSchema, SObject
 from sandbox_db.soql.dialect import SoqlFields, parse_soql
 from sandbox_db.soql.execute import is_sosl
+from sandbox_db.soql.sosl import _translate_search, parse_sosl
 from sandbox_db.soql.translate import Translator
 
 #: Date literals play no part in names; validation needs some day.
@@ -178,8 +179,6 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
 
 
 def _rewrite_sosl(search: str, renamer: _Renamer) -> str:
-    from sandbox_db.soql.sosl import _translate_search, parse_sosl
-
     statement = parse_sosl(search)
     _translate_search(search, renamer.schema_from, _ANY_DAY)  # validate
     edits: list[Edit] = []
