@@ -48,7 +48,7 @@ def open_org(args: argparse.Namespace):
         path = Path(tempfile.mkdtemp()) / "sample.duckdb"
         write_org_file(path, schema, sample_org(schema))
         return OrgDatabase(schema, path), []
-    from sandbox_db.org import load_org
+    from data.org.store import load_org
 
     db = load_org(args.org)
     try:

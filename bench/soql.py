@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sandbox_db.database import open_view
-from sandbox_db.org import load_org
+from data.org.store import load_org
 from sandbox_db.soql import run_statement, translation_cache
 
 TODAY = dt.date(2024, 9, 15)

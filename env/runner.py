@@ -103,7 +103,7 @@ def _stratified_shuffle(tasks: Sequence["Task"], seed: int) -> list["Task"]:
 
 def load_databases(config: AssessmentConfig) -> dict[str, "OrgDatabase"]:
     """The process-wide shared base orgs: concurrent assessments must not each open a DuckDB."""
-    from sandbox_db.org import shared_org
+    from data.org.store import shared_org
 
     return {org: shared_org(org) for org in config.orgs}
 

@@ -187,7 +187,7 @@ class PlaygroundSession:
             old.close()
 
     def _db(self, org: OrgType, org_seed: int | None) -> "OrgDatabase":
-        from sandbox_db.org import load_org
+        from data.org.store import load_org
 
         seed = _default_org_seed() if org_seed is None else org_seed
         key = (org, seed)

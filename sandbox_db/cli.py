@@ -118,7 +118,7 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from sandbox_db.org import build_org, cached_info
+    from data.org.store import build_org, cached_info
 
     console = Console()
     if args.source is not None and args.org == "all":
@@ -141,7 +141,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from sandbox_db.org import build_org
+    from data.org.store import build_org
 
     out = []
     for org in _orgs(args.org):
@@ -178,7 +178,7 @@ def print_describe(schema: OrgSchema, object_name: str | None) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from sandbox_db.org import load_org
+    from data.org.store import load_org
 
     path: Path = args.path
     if path.exists() and not args.force:

@@ -46,7 +46,7 @@ def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date) -> Any:
 
 
 def run_soql_command(args: argparse.Namespace) -> int:
-    from sandbox_db.org import load_org
+    from data.org.store import load_org
     from sandbox_db.soql import run_statement
 
     today = args.today or dt.datetime.now(dt.timezone.utc).date()

@@ -30,7 +30,7 @@ def built_fixture(categories: tuple[str, ...]):
 @pytest.fixture(scope="module")
 def base_db():
     """Each base org's database, loaded once per module."""
-    from sandbox_db.org import load_org
+    from data.org.store import load_org
 
     return {org: load_org(org) for org in ORGS}
 

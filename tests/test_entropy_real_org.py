@@ -21,7 +21,7 @@ from test_entropy_support import oracle_answer
 
 pytestmark = pytest.mark.slow
 
-org_mod = pytest.importorskip("sandbox_db.org")
+org_mod = pytest.importorskip("data.org.store")
 tasks_mod = pytest.importorskip("data.tasks")
 pytest.importorskip("data.tasks.categories")  # registers every derivation
 pytest.importorskip("sandbox_db.soql")

@@ -9,7 +9,7 @@ import pytest
 
 from sandbox_db.database import OrgDatabase, open_view
 from sandbox_db.errors import SalesforceError
-from sandbox_db.org import load_org
+from data.org.store import load_org
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from data.org.sizes import target_counts
 from data.org.vocab import STATES
 from sandbox_db.database import quote_ident
 from sandbox_db.ids import is_valid_id
-from sandbox_db.org import build_org, cached_info, load_org, load_org_data, read_org_file
+from data.org.store import build_org, cached_info, load_org, load_org_data, read_org_file
 from sandbox_db.schema import ORG_TYPES, FieldType, load_schema
 
 REPO = Path(__file__).resolve().parent.parent
@@ -374,7 +374,7 @@ def test_importer_rejects_bad_input(tmp_path: Path) -> None:
 
 
 def test_stale_builds_of_the_same_org_are_pruned(tmp_path: Path) -> None:
-    from sandbox_db.org import KEEP_STALE_BUILDS, _prune_stale
+    from data.org.store import KEEP_STALE_BUILDS, _prune_stale
 
     for i in range(6):
         for ext in ("duckdb", "json"):

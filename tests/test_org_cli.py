@@ -12,7 +12,7 @@ import pytest
 
 from crmarena_cli import main
 from sandbox_db import cli as org_cli
-from sandbox_db.org import build_org, load_org
+from data.org.store import build_org, load_org
 from sandbox_db.schema import load_schema
 
 REPO = Path(__file__).resolve().parent.parent

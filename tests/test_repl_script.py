@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sandbox_db.entropy import build_view
-from sandbox_db.org import load_org
+from data.org.store import load_org
 from sandbox_db.soql import run_statement
 
 REPO = Path(__file__).resolve().parent.parent

@@ -14,7 +14,7 @@ from playground.meta import rename_map, rot_summary, run_meta
 from playground.script import split_statements
 from playground.session import PlaygroundSession, SessionSettings
 from sandbox_db.entropy import build_view, plan_drift
-from sandbox_db.org import load_org
+from data.org.store import load_org
 from sandbox_db.soql import run_statement
 
 TODAY = dt.date(2024, 6, 1)

@@ -12,7 +12,7 @@ from sandbox_db.database import OrgDatabase
 from sandbox_db.entropy import episode_org, rot_cache
 from sandbox_db.entropy.episode_org import EpisodeOrgConfig, episode_rot
 from sandbox_db.entropy.rot import RotGroup
-from sandbox_db.org import load_org
+from data.org.store import load_org
 
 
 @pytest.fixture(scope="module")

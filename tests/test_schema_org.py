@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from sandbox_db.org import build_org
+from data.org.store import build_org
 from sandbox_db.schema import ORG_TYPES, FieldType, load_schema
 
 #: Objects issue 3 requires, with the key prefixes a real org uses.

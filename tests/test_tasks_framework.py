@@ -269,7 +269,7 @@ def test_task_set_file_round_trip_is_byte_stable(tiny_org, temp_categories, tmp_
 def test_committed_task_set_is_complete_and_current(org):
     from data.tasks.build import applicable_categories
     from data.tasks.taskset import category_version, framework_version
-    from sandbox_db.org import org_version
+    from data.org.store import org_version
 
     tasks = load_task_set(org)
     meta = load_task_set_meta(org)

@@ -2,7 +2,7 @@
 
 `data.org.generate.generate_org(org, seed)` builds a B2B or B2C org as OrgData; planters in
 `data/org/plants/` add category-specific signal on top; `data.org.importer.import_org_dir` loads a
-real export through the same path. `sandbox_db.org.load_org` caches the result on disk.
+real export through the same path. `data.org.store.load_org` caches the result on disk.
 """
 
 #: The seed of the default org (the one tasks, docs and the leaderboard use).

@@ -169,5 +169,5 @@ def version_id(org: OrgType, seed: int | str, fingerprint: str) -> str:
 
 
 def generated_version(org: OrgType, seed: int = DEFAULT_SEED) -> str:
-    """Version id of a freshly generated org (generates it; sandbox_db.org caches this)."""
+    """Version id of a freshly generated org (generates it; data.org.store caches this)."""
     return version_id(org, seed, org_fingerprint(generate_org(org, seed), load_schema(org)))

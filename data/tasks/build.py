@@ -89,7 +89,7 @@ class BuildReport:
 @cache
 def base_org(org: OrgType, seed: int) -> tuple[OrgDatabase, OrgData]:
     """The base org's database and its records (the org cache's own copy). Cached per process."""
-    from sandbox_db.org import load_org, load_org_data
+    from data.org.store import load_org, load_org_data
 
     return load_org(org, seed=seed), load_org_data(org, seed=seed)
 

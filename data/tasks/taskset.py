@@ -81,7 +81,7 @@ def category_version(name: str) -> str:
 
 def _org_version(org: OrgType, seed: int) -> str | None:
     try:
-        from sandbox_db.org import org_version
+        from data.org.store import org_version
     except ImportError:
         return None
     return str(org_version(org, seed))

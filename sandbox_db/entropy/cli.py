@@ -95,7 +95,7 @@ def run_prewarm(args: argparse.Namespace) -> int:
 
     from data.tasks import load_task_set
     from sandbox_db.entropy.episode_org import episode_rot
-    from sandbox_db.org import load_org
+    from data.org.store import load_org
 
     orgs = list(ORG_TYPES) if args.org == "all" else [args.org]
     levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
@@ -186,7 +186,7 @@ def diff_report(db: Any, config: EpisodeOrgConfig, task: Any = None) -> dict[str
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from sandbox_db.org import load_org
+    from data.org.store import load_org
 
     task = _find_task(args.org, args.task)
     db = load_org(args.org, args.org_seed)

@@ -13,7 +13,7 @@ import pytest
 from env.config import EpisodeConfig
 from env.episode import run_episode
 from env.log import EpisodeLog
-from sandbox_db.org import load_org
+from data.org.store import load_org
 
 SQL = "soql_query"
 

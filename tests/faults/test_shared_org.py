@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from env.config import AssessmentConfig
 from env.runner import load_databases
 from sandbox_db.database import open_view
-from sandbox_db.org import load_org, shared_org
+from data.org.store import load_org, shared_org
 
 
 def test_assessments_share_one_database_per_org() -> None:

@@ -19,7 +19,7 @@ from env.tools import (DESCRIBE, OBSERVATION_LIMIT, SOQL_QUERY, SOSL_SEARCH, exe
 from sandbox_db.database import OrgDatabase
 from sandbox_db.entropy import build_view
 from sandbox_db.errors import SalesforceError
-from sandbox_db.org import load_org
+from data.org.store import load_org
 from sandbox_db.soql import run_statement
 from sandbox_db.soql.execute import is_sosl
 from sandbox_db.soql.translate import BATCH_SIZE

@@ -23,11 +23,16 @@ import duckdb
 from platformdirs import user_cache_dir
 
 from data.org import DEFAULT_SEED, GENERATOR_VERSION
+from data.org.generate import generate_org, org_fingerprint, version_id
+from data.org.importer import import_org_dir
+from sandbox_db import ids
 from sandbox_db.database import OrgData, OrgDatabase, quote_ident, write_org_file
 from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
 
 CACHE_ENV = "CRMARENA_CACHE_DIR"
-_GENERATOR_DIR = Path(__file__).resolve().parent.parent / "data" / "org"
+_GENERATOR_DIR = Path(__file__).resolve().parent
+#: Sources under data/org that do not determine an org's content (this cache, for one).
+_NOT_GENERATOR = frozenset({Path(__file__).name})
 _build_lock = threading.Lock()
 
 
@@ -68,9 +73,10 @@ def _check_org(org: str) -> OrgType:
 def _generator_digest() -> str:
     """Hash of the generator's and planters' sources (and the size table, and Id encoding)."""
     digest = hashlib.sha256(GENERATOR_VERSION.encode())
-    digest.update((Path(__file__).resolve().parent / "ids.py").read_bytes())
+    digest.update(Path(ids.__file__).read_bytes())
     for path in sorted(_GENERATOR_DIR.rglob("*")):
-        if path.suffix in (".py", ".csv") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".csv") and "__pycache__" not in path.parts \
+                and path.relative_to(_GENERATOR_DIR).as_posix() not in _NOT_GENERATOR:
             digest.update(str(path.relative_to(_GENERATOR_DIR)).encode() + b"\0")
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -118,9 +124,7 @@ def _read_info(meta_path: Path, db_path: Path) -> OrgInfo | None:
 
 def _produce(org: OrgType, seed: int, source: Path | None) -> OrgData:
     if source is not None:
-        from data.org.importer import import_org_dir
         return import_org_dir(Path(source), org)
-    from data.org.generate import generate_org
     return generate_org(org, seed)
 
 
@@ -143,7 +147,6 @@ def build_org(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *, source: Path | 
         info = None if force else _read_info(meta_path, db_path)
         if info is not None:
             return info
-        from data.org.generate import org_fingerprint, version_id
         started = time.perf_counter()
         data = _produce(org, seed, source)
         schema = load_schema(org)
