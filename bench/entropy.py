@@ -41,7 +41,7 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
 def open_org(args: argparse.Namespace):
     if args.sample:
         from sandbox_db.database import OrgDatabase, write_org_file
-        from sandbox_db.entropy.sample_org import sample_org
+        from entropy.sample_org import sample_org
         from sandbox_db.schema import load_schema
 
         schema = load_schema(args.org)
@@ -61,8 +61,8 @@ def open_org(args: argparse.Namespace):
 
 
 def bench_build(db, tasks, repeat: int, console: Console) -> None:
-    from sandbox_db.entropy import EpisodeOrgConfig, build_episode_org, plan_drift
-    from sandbox_db.entropy import drift as drift_mod
+    from entropy import EpisodeOrgConfig, build_episode_org, plan_drift
+    from entropy import drift as drift_mod
 
     table = Table(title=f"one episode's entropic org ({db.schema.org}; ms, median / p95)")
     for col in ("level", "plan_drift cold", "apply cold", "build (warm)", "first query Case",
@@ -102,8 +102,8 @@ def bench_build(db, tasks, repeat: int, console: Console) -> None:
 
 
 def bench_rot_planning(db, tasks, console: Console) -> None:
-    from sandbox_db.entropy import EpisodeOrgConfig, episode_rot
-    from sandbox_db.entropy import episode_org as eo
+    from entropy import EpisodeOrgConfig, episode_rot
+    from entropy import episode_org as eo
 
     table = Table(title="rot planning + verification per task (cold, ms)")
     for col in ("level", "median", "p95", "max", "groups kept", "groups dropped", "tasks"):

@@ -18,7 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "purple.cli",       # purple baseline|oracle|null|careless
     "playground.cli",   # repl
     "report.cli",       # view
-    "sandbox_db.entropy.cli",  # org diff; --drift/--rot for describe and export-db (last: extends)
+    "entropy.cli",  # org diff; --drift/--rot for describe and export-db (last: extends)
 )
 
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from core.levels import LEVELS as LEVELS
 from core.levels import Level
 from core.org_type import OrgType
-from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
+from entropy.levels import DEFAULT_ENTROPY_SEED
 
 OrgChoice = Literal["b2b", "b2c", "both"]
 

@@ -26,6 +26,7 @@ from env.protocol import AgentSession, ToolCall
 from env.tokens import count_tokens
 from env.tools import (FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json,
                        execute, validate_call)
+from entropy import EpisodeOrgConfig, build_episode_org
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
@@ -54,15 +55,6 @@ class EpisodeOrgHandle:
 def open_episode_org(db: "OrgDatabase", task: "Task", config: EpisodeConfig,
                      today: dt.date) -> EpisodeOrgHandle:
     """The episode's own entropic view (drift + rot); blocking."""
-    try:
-        from sandbox_db.entropy import EpisodeOrgConfig, build_episode_org
-    except ImportError:
-        if config.drift != "none" or config.rot != "none":
-            raise RuntimeError("drift/rot need sandbox_db.entropy, which is not "
-                               "available") from None
-        from sandbox_db.database import open_view
-        view = open_view(db)
-        return EpisodeOrgHandle(view, view)
     org = build_episode_org(db, EpisodeOrgConfig(org=config.org, drift=config.drift,
                                                  rot=config.rot, seed=config.seed, today=today),
                             task)

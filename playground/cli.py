@@ -26,7 +26,7 @@ from playground.script import is_meta, split_statements
 from playground.session import (
     DEFAULT_EPISODE_SEED, PlaygroundSession, SessionSettings, find_task,
 )
-from sandbox_db.entropy import LEVELS
+from entropy import LEVELS
 from sandbox_db.schema import ORG_TYPES
 
 if TYPE_CHECKING:

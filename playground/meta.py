@@ -18,7 +18,7 @@ from rich.text import Text
 
 from playground.render import print_json, render_error
 from playground.session import PlaygroundSession, StatementOutcome, task_ids
-from sandbox_db.entropy import LEVELS
+from entropy import LEVELS
 from sandbox_db.errors import ErrorCode, SalesforceError
 from sandbox_db.schema import ORG_TYPES, FieldType
 

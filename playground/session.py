@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from sandbox_db.entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
-from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
+from entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
+from entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.errors import SalesforceError
 from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType
@@ -26,7 +26,7 @@ from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType
 if TYPE_CHECKING:
     from data.tasks.model import Task
     from sandbox_db.database import OrgDatabase, OrgView
-    from sandbox_db.entropy import DriftPlan
+    from entropy import DriftPlan
 
 OutputMode = Literal["table", "json"]
 

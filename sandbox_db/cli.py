@@ -19,7 +19,7 @@ from rich.table import Table
 
 from data.org import DEFAULT_SEED
 from sandbox_db.database import OrgDatabase, OrgView, open_view, quote_ident, write_org_file
-from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
+from entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType, load_schema
 
 ENTROPY_LEVELS = ("none", "low", "medium", "high")
@@ -36,7 +36,7 @@ class CliError(Exception):
 def _plain_view(db: OrgDatabase, drift: str, rot: str, seed: int) -> OrgView:
     if drift != "none" or rot != "none":
         raise CliError("--drift and --rot accept only 'none' until schema drift and context rot "
-                       "land (sandbox_db.entropy); export the undrifted org with --drift none "
+                       "land (entropy); export the undrifted org with --drift none "
                        "--rot none")
     return open_view(db)
 

@@ -288,7 +288,7 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
               query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S) -> OrgView:
     """One episode's view of the org. Without arguments: the undrifted, unrotted org.
 
-    `schema`/`base_names` come from a drift plan (sandbox_db.entropy); `extra_rows` are distractor
+    `schema`/`base_names` come from a drift plan (entropy); `extra_rows` are distractor
     rows keyed by *base* object and field names. Bad names fail here, not at the first query;
     the DuckDB views themselves are created lazily (see OrgView).
     """

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import Any
 
-from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED
+from entropy.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.errors import SalesforceError
 
 ENTROPY_LEVELS = ("none", "low", "medium", "high")
@@ -34,12 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date) -> Any:
-    """The episode-like view: via sandbox_db.entropy when present, else the plain org."""
+    """The episode-like view: via entropy when present, else the plain org."""
     try:
-        from sandbox_db.entropy import build_view as entropy_view
+        from entropy import build_view as entropy_view
     except ImportError:
         if drift != "none" or rot != "none":
-            raise SystemExit("--drift/--rot other than 'none' need sandbox_db.entropy") from None
+            raise SystemExit("--drift/--rot other than 'none' need entropy") from None
         from sandbox_db.database import open_view
         return open_view(db)
     return entropy_view(db, drift, rot, seed, today=today)

@@ -9,9 +9,9 @@ import sys
 
 import pytest
 
-from sandbox_db.entropy import plan_drift
-from sandbox_db.entropy.levels import DRIFT_SHARE, share_count
-from sandbox_db.entropy.names import GIVEAWAY_WORDS, is_plausible
+from entropy import plan_drift
+from entropy.levels import DRIFT_SHARE, share_count
+from entropy.names import GIVEAWAY_WORDS, is_plausible
 from sandbox_db.schema import FieldType, load_schema
 
 ORGS = ("b2b", "b2c")
@@ -64,7 +64,7 @@ def test_plan_is_identical_in_a_fresh_process() -> None:
     """No salted hash() anywhere: another interpreter derives the very same plan."""
     schema = load_schema("b2b")
     here = plan_drift(schema, "high", 5, [("Case", "Status")]).model_dump_json()
-    code = ("from sandbox_db.entropy import plan_drift; from sandbox_db.schema import load_schema;"
+    code = ("from entropy import plan_drift; from sandbox_db.schema import load_schema;"
             "print(plan_drift(load_schema('b2b'), 'high', 5, [('Case', 'Status')])"
             ".model_dump_json())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox_db.entropy import EpisodeOrgConfig, build_episode_org
+from entropy import EpisodeOrgConfig, build_episode_org
 from sandbox_db.errors import ErrorCode, SalesforceError
 from sandbox_db.schema import FieldType
 from test_entropy_support import TODAY, b2b_org  # noqa: F401  (fixture)

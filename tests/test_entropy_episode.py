@@ -12,7 +12,7 @@ import pytest
 
 from data.tasks.model import ReferenceSolution, RotTarget, Task
 from env.protocol import ToolCall
-from sandbox_db.entropy import EpisodeOrgConfig, build_episode_org, build_view
+from entropy import EpisodeOrgConfig, build_episode_org, build_view
 from sandbox_db.errors import SalesforceError
 from test_entropy_support import TODAY, b2b_org, oracle_answer  # noqa: F401  (fixture)
 
@@ -98,7 +98,7 @@ def test_careless_lookup_is_misled_as_rot_rises(b2b_org) -> None:
         for acc in accounts:
             view = build_view(db, "none", level, seed=3)  # no task: org-wide targets
             try:
-                from sandbox_db.entropy import plan_rot
+                from entropy import plan_rot
                 rows = plan_rot(db, schema, [RotTarget(object="Account", record_id=acc["Id"])],
                                 level, 3)
                 from sandbox_db.database import open_view
@@ -168,7 +168,7 @@ def test_concurrent_episodes_do_not_interfere(b2b_org) -> None:
 
 def test_cli_describe_shows_drifted_names(capsys) -> None:
     from crmarena_cli import main
-    from sandbox_db.entropy import plan_drift
+    from entropy import plan_drift
     from sandbox_db.schema import load_schema
 
     assert main(["describe", "--org", "b2b", "--drift", "medium", "--seed", "3", "Case"]) == 0
@@ -183,7 +183,7 @@ def test_cli_describe_shows_drifted_names(capsys) -> None:
 def test_diff_report_and_export_hook(b2b_org, tmp_path) -> None:
     import crmarena_cli
     import sandbox_db.cli as org_cli
-    from sandbox_db.entropy.cli import diff_report
+    from entropy.cli import diff_report
 
     _, _, db = b2b_org
     report = diff_report(db, EpisodeOrgConfig(org="b2b", drift="low", rot="medium", seed=1))

@@ -15,7 +15,7 @@ import time
 import pytest
 
 from sandbox_db.database import open_view
-from sandbox_db.entropy import EpisodeOrgConfig, build_episode_org, iter_references
+from entropy import EpisodeOrgConfig, build_episode_org, iter_references
 from sandbox_db.schema import FieldType
 from test_entropy_support import oracle_answer
 
@@ -133,7 +133,7 @@ def test_cli_soql_under_drift(capsys) -> None:
     import json
 
     from crmarena_cli import main
-    from sandbox_db.entropy import plan_drift
+    from entropy import plan_drift
     from sandbox_db.schema import load_schema
 
     plan = plan_drift(load_schema("b2b"), "medium", 2)

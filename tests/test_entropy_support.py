@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from sandbox_db.database import OrgDatabase, write_org_file
-from sandbox_db.entropy.sample_org import sample_org
+from entropy.sample_org import sample_org
 from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import FieldType, OrgSchema, load_schema
 

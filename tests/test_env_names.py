@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from env.agents.names_map import NameMap
 from env.names import NameResolver
-from sandbox_db.entropy import plan_drift
+from entropy import plan_drift
 from sandbox_db.schema import load_schema
 
 BASE = load_schema("b2b")

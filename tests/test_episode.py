@@ -14,7 +14,7 @@ from env.messages import split_observation
 from env.scoring import Dimension
 from env.tokens import count_tokens
 from env.tools import OBSERVATION_LIMIT
-from sandbox_db.entropy import plan_drift
+from entropy import plan_drift
 from test_env_fixtures import ACCOUNT, CASE, ListAgent, env_db, env_tasks  # noqa: F401
 
 

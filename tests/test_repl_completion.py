@@ -7,7 +7,7 @@ from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
 from playground.completion import SoqlCompleter
-from sandbox_db.entropy import plan_drift
+from entropy import plan_drift
 from sandbox_db.schema import FieldType, OrgSchema, load_schema
 
 

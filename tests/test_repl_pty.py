@@ -13,7 +13,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from sandbox_db.entropy import plan_drift
+from entropy import plan_drift
 from sandbox_db.schema import FieldType, load_schema
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sandbox_db.entropy import build_view
+from entropy import build_view
 from data.org.store import load_org
 from sandbox_db.soql import run_statement
 

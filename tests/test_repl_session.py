@@ -13,7 +13,7 @@ from data.tasks import load_task_set
 from playground.meta import rename_map, rot_summary, run_meta
 from playground.script import split_statements
 from playground.session import PlaygroundSession, SessionSettings
-from sandbox_db.entropy import build_view, plan_drift
+from entropy import build_view, plan_drift
 from data.org.store import load_org
 from sandbox_db.soql import run_statement
 

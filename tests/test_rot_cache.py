@@ -9,9 +9,9 @@ import pytest
 
 from data.tasks import load_task_set
 from sandbox_db.database import OrgDatabase
-from sandbox_db.entropy import episode_org, rot_cache
-from sandbox_db.entropy.episode_org import EpisodeOrgConfig, episode_rot
-from sandbox_db.entropy.rot import RotGroup
+from entropy import episode_org, rot_cache
+from entropy.episode_org import EpisodeOrgConfig, episode_rot
+from entropy.rot import RotGroup
 from data.org.store import load_org
 
 

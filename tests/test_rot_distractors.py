@@ -9,8 +9,8 @@ import pytest
 
 from data.tasks.model import RotTarget
 from sandbox_db.database import open_view
-from sandbox_db.entropy import iter_references, plan_rot, plan_rot_groups
-from sandbox_db.entropy.levels import ROT_COUNTS
+from entropy import iter_references, plan_rot, plan_rot_groups
+from entropy.levels import ROT_COUNTS
 from sandbox_db.ids import is_valid_id
 from test_entropy_support import TODAY, b2b_org, make_org  # noqa: F401  (fixture)
 

@@ -113,7 +113,7 @@ class NameMap:
         derives relationship names from field names, so the renames determine it)."""
         key = repr((objects, fields))
         if self.__dict__.get("_schema_key") != key:
-            from sandbox_db.entropy import DriftPlan
+            from entropy import DriftPlan
 
             plan = DriftPlan(level="high", seed=0, schema_version=self.base.version,
                              object_renames=objects, field_renames=fields)

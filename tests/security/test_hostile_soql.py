@@ -17,7 +17,7 @@ from env.protocol import ToolCall
 from env.tools import (DESCRIBE, OBSERVATION_LIMIT, SOQL_QUERY, SOSL_SEARCH, execute,
                        render_payload, validate_call)
 from sandbox_db.database import OrgDatabase
-from sandbox_db.entropy import build_view
+from entropy import build_view
 from sandbox_db.errors import SalesforceError
 from data.org.store import load_org
 from sandbox_db.soql import run_statement

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from sandbox_db.entropy.levels import (
+from entropy.levels import (
     DRIFT_SHARE, OBJECT_RENAME_SHARE, DriftLevel, check_level, rank_key, seeded_rng, share_count,
 )
-from sandbox_db.entropy.names import new_field_name, new_object_name, relationship_for
+from entropy.names import new_field_name, new_object_name, relationship_for
 from sandbox_db.schema import FieldType, OrgSchema, SObject, build_schema
 
 #: visible object name -> (base object name, {visible field name: base field name})

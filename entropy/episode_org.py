@@ -23,24 +23,28 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from sandbox_db.database import OrgData, OrgDatabase, OrgView, open_view
-from sandbox_db.entropy.drift import DriftPlan, plan_drift
-from sandbox_db.entropy import rot_cache
-from sandbox_db.entropy.levels import DriftLevel, RotLevel, check_level
-from sandbox_db.entropy.rot import (
-    SPARE_GROUPS, RotGroup, default_rot_targets, merge_groups, plan_rot_groups,
+import data.tasks.categories  # noqa: F401 - registers every derivation run_reference applies
+import entropy.rot_cache as rot_cache
+from core.org_type import OrgType
+from core.task import Task
+from data.tasks.reference import run_reference
+from entropy.drift import DriftPlan, plan_drift
+from entropy.levels import DriftLevel, RotLevel, check_level
+from entropy.rot import (
+    SPARE_GROUPS,
+    RotGroup,
+    default_rot_targets,
+    merge_groups,
+    plan_rot_groups,
 )
-from sandbox_db.schema import OrgType
-
-if TYPE_CHECKING:
-    from data.tasks.model import Task
+from sandbox_db.database import OrgData, OrgDatabase, OrgView, open_view
 
 #: (view, task, today) -> the task's answer on that view (data.tasks.reference.run_reference).
-ReferenceRunner = Callable[[OrgView, "Task", dt.date | None], Sequence[Any]]
+ReferenceRunner = Callable[[OrgView, Task, dt.date | None], Sequence[Any]]
 
 
 class EpisodeOrgConfig(BaseModel):
@@ -87,26 +91,17 @@ _ROT_CACHE_SIZE = 4096
 _ROT_LOCK = threading.Lock()
 
 
-def _default_runner() -> ReferenceRunner | None:
-    try:
-        import data.tasks.categories  # noqa: F401 - registers every derivation
-        from data.tasks.reference import run_reference
-    except ImportError:
-        return None
-    return run_reference  # type: ignore[return-value]
-
-
 def _normal(answer: Sequence[Any]) -> list[str]:
     return sorted(str(a) for a in answer)
 
 
-def _task_digest(task: "Task | None") -> str:
+def _task_digest(task: Task | None) -> str:
     if task is None:
         return "-"
     return hashlib.sha256(task.model_dump_json().encode()).hexdigest()[:16]
 
 
-def verify_rot(db: OrgDatabase, task: "Task", groups: list[RotGroup], today: dt.date | None,
+def verify_rot(db: OrgDatabase, task: Task, groups: list[RotGroup], today: dt.date | None,
                runner: ReferenceRunner) -> _VerifiedRot:
     """Keep only distractor groups under which the reference solution still gives the gold.
 
@@ -146,7 +141,7 @@ def verify_rot(db: OrgDatabase, task: "Task", groups: list[RotGroup], today: dt.
     return _VerifiedRot(kept, [g for g in primary if id(g) not in kept_ids])
 
 
-def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" = None,
+def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = None,
                 data: OrgData | None = None,
                 reference_runner: ReferenceRunner | None = None) -> _VerifiedRot:
     """The episode's verified distractor groups (cached; the base org is immutable)."""
@@ -174,14 +169,9 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" =
                              spare=SPARE_GROUPS if verify else 0)
     result = _VerifiedRot([g for g in groups if not g.spare], [])
     if verify and groups:
-        runner = reference_runner or _default_runner()
-        if runner is None:
-            warnings.warn("data.tasks.reference is unavailable: context rot is not verified "
-                          "against the gold answer", RuntimeWarning, stacklevel=2)
-        else:
-            result = verify_rot(db, task, groups, today, runner)
-        # unverified (no runner) or "nothing could be verified" (which warns) stays in memory
-        if runner is None or (not result.kept and result.dropped):
+        result = verify_rot(db, task, groups, today, reference_runner or run_reference)
+        # "nothing could be verified" (which warns) stays in memory
+        if not result.kept and result.dropped:
             disk = None
     if disk is not None:
         rot_cache.store(disk, result.kept, result.dropped)
@@ -196,7 +186,7 @@ def _remember(key: tuple[Any, ...], result: _VerifiedRot) -> _VerifiedRot:
     return result
 
 
-def _disk_entry(db: OrgDatabase, task: "Task | None", config: EpisodeOrgConfig,
+def _disk_entry(db: OrgDatabase, task: Task | None, config: EpisodeOrgConfig,
                 today: dt.date | None) -> Path | None:
     """Where this plan is cached on disk (None: disk cache off or the org file is unusable)."""
     if not rot_cache.enabled():
@@ -206,11 +196,11 @@ def _disk_entry(db: OrgDatabase, task: "Task | None", config: EpisodeOrgConfig,
         return rot_cache.entry_path(Path(db.path), (
             stat.st_size, stat.st_mtime_ns, db.schema.version, task.id if task else "-",
             _task_digest(task), config.rot, config.seed, today))
-    except (OSError, TypeError, ImportError):
+    except (OSError, TypeError):
         return None
 
 
-def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | None" = None,
+def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = None,
                       data: OrgData | None = None, *,
                       reference_runner: ReferenceRunner | None = None) -> EpisodeOrg:
     """The org one episode's agent sees: drifted names (views) over base + verified rot rows."""
@@ -229,7 +219,7 @@ def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: "Task | N
 
 
 def build_view(db: OrgDatabase, drift: DriftLevel = "none", rot: RotLevel = "none",
-               seed: int = 0, today: dt.date | None = None, task: "Task | None" = None) -> OrgView:
+               seed: int = 0, today: dt.date | None = None, task: Task | None = None) -> OrgView:
     """Just the view (CLI, REPL, export-db): closing the view releases everything."""
     config = EpisodeOrgConfig(org=db.schema.org, drift=drift, rot=rot, seed=seed, today=today)
     return build_episode_org(db, config, task).view

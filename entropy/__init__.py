@@ -7,13 +7,13 @@ rows; both seeded, reproducible, and never changing a task's gold answer.
     org = build_episode_org(db, EpisodeOrgConfig(org="b2b", drift="low", rot="low", seed=7), task)
 """
 
-from sandbox_db.entropy.drift import BaseNames, DriftPlan, plan_drift
-from sandbox_db.entropy.episode_org import (
+from entropy.drift import BaseNames, DriftPlan, plan_drift
+from entropy.episode_org import (
     EpisodeOrg, EpisodeOrgConfig, ReferenceRunner, build_episode_org, build_view, episode_rot,
     verify_rot,
 )
-from sandbox_db.entropy.levels import LEVELS, DriftLevel, RotLevel
-from sandbox_db.entropy.rot import (
+from entropy.levels import LEVELS, DriftLevel, RotLevel
+from entropy.rot import (
     RotGroup, default_rot_targets, iter_references, merge_groups, plan_rot, plan_rot_groups,
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sandbox_db.entropy.levels import seeded_rng
+from entropy.levels import seeded_rng
 from sandbox_db.ids import make_id
 from sandbox_db.schema import FieldType, OrgSchema
 

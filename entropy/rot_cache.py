@@ -4,7 +4,7 @@ Planning and verifying one (task, level, seed) costs tens of milliseconds to sec
 reference solution runs on several rotted views); the result depends only on the org file,
 the task, the level, the seed, "today" and the code that plans and verifies. The cache lives
 next to the org file (`<orgs dir>/rot/<org file stem>/<key digest>.json`), is keyed by all of
-those (code as a digest of the sandbox_db and data.tasks sources), and is written atomically
+those (code as a digest of the sandbox_db, data.tasks and entropy sources), and is written atomically
 (temp file + rename). Rows are JSON with dates, datetimes and decimals tagged; an entry that
 would not read back equal is never written, and an unreadable entry is a miss.
 """
@@ -22,7 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sandbox_db.entropy.rot import RotGroup
+import data.tasks
+import sandbox_db
+from entropy.rot import RotGroup
 
 #: Bumped when the file layout changes.
 FORMAT = 1
@@ -33,12 +35,9 @@ DISABLE_ENV = "CRMARENA_ROT_DISK_CACHE"
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """Digest of the code a verified plan depends on (planner, views, SOQL, references)."""
-    import data.tasks
-    import sandbox_db
-
     h = hashlib.sha256()
-    for package in (sandbox_db, data.tasks):
-        root = Path(package.__file__).parent
+    for root in (Path(sandbox_db.__file__).parent, Path(data.tasks.__file__).parent,
+                 Path(__file__).parent):  # the last: this package, the planner itself
         for path in sorted(root.rglob("*.py")):
             if ("__pycache__" in path.parts or path.stem == "cli" or path.stem.endswith("_cli")
                     or path.name == "rot_cache.py"):

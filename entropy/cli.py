@@ -16,8 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from sandbox_db.entropy.episode_org import EpisodeOrgConfig, build_episode_org, build_view
-from sandbox_db.entropy.levels import DEFAULT_ENTROPY_SEED, LEVELS
+from entropy.episode_org import EpisodeOrgConfig, build_episode_org, build_view
+from entropy.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from sandbox_db.schema import ORG_TYPES, load_schema
 
 DEFAULT_ORG_SEED = 42
@@ -94,7 +94,7 @@ def run_prewarm(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from data.tasks import load_task_set
-    from sandbox_db.entropy.episode_org import episode_rot
+    from entropy.episode_org import episode_rot
     from data.org.store import load_org
 
     orgs = list(ORG_TYPES) if args.org == "all" else [args.org]
@@ -132,7 +132,7 @@ def run_describe(args: argparse.Namespace, plain: Any) -> int:
     """describe under drift: the drifted schema (drift depends only on schema, seed, task)."""
     if args.drift == "none":
         return plain(args)
-    from sandbox_db.entropy.drift import plan_drift
+    from entropy.drift import plan_drift
 
     schema = load_schema(args.org)
     task = _find_task(args.org, args.task)
