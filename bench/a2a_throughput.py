@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 
 from green.assessment_client import request_assessment
-from green.local_server import BackgroundServer, bind_socket
+from a2a_app.local_server import BackgroundServer, bind_socket
 from green.server import build_green_app
 
 

@@ -1,17 +1,13 @@
 """The green agent (assessor) over A2A.
 
-- `server` / `a2a_app`: the Starlette app and agent card (`crmarena serve`);
+- `server`: the green agent's card and app (`crmarena serve`; serving is a2a_app's);
 - `executor`: one A2A task per assessment (validate, run env.runner, stream, artifact);
 - `request`: the assessment request model and its error messages;
 - `client`: `A2AAgent`, the purple agent as an env.protocol.Agent over A2A;
 - `assessment_client`: ask a green agent for an assessment (demo, tests);
-- `demo`, `summary`, `local_server`: `crmarena demo` and its helpers.
+- `summary`: the results table and summary text (the executor's artifact, `crmarena demo`).
 """
 
-import os
-
-# a2a-sdk wraps every client and server call in OpenTelemetry spans; with only the API installed
-# (no SDK, no exporter) they record nothing yet cost ~5 ms of CPU per assessed task. Off unless
-# the operator sets the variable. Must run before a2a is imported, hence here.
-os.environ.setdefault("OTEL_INSTRUMENTATION_A2A_SDK_ENABLED", "false")
+# First, before anything imports a2a: a2a_app turns a2a-sdk's OpenTelemetry spans off.
+import a2a_app  # noqa: F401
 

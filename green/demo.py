@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from green.assessment_client import AssessmentOutcome, request_assessment
-from green.local_server import BackgroundServer
+from a2a_app.local_server import BackgroundServer
 from green.server import build_green_app
 from green.summary import results_table, summary_text
 

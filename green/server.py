@@ -7,7 +7,7 @@ from pathlib import Path
 from a2a.types import AgentCard, AgentSkill
 from starlette.applications import Starlette
 
-from green.a2a_app import build_a2a_app, make_card
+from a2a_app.app import build_a2a_app, make_card
 from green.executor import GreenExecutor, RunAssessment
 from green.request import EXAMPLE_REQUEST
 

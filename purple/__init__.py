@@ -6,10 +6,6 @@
 - `hostile`: broken agents (garbage, hang, HTTP 500, dropped connection) for robustness tests.
 """
 
-import os
-
-# a2a-sdk wraps every client and server call in OpenTelemetry spans; with only the API installed
-# (no SDK, no exporter) they record nothing yet cost ~5 ms of CPU per assessed task. Off unless
-# the operator sets the variable. Must run before a2a is imported, hence here.
-os.environ.setdefault("OTEL_INSTRUMENTATION_A2A_SDK_ENABLED", "false")
+# First, before anything imports a2a: a2a_app turns a2a-sdk's OpenTelemetry spans off.
+import a2a_app  # noqa: F401
 

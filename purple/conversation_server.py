@@ -19,7 +19,7 @@ from a2a.server.events import EventQueue
 from a2a.types import AgentSkill, Part
 from starlette.applications import Starlette
 
-from green.a2a_app import build_a2a_app, make_card
+from a2a_app.app import build_a2a_app, make_card
 
 #: Conversations kept in memory at once (oldest forgotten first).
 MAX_CONVERSATIONS = 4096

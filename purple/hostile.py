@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
 
-from green.a2a_app import make_card
+from a2a_app.app import make_card
 from purple.conversation_server import build_purple_app
 
 

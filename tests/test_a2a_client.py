@@ -12,7 +12,7 @@ from a2a.types import AgentSkill
 from env.parsing import parse_reply
 from env.protocol import ToolCall
 from green.client import A2AAgent, AgentUnavailable
-from green.local_server import BackgroundServer, bind_socket
+from a2a_app.local_server import BackgroundServer, bind_socket
 from purple.conversation_server import build_purple_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
 
@@ -137,7 +137,7 @@ class _TaskModeExecutor:
 async def test_task_mode_purples(input_required):
     from a2a.server.agent_execution import AgentExecutor
 
-    from green.a2a_app import build_a2a_app, make_card
+    from a2a_app.app import build_a2a_app, make_card
 
     executor = type("TaskMode", (_TaskModeExecutor, AgentExecutor), {})(input_required)
     app = lambda url: build_a2a_app(make_card(name="tasky", description="t", url=url,

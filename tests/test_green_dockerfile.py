@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 
-from green.local_server import bind_socket
+from a2a_app.local_server import bind_socket
 
 ROOT = Path(__file__).resolve().parents[1]
 

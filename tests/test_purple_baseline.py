@@ -10,7 +10,7 @@ import pytest
 
 from fake_openai import QUERY, FakeOpenAI
 from green.assessment_client import request_assessment
-from green.local_server import BackgroundServer
+from a2a_app.local_server import BackgroundServer
 from green.server import build_green_app
 from purple.baseline import BaselineAgent, react_action
 from purple.conversation_server import build_purple_app

@@ -15,7 +15,7 @@ import pytest
 
 from fake_openai import QUERY, FakeOpenAI
 from green.client import A2AAgent
-from green.local_server import BackgroundServer, bind_socket
+from a2a_app.local_server import BackgroundServer, bind_socket
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow

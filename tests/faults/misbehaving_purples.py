@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from green.a2a_app import build_a2a_app
+from a2a_app.app import build_a2a_app
 from purple.conversation_server import build_purple_app
 from purple.hostile import RawCardServer, card_json, misbehaving_card
 from purple.reference import reference_conversation_factory

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from green.assessment_client import request_assessment
-from green.local_server import BackgroundServer, bind_socket
+from a2a_app.local_server import BackgroundServer, bind_socket
 from green.request import parse_request
 from green.results_folder import canonical_request, request_key
 from green.server import build_green_app

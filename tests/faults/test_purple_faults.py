@@ -10,7 +10,7 @@ import time
 import pytest
 
 from green.assessment_client import request_assessment
-from green.local_server import BackgroundServer
+from a2a_app.local_server import BackgroundServer
 from green.server import build_green_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
 from misbehaving_purples import (HOSTILE_STATEMENTS, MidReplyCloser, failed_task_app, huge_app,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from green.local_server import BackgroundServer
+from a2a_app.local_server import BackgroundServer
 from resume_helpers import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
                             crmarena_process, finished_logs, recording_purple_app)
 
