@@ -6,3 +6,7 @@ from typing import Literal, get_args
 
 Level = Literal["none", "low", "medium", "high"]
 LEVELS: tuple[Level, ...] = get_args(Level)
+
+#: The entropy seed of an episode when nothing sets one. Every entry point (assess, serve,
+#: soql, describe, export-db, repl) defaults to it, so they all show the same org.
+DEFAULT_ENTROPY_SEED = 0

@@ -1,24 +1,31 @@
-"""The `crmarena` command. Each subsystem owns its subcommands in its own `cli.py` module and
-registers them here, so this file stays a table of contents."""
+"""The `crmarena` command: the top layer, which may import every other. One module per group
+of subcommands; each exposes `register(subparsers)` and adds its subcommands with
+`set_defaults(run=...)`, so this file stays a table of contents.
+
+Startup stays fast because these modules import only argparse-level things at the top; the
+heavy layers (DuckDB, the task framework, a2a) are imported inside each subcommand's run
+function, with a comment saying so.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-#: Modules exposing `register(subparsers)`; each adds its subcommands with `set_defaults(run=...)`.
-COMMAND_MODULES: tuple[str, ...] = (
-    "sandbox_db.cli",   # org build|info|diff, describe, export-db, soql
-    "sandbox_db.soql_cli",  # soql "QUERY" (SOQL or SOSL)
-    "data.cli",         # tasks build|list
-    "env.cli",          # assess, regrade, merge
-    "green.cli",        # serve, demo
-    "purple.cli",       # purple baseline|oracle|null|careless
-    "playground.cli",   # repl
-    "report.cli",       # view
-    "entropy.cli",  # org diff; --drift/--rot for describe and export-db (last: extends)
+from crmarena_cli import assess, entropy, org, purple, repl, serve, soql, tasks, view
+
+#: Registration order: `entropy` comes last because it extends `org`, `describe` and `export-db`.
+COMMAND_MODULES = (
+    org,      # org build|info, describe, export-db
+    soql,     # soql "QUERY" (SOQL or SOSL)
+    tasks,    # tasks build|list
+    assess,   # assess, regrade, merge
+    serve,    # serve, demo
+    purple,   # purple baseline|oracle|null|careless
+    repl,     # repl
+    view,     # view
+    entropy,  # org diff|prewarm-rot; --drift/--rot for describe and export-db
 )
 
 
@@ -27,13 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="crmarena",
         description="Entropic CRMArena: a simulated Salesforce org for assessing LLM agents.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in COMMAND_MODULES:
         module.register(sub)
     return parser
 

@@ -9,16 +9,14 @@ from __future__ import annotations
 import hashlib
 import random
 
+# The levels and the default seed live in core.levels (configs and CLI flags use them too).
+from core.levels import DEFAULT_ENTROPY_SEED as DEFAULT_ENTROPY_SEED
 from core.levels import LEVELS as LEVELS
 from core.levels import Level
 
 #: Drift and rot share one scale (core.levels); the names say which a parameter sets.
 DriftLevel = Level
 RotLevel = Level
-
-#: The entropy seed of an episode when nothing sets one. Every entry point (assess, serve,
-#: soql, describe, export-db, repl) defaults to it, so they all show the same org.
-DEFAULT_ENTROPY_SEED = 0
 
 #: Share of the non-Id fields of every object that drift renames.
 DRIFT_SHARE: dict[str, float] = {"none": 0.0, "low": 0.10, "medium": 0.30, "high": 0.50}

@@ -14,10 +14,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Level and LEVELS live in core.levels; re-exported here for the CLI and the report.
+from core.levels import DEFAULT_ENTROPY_SEED
 from core.levels import LEVELS as LEVELS
 from core.levels import Level
 from core.org_type import OrgType
-from entropy.levels import DEFAULT_ENTROPY_SEED
 
 OrgChoice = Literal["b2b", "b2c", "both"]
 

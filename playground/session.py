@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
-from entropy.levels import DEFAULT_ENTROPY_SEED
+from core.levels import DEFAULT_ENTROPY_SEED
 from sandbox_db.errors import SalesforceError
 from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType

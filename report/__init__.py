@@ -4,7 +4,7 @@ comparison of two assessments, and the same trajectories printed in the terminal
 
 API: `load_assessment(dir) -> Assessment`, `render_report(assessment) -> str`,
 `render_compare(a, b) -> str`, `write_report(dir, out=None) -> Path`,
-`print_trajectory(episode, console)`; the `crmarena view` command lives in report.cli.
+`print_trajectory(episode, console)`; the `crmarena view` command lives in crmarena_cli.view.
 """
 
 from __future__ import annotations

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.slow
 
 
 def test_demo_assesses_the_oracle_over_a2a_and_writes_results(tmp_path, monkeypatch):
-    import green.demo
+    import crmarena_cli.demo
 
     output = io.StringIO()
-    monkeypatch.setattr(green.demo, "Console", lambda: Console(file=output, width=160))
+    monkeypatch.setattr(crmarena_cli.demo, "Console", lambda: Console(file=output, width=160))
     out = tmp_path / "demo"
     started = time.monotonic()
     assert main(["demo", "--out", str(out), "--task-limit", "4"]) == 0

@@ -182,8 +182,8 @@ def test_cli_describe_shows_drifted_names(capsys) -> None:
 
 def test_diff_report_and_export_hook(b2b_org, tmp_path) -> None:
     import crmarena_cli
-    import sandbox_db.cli as org_cli
-    from entropy.cli import diff_report
+    import crmarena_cli.org as org_cli
+    from crmarena_cli.entropy import diff_report
 
     _, _, db = b2b_org
     report = diff_report(db, EpisodeOrgConfig(org="b2b", drift="low", rot="medium", seed=1))

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from crmarena_cli import main
-from sandbox_db import cli as org_cli
+from crmarena_cli import org as org_cli
 from data.org.store import build_org, load_org
 from sandbox_db.schema import load_schema
 

@@ -1,9 +1,9 @@
 """`crmarena org diff` (the rename map and the rows rot adds, for humans) and the entropy flags of
-`crmarena describe` / `crmarena export-db` (`crmarena soql` lives in sandbox_db.soql_cli).
+`crmarena describe` / `crmarena export-db` (`crmarena soql` lives in crmarena_cli.soql).
 
-Registered after sandbox_db.cli: it adds `diff` under the existing `org` command, adds
+Registered after crmarena_cli.org: it adds `diff` under the existing `org` command, adds
 --drift/--rot/--seed/--task to `describe` when that command lacks them, and installs the entropic
-view factory that `export-db` calls (sandbox_db.cli.episode_view_factory).
+view factory that `export-db` calls (crmarena_cli.org.episode_view_factory).
 """
 
 from __future__ import annotations
@@ -11,24 +11,21 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-from typing import Any
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from entropy.episode_org import EpisodeOrgConfig, build_episode_org, build_view
-from entropy.levels import DEFAULT_ENTROPY_SEED, LEVELS
-from sandbox_db.schema import ORG_TYPES, load_schema
+import crmarena_cli.org as org_cli
+from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
+from core.org_type import ORG_TYPES
+from data.org import DEFAULT_SEED
 
-DEFAULT_ORG_SEED = 42
-
-
-def _org_seed_default() -> int:
-    try:
-        from data.org import DEFAULT_SEED
-    except ImportError:  # pragma: no cover - data.org always ships with the package
-        return DEFAULT_ORG_SEED
-    return DEFAULT_SEED
+if TYPE_CHECKING:
+    from entropy import EpisodeOrgConfig
 
 
 def _subparsers_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
@@ -58,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         diff = org_sub.add_parser("diff", help="what drift renames and which rows rot adds")
         diff.add_argument("--org", choices=ORG_TYPES, default="b2b")
         _add_entropy_flags(diff)
-        diff.add_argument("--org-seed", type=int, default=_org_seed_default(),
+        diff.add_argument("--org-seed", type=int, default=DEFAULT_SEED,
                           help="seed of the base org")
         diff.add_argument("--today", type=dt.date.fromisoformat, default=None)
         diff.add_argument("--json", action="store_true", help="print JSON")
@@ -70,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         prewarm.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
         prewarm.add_argument("--rot", choices=[*LEVELS[1:], "all"], default="all")
         prewarm.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
-        prewarm.add_argument("--org-seed", type=int, default=_org_seed_default(),
+        prewarm.add_argument("--org-seed", type=int, default=DEFAULT_SEED,
                              help="seed of the base org")
         prewarm.set_defaults(run=run_prewarm)
 
@@ -80,22 +77,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         plain = describe.get_default("run")
         describe.set_defaults(run=lambda args: run_describe(args, plain))
 
-    try:
-        import sandbox_db.cli as org_cli
-    except ImportError:
-        return
     org_cli.episode_view_factory = _view_factory
 
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Fill the on-disk rot cache for the default task sets (threads: DuckDB releases the GIL)."""
-    import os
-    import time
-    from concurrent.futures import ThreadPoolExecutor
-
-    from data.tasks import load_task_set
-    from entropy.episode_org import episode_rot
+    # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
     from data.org.store import load_org
+    from data.tasks import load_task_set
+    from entropy import EpisodeOrgConfig, episode_rot
 
     orgs = list(ORG_TYPES) if args.org == "all" else [args.org]
     levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
@@ -114,13 +104,15 @@ def run_prewarm(args: argparse.Namespace) -> int:
 
 
 def _view_factory(db: Any, drift: str, rot: str, seed: int) -> Any:
+    from entropy import build_view  # here, not at the top: `crmarena --help` stays fast
+
     return build_view(db, drift, rot, seed)  # type: ignore[arg-type]
 
 
 def _find_task(org: str, task_id: str | None) -> Any:
     if task_id is None:
         return None
-    from data.tasks import load_task_set
+    from data.tasks import load_task_set  # here, not at the top: `crmarena --help` stays fast
 
     for task in load_task_set(org):  # type: ignore[arg-type]
         if task.id == task_id:
@@ -132,15 +124,15 @@ def run_describe(args: argparse.Namespace, plain: Any) -> int:
     """describe under drift: the drifted schema (drift depends only on schema, seed, task)."""
     if args.drift == "none":
         return plain(args)
-    from entropy.drift import plan_drift
+    # here, not at the top: `crmarena --help` stays fast (the schema, the drift planner)
+    from entropy import plan_drift
+    from sandbox_db.schema import load_schema
 
     schema = load_schema(args.org)
     task = _find_task(args.org, args.task)
     plan = plan_drift(schema, args.drift, args.seed, task.referenced_fields if task else ())
     visible, _ = plan.apply(schema)
-    from sandbox_db.cli import print_describe
-
-    return print_describe(visible, args.object)
+    return org_cli.print_describe(visible, args.object)
 
 
 def _row_label(row: dict[str, Any]) -> str:
@@ -160,6 +152,8 @@ def _row_date(row: dict[str, Any]) -> str:
 
 def diff_report(db: Any, config: EpisodeOrgConfig, task: Any = None) -> dict[str, Any]:
     """The rename map and the rows rot adds, as JSON-able data."""
+    from entropy import build_episode_org  # here, not at the top: `crmarena --help` stays fast
+
     with build_episode_org(db, config, task) as episode:
         plan = episode.plan
         schema = db.schema
@@ -186,7 +180,9 @@ def diff_report(db: Any, config: EpisodeOrgConfig, task: Any = None) -> dict[str
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
     from data.org.store import load_org
+    from entropy import EpisodeOrgConfig
 
     task = _find_task(args.org, args.task)
     db = load_org(args.org, args.org_seed)

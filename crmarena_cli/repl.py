@@ -26,8 +26,8 @@ from playground.script import is_meta, split_statements
 from playground.session import (
     DEFAULT_EPISODE_SEED, PlaygroundSession, SessionSettings, find_task,
 )
-from entropy import LEVELS
-from sandbox_db.schema import ORG_TYPES
+from core.levels import LEVELS
+from core.org_type import ORG_TYPES
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent

@@ -1,4 +1,5 @@
-"""`crmarena serve` (the green agent, AgentBeats' CLI convention) and `crmarena demo`."""
+"""`crmarena serve` (the green agent, AgentBeats' CLI convention) and `crmarena demo`
+(crmarena_cli.demo)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ RESULTS_DIR_ENV = "CRMARENA_RESULTS_DIR"
 
 
 def _serve(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (uvicorn, a2a, DuckDB)
     import uvicorn
 
     from green.server import build_green_app
@@ -24,7 +26,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from green.demo import run_demo
+    from crmarena_cli.demo import run_demo  # here, not at the top: `crmarena --help` stays fast
 
     return run_demo(out_dir=args.out, task_limit=args.task_limit, drift=args.drift, rot=args.rot,
                     seed=args.seed)

@@ -10,12 +10,9 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any
 
-from entropy.levels import DEFAULT_ENTROPY_SEED
+from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from sandbox_db.errors import SalesforceError
-
-ENTROPY_LEVELS = ("none", "low", "medium", "high")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,32 +23,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--org", choices=("b2b", "b2c"), default="b2b")
     p.add_argument("--today", type=dt.date.fromisoformat, default=None,
                    help="the date relative date literals resolve against (default: today, UTC)")
-    p.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
-    p.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
+    p.add_argument("--drift", choices=LEVELS, default="none")
+    p.add_argument("--rot", choices=LEVELS, default="none")
     p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(run=run_soql_command)
 
 
-def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date) -> Any:
-    """The episode-like view: via entropy when present, else the plain org."""
-    try:
-        from entropy import build_view as entropy_view
-    except ImportError:
-        if drift != "none" or rot != "none":
-            raise SystemExit("--drift/--rot other than 'none' need entropy") from None
-        from sandbox_db.database import open_view
-        return open_view(db)
-    return entropy_view(db, drift, rot, seed, today=today)
-
-
 def run_soql_command(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (DuckDB, sqlglot, the task framework)
     from data.org.store import load_org
+    from entropy import build_view
     from sandbox_db.soql import run_statement
 
     today = args.today or dt.datetime.now(dt.timezone.utc).date()
     db = load_org(args.org)
-    view = build_view(db, args.drift, args.rot, args.seed, today)
+    view = build_view(db, args.drift, args.rot, args.seed, today=today)
     indent = None if args.compact else 2
     try:
         result = run_statement(view, args.query, today=today)

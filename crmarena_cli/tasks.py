@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from sandbox_db.schema import ORG_TYPES
+from core.org_type import ORG_TYPES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,7 +44,9 @@ def _orgs(value: str) -> list[str]:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (the task framework, DuckDB)
     from data.tasks.build import DEFAULT_PER_CATEGORY, BuildReport, build_task_set, default_seed
+    from data.tasks.categories import IMPORT_ERRORS
     from data.tasks.taskset import dump_task_set, make_meta, save_task_set, taskset_path
 
     console = Console(stderr=True)
@@ -59,8 +61,6 @@ def run_build(args: argparse.Namespace) -> int:
     seed = default_seed() if args.seed is None else args.seed
     per_category = args.per_category or DEFAULT_PER_CATEGORY
     status = 0
-    from data.tasks.categories import IMPORT_ERRORS
-
     for module, error in sorted(IMPORT_ERRORS.items()):
         console.print(f"[red]category module {module!r} failed to import: {error}[/red]")
         status = 1
@@ -104,7 +104,7 @@ def _print_report(console: Console, org: str, report, total: int, seconds: float
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from data.tasks.taskset import load_task_set
+    from data.tasks.taskset import load_task_set  # here: `crmarena --help` stays fast
 
     tasks = []
     for org in _orgs(args.org):

@@ -15,9 +15,11 @@ from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from pydantic import ValidationError
 from rich.table import Table
 
-from env.config import LEVELS, AssessmentConfig
+from core.levels import LEVELS
+from env.config import AssessmentConfig
 
 console = Console()
 
@@ -76,9 +78,7 @@ def build_config(args: argparse.Namespace) -> AssessmentConfig:
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from env.runner import AssessmentError
+    from env.runner import AssessmentError  # here, not at the top: `crmarena --help` stays fast
 
     try:
         config = build_config(args)
@@ -98,7 +98,10 @@ def _assess(args: argparse.Namespace) -> int:
 
 
 async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
+    # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
+    from env.agents import make_agent
     from env.runner import run_assessment
+    from green.client import A2AAgent
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("pass {task.fields[passed]}"), TimeElapsedColumn(),
@@ -109,12 +112,8 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
             bar.update(job, completed=event.done, total=event.total, passed=event.passed)
 
         if re.match(r"^https?://", agent_name):
-            from green.client import A2AAgent
-
             async with A2AAgent(agent_name, turn_timeout_s=config.turn_timeout) as agent:
                 return await run_assessment(config, agent, out, progress)
-        from env.agents import make_agent
-
         agent = make_agent(agent_name, drift=config.drift_level)
         return await run_assessment(config, agent, out, progress)
 
@@ -148,7 +147,7 @@ def print_summary(results: Any) -> None:
 
 
 def _regrade(args: argparse.Namespace) -> int:
-    from env.results import RESULTS_FILE, regrade
+    from env.results import RESULTS_FILE, regrade  # here: `crmarena --help` stays fast
 
     try:
         results = regrade(args.dir)
@@ -168,7 +167,7 @@ def _regrade(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from env.results import merge_folders
+    from env.results import merge_folders  # here: `crmarena --help` stays fast
 
     try:
         results = merge_folders(args.dirs, args.out)

@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+from env.agents import AGENT_NAMES
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 DEFAULT_PORT = 9010
 
 
-def build_app(args: argparse.Namespace, url: str):
+def build_app(args: argparse.Namespace, url: str) -> Starlette:
     """The Starlette app for the chosen purple agent, advertising `url`."""
+    # here, not at the top: `crmarena --help` stays fast (a2a, the task framework)
+    from purple.baseline import BaselineAgent
     from purple.conversation_server import build_purple_app
+    from purple.llm import ChatClient
+    from purple.reference import reference_conversation_factory
 
     if args.agent == "baseline":
-        from purple.baseline import BaselineAgent
-        from purple.llm import ChatClient
-
         agent = BaselineAgent(ChatClient(args.base_url, args.model),
                               native_tools=not args.no_tools)
         return build_purple_app(url, name=f"CRMArena baseline ({args.model})",
                                 description="An LLM agent on an OpenAI-compatible endpoint.",
                                 new_conversation=agent.new_conversation)
-    from purple.reference import reference_conversation_factory
-
     return build_purple_app(url, name=f"CRMArena {args.agent} reference agent",
                             description=f"The environment's {args.agent} reference agent.",
                             new_conversation=reference_conversation_factory(args.agent))
 
 
 def _run(args: argparse.Namespace) -> int:
-    import uvicorn
+    import uvicorn  # here, not at the top: `crmarena --help` stays fast
 
     url = args.card_url or f"http://{args.host}:{args.port}/"
     uvicorn.run(build_app(args, url), host=args.host, port=args.port, log_level=args.log_level)
@@ -48,8 +53,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     baseline.add_argument("--no-tools", action="store_true",
                           help="use the ReAct text protocol instead of native tool calling")
     parsers.append(baseline)
-    from env.agents import AGENT_NAMES
-
     for name in AGENT_NAMES:
         parsers.append(kinds.add_parser(name, help=f"the {name} reference agent over A2A"))
     for parser in parsers:

@@ -3,7 +3,8 @@
 Starts the green agent and the oracle purple agent on free local ports (uvicorn on background
 threads), sends one small assessment over real A2A with drift and rot on (one task from each of
 several categories), streams progress, prints the results table, copies results.json and the
-episode logs to a folder, and stops both servers.
+episode logs to a folder, and stops both servers. It lives in the CLI layer because it starts
+both a green and a purple agent, and neither of those packages imports the other.
 """
 
 from __future__ import annotations
@@ -21,18 +22,19 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from green.assessment_client import AssessmentOutcome, request_assessment
 from a2a_app.local_server import BackgroundServer
+from data.tasks import load_task_set
+from green.assessment_client import AssessmentOutcome, request_assessment
 from green.server import build_green_app
 from green.summary import results_table, summary_text
+from purple.conversation_server import build_purple_app
+from purple.reference import reference_conversation_factory
 
 _PROGRESS = re.compile(r"task (\d+)/(\d+) · pass (\d+)")
 
 
 def demo_task_ids(org: str, limit: int) -> list[str]:
     """One task from each of the first `limit` categories, so the demo shows variety."""
-    from data.tasks import load_task_set
-
     first_per_category: dict[str, str] = {}
     for task in load_task_set(org):
         first_per_category.setdefault(task.category, task.id)
@@ -63,9 +65,6 @@ async def _assess(green_url: str, request: dict[str, Any], console: Console) -> 
 def run_demo(out_dir: Path | None = None, task_limit: int = 8, drift: str = "medium",
              rot: str = "medium", seed: int = 0, org: str = "b2b",
              console: Console | None = None) -> int:
-    from purple.conversation_server import build_purple_app
-    from purple.reference import reference_conversation_factory
-
     console = console or Console()
     out_dir = out_dir or default_out_dir()
     started = time.monotonic()

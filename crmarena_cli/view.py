@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _view(args: argparse.Namespace) -> int:
-    from report.load import ReportError
+    from report.load import ReportError  # here, not at the top: `crmarena --help` stays fast
 
     try:
         return _dispatch(args)
@@ -46,6 +46,7 @@ def _view(args: argparse.Namespace) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (the report, the task framework)
     from report.load import load_assessment
     from report.terminal import print_trajectory
     from report.write import write_compare, write_report

@@ -1,8 +1,8 @@
 """`crmarena org build|info`, `crmarena describe`, `crmarena export-db`.
 
 export-db writes exactly what an agent would see (an OrgView: its visible names and rows) to a
-plain DuckDB file. Drift and rot plug in through `episode_view_factory`: until the entropy
-package provides one, only `none` is accepted for --drift/--rot.
+plain DuckDB file. Drift and rot plug in through `episode_view_factory`, which
+crmarena_cli.entropy installs; without it only `none` is accepted for --drift/--rot.
 """
 
 from __future__ import annotations
@@ -13,20 +13,23 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
+from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
+from core.org_type import ORG_TYPES, OrgType
 from data.org import DEFAULT_SEED
-from sandbox_db.database import OrgDatabase, OrgView, open_view, quote_ident, write_org_file
-from entropy.levels import DEFAULT_ENTROPY_SEED
-from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType, load_schema
+from sandbox_db.errors import invalid_type
 
-ENTROPY_LEVELS = ("none", "low", "medium", "high")
+if TYPE_CHECKING:
+    from sandbox_db.database import OrgDatabase, OrgView
+    from sandbox_db.schema import OrgSchema
 
 #: (db, drift level, rot level, seed) -> OrgView. The entropy package replaces this to support
 #: levels other than "none"; the default refuses them with a clear message.
-ViewFactory = Callable[[OrgDatabase, str, str, int], OrgView]
+ViewFactory = Callable[["OrgDatabase", str, str, int], "OrgView"]
 
 
 class CliError(Exception):
@@ -34,9 +37,11 @@ class CliError(Exception):
 
 
 def _plain_view(db: OrgDatabase, drift: str, rot: str, seed: int) -> OrgView:
+    from sandbox_db.database import open_view  # here, not at the top: `crmarena --help` stays fast
+
     if drift != "none" or rot != "none":
-        raise CliError("--drift and --rot accept only 'none' until schema drift and context rot "
-                       "land (entropy); export the undrifted org with --drift none "
+        raise CliError("--drift and --rot accept only 'none' until crmarena_cli.entropy installs "
+                       "the entropic view factory; export the undrifted org with --drift none "
                        "--rot none")
     return open_view(db)
 
@@ -50,6 +55,9 @@ def export_view(view: OrgView, path: Path) -> dict[str, int]:
     The view's connection is locked down (no file writes), so rows are read through it and
     written with a plain connection. Returns rows per visible object.
     """
+    # here, not at the top: `crmarena --help` stays fast (DuckDB)
+    from sandbox_db.database import quote_ident, write_org_file
+
     data: dict[str, list[dict[str, object]]] = {}
     for obj in view.schema.objects:
         cols = ", ".join(quote_ident(f.name) for f in obj.fields)
@@ -88,8 +96,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export = subparsers.add_parser(
         "export-db", help="write the org an agent would see to a plain DuckDB file")
     export.add_argument("--org", choices=ORG_TYPES, required=True)
-    export.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
-    export.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
+    export.add_argument("--drift", choices=LEVELS, default="none")
+    export.add_argument("--rot", choices=LEVELS, default="none")
     export.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
                         help="entropy seed (as in an assessment)")
     export.add_argument("--org-seed", type=int, default=DEFAULT_SEED, help="base org seed")
@@ -118,7 +126,7 @@ def _counts_table(title: str, counts: dict[str, int]) -> Table:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from data.org.store import build_org, cached_info
+    from data.org.store import build_org, cached_info  # here: `crmarena --help` stays fast
 
     console = Console()
     if args.source is not None and args.org == "all":
@@ -141,7 +149,9 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (DuckDB, the schema)
     from data.org.store import build_org
+    from sandbox_db.schema import load_schema
 
     out = []
     for org in _orgs(args.org):
@@ -159,6 +169,8 @@ def run_info(args: argparse.Namespace) -> int:
 
 
 def run_describe(args: argparse.Namespace) -> int:
+    from sandbox_db.schema import load_schema  # here: `crmarena --help` stays fast
+
     return print_describe(load_schema(args.org), args.object)
 
 
@@ -170,7 +182,6 @@ def print_describe(schema: OrgSchema, object_name: str | None) -> int:
         return 0
     obj = schema.get(object_name)
     if obj is None:
-        from sandbox_db.errors import invalid_type
         print(json.dumps(invalid_type(object_name).to_json(), indent=2), file=sys.stderr)
         return 1
     print(json.dumps(obj.describe(), indent=2))
@@ -178,7 +189,7 @@ def print_describe(schema: OrgSchema, object_name: str | None) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from data.org.store import load_org
+    from data.org.store import load_org  # here: `crmarena --help` stays fast
 
     path: Path = args.path
     if path.exists() and not args.force:
