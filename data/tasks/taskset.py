@@ -17,12 +17,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+import core.task
 from data.tasks.model import Task
 from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
 
 TASKSET_DIR = Path(__file__).resolve().parent.parent / "tasksets"
 FORMAT_VERSION = 1
-_FRAMEWORK_MODULES = ("model.py", "registry.py", "reference.py", "build.py")
+#: The framework's sources (a change may change any task): the task model (core.task) and these.
+_FRAMEWORK_MODULES = ("registry.py", "reference.py", "build.py")
 
 
 class TaskSetMeta(BaseModel):
@@ -64,7 +66,7 @@ def _hash_files(paths: list[Path]) -> str:
 
 def framework_version() -> str:
     here = Path(__file__).resolve().parent
-    return _hash_files([here / m for m in _FRAMEWORK_MODULES])
+    return _hash_files([Path(core.task.__file__), *(here / m for m in _FRAMEWORK_MODULES)])
 
 
 def category_version(name: str) -> str:

@@ -22,7 +22,7 @@ from green.results_folder import canonical_request, request_key
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
 from purple.reference import reference_conversation_factory
-from resume_helpers import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
+from tests.helpers.resume import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
                             crmarena_process, finished_logs, recording_purple_app)
 
 

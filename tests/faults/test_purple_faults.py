@@ -13,7 +13,7 @@ from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer
 from green.server import build_green_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
-from misbehaving_purples import (HOSTILE_STATEMENTS, MidReplyCloser, failed_task_app, huge_app,
+from tests.helpers.misbehaving_purples import (HOSTILE_STATEMENTS, MidReplyCloser, failed_task_app, huge_app,
                                  hostile_sql_app, jsonrpc_error_app, slow_app)
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from a2a_app.local_server import BackgroundServer
-from resume_helpers import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
+from tests.helpers.resume import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
                             crmarena_process, finished_logs, recording_purple_app)
 
 pytestmark = pytest.mark.slow

@@ -1,0 +1,70 @@
+"""`crmarena regrade`, `crmarena merge` and `crmarena assess` from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from crmarena_cli import main
+from env.agents import make_agent
+from env.config import AssessmentConfig
+from env.runner import run_assessment
+
+
+async def test_regrade_check_rewrite_and_merge(env_db, env_tasks, tmp_path, capsys):
+    for i in range(2):
+        await run_assessment(AssessmentConfig(shard_index=i, num_shards=2, drift_level="low"),
+                             make_agent("oracle", "low"), tmp_path / f"s{i}", tasks=env_tasks,
+                             databases={"b2b": env_db})
+    shard = tmp_path / "s0"
+    assert main(["regrade", str(shard), "--check"]) == 0
+    original = (shard / "results.json").read_text()
+    tampered = json.loads(original)
+    tampered["summary"]["avg_score"] = 1.0
+    (shard / "results.json").write_text(json.dumps(tampered))
+    assert main(["regrade", str(shard), "--check"]) == 1
+    assert main(["regrade", str(shard)]) == 0
+    assert (shard / "results.json").read_text().strip() == original.strip()
+
+    assert main(["merge", str(tmp_path / "s0"), str(tmp_path / "s1"),
+                 "--out", str(tmp_path / "all")]) == 0
+    merged = json.loads((tmp_path / "all" / "results.json").read_text())
+    assert merged["summary"]["total_tasks"] == len(env_tasks)
+    assert merged["summary"]["total_passed"] == len(env_tasks)
+    assert main(["regrade", str(tmp_path / "all"), "--check"]) == 0
+    assert main(["regrade", str(tmp_path / "nowhere")]) == 2
+    out = capsys.readouterr().out
+    assert "FUNCTIONAL" in out and "passed" in out
+
+
+def _task_set_available() -> bool:
+    try:
+        from data.tasks import load_task_set
+        return bool(load_task_set("b2b"))
+    except (FileNotFoundError, ImportError):
+        return False
+
+
+@pytest.mark.slow
+def test_assess_oracle_and_null_on_the_default_task_set(tmp_path, capsys):
+    if not _task_set_available():
+        pytest.skip("the default task set is not built (crmarena tasks build)")
+    args = ["--org", "b2b", "--task-limit", "22", "--drift", "high", "--rot", "high",
+            "--concurrency", "8", "--seed", "1"]
+    assert main(["assess", "--agent", "oracle", *args, "--out", str(tmp_path / "oracle")]) == 0
+    oracle = json.loads((tmp_path / "oracle" / "results.json").read_text())
+    assert oracle["dimension_averages"]["FUNCTIONAL"] == 100.0
+    assert oracle["summary"]["total_tasks"] == 22
+    assert main(["assess", "--agent", "null", *args, "--out", str(tmp_path / "null")]) == 0
+    null = json.loads((tmp_path / "null" / "results.json").read_text())
+    assert null["summary"]["avg_score"] < 5
+    assert main(["regrade", str(tmp_path / "oracle"), "--check"]) == 0
+    shutil.rmtree(tmp_path)
+
+
+def test_assess_rejects_bad_options(capsys):
+    with pytest.raises(SystemExit):
+        main(["assess", "--agent", "oracle", "--drift", "extreme"])
+    assert main(["assess", "--agent", "nobody", "--task-limit", "0"]) == 2

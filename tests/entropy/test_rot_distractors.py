@@ -1,0 +1,212 @@
+"""Context rot: distractor rows per level, referentially intact, fresh Ids, deterministic, and
+misleading only to careless lookups (names, missing date filters), never to Id lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from data.tasks.model import RotTarget
+from sandbox_db.database import open_view
+from entropy import iter_references, plan_rot, plan_rot_groups
+from entropy.levels import ROT_COUNTS
+from sandbox_db.ids import is_valid_id
+from tests.helpers.entropy_org import TODAY, make_org
+
+soql = pytest.importorskip("sandbox_db.soql")
+
+
+def first(data, obj, pred=lambda r: True):
+    return next(r for r in sorted(data[obj], key=lambda r: r["Id"]) if pred(r))
+
+
+def targets_for(data) -> list[RotTarget]:
+    case = first(data, "Case", lambda r: r.get("CreatedDate") is not None)
+    opp = first(data, "Opportunity")
+    return [
+        RotTarget(object="Account", record_id=first(data, "Account")["Id"]),
+        RotTarget(object="Product2", record_id=first(data, "Product2")["Id"]),
+        RotTarget(object="Contact", record_id=first(data, "Contact")["Id"]),
+        RotTarget(object="Lead", record_id=first(data, "Lead")["Id"]),
+        RotTarget(object="Case", record_id=case["Id"], date_field="CreatedDate",
+                  window_start=case["CreatedDate"] - dt.timedelta(days=15),
+                  window_end=case["CreatedDate"] + dt.timedelta(days=15)),
+        RotTarget(object="Opportunity", record_id=opp["Id"], date_field="CloseDate",
+                  window_start=dt.datetime.combine(opp["CloseDate"], dt.time()) - dt.timedelta(days=30),
+                  window_end=dt.datetime.combine(opp["CloseDate"], dt.time()) + dt.timedelta(days=1)),
+        RotTarget(object="Knowledge__kav", record_id=first(data, "Knowledge__kav")["Id"]),
+        RotTarget(object="VoiceCallTranscript__c",
+                  record_id=first(data, "VoiceCallTranscript__c")["Id"]),
+        RotTarget(object="User", record_id=first(data, "User")["Id"]),
+    ]
+
+
+@pytest.mark.parametrize("level", ["low", "medium", "high"])
+def test_group_count_per_target_matches_level(b2b_org, level) -> None:
+    schema, data, db = b2b_org
+    targets = targets_for(data)
+    lo, hi = ROT_COUNTS[level]
+    for seed in range(3):
+        groups = plan_rot_groups(db, schema, targets, level, seed, today=TODAY)
+        for i, _ in enumerate(targets):
+            n = sum(1 for g in groups if g.target == i)
+            assert lo <= n <= hi, (level, targets[i].object, n)
+    assert plan_rot(db, schema, targets, "none", 0) == {}
+
+
+@pytest.mark.parametrize("level", ["low", "high"])
+def test_rows_are_referentially_intact_with_fresh_valid_ids(b2b_org, level) -> None:
+    schema, data, db = b2b_org
+    rows = plan_rot(db, schema, targets_for(data), level, 5, today=TODAY)
+    base_ids = {o: {r["Id"] for r in data[o]} for o in data}
+    rot_ids = {o: {r["Id"] for r in rs} for o, rs in rows.items()}
+    all_new = [r["Id"] for rs in rows.values() for r in rs]
+    assert len(all_new) == len(set(all_new))
+    for obj, rs in rows.items():
+        prefix = schema.get(obj).key_prefix
+        for r in rs:
+            assert is_valid_id(r["Id"]) and r["Id"].startswith(prefix)
+            assert r["Id"] not in base_ids[obj]
+            assert set(r) <= set(schema.get(obj).field_names)
+    refs = list(iter_references(schema, rows))
+    assert refs
+    for obj, fld, target, ref in refs:
+        assert ref in base_ids[target] or ref in rot_ids.get(target, set()), (obj, fld, ref)
+
+
+def test_same_seed_same_rows_different_seed_different_rows(b2b_org) -> None:
+    schema, data, db = b2b_org
+    targets = targets_for(data)
+    a = plan_rot(db, schema, targets, "medium", 8, today=TODAY)
+    assert a == plan_rot(db, schema, targets, "medium", 8, today=TODAY)
+    assert a == plan_rot(data, schema, targets, "medium", 8, today=TODAY)  # data or db: same
+    assert a != plan_rot(db, schema, targets, "medium", 9, today=TODAY)
+
+
+def test_group_rows_survive_dropping_other_groups(b2b_org) -> None:
+    """Each group is referentially intact on its own (the unit verification may drop)."""
+    schema, data, db = b2b_org
+    groups = plan_rot_groups(db, schema, targets_for(data), "high", 2, today=TODAY)
+    base_ids = {o: {r["Id"] for r in data[o]} for o in data}
+    for g in groups:
+        own = {o: {r["Id"] for r in rs} for o, rs in g.rows.items()}
+        for _, _, target, ref in iter_references(schema, g.rows):
+            assert ref in base_ids[target] or ref in own.get(target, set())
+
+
+def test_dated_clones_land_just_outside_the_window(b2b_org) -> None:
+    schema, data, db = b2b_org
+    targets = targets_for(data)
+    groups = plan_rot_groups(db, schema, targets, "high", 3, today=TODAY)
+    for i, t in enumerate(targets):
+        if not t.date_field:
+            continue
+        for g in (g for g in groups if g.target == i):
+            row = g.rows[t.object][0]
+            value = row[t.date_field]
+            if isinstance(value, dt.datetime):
+                assert value < t.window_start or value > t.window_end
+                assert min(abs(value - t.window_start), abs(value - t.window_end)) <= dt.timedelta(days=12)
+            else:
+                assert value < t.window_start.date() or value > t.window_end.date()
+
+
+def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) -> None:
+    schema, data, db = b2b_org
+    product = first(data, "Product2")
+    target = [RotTarget(object="Product2", record_id=product["Id"])]
+    for level in ("low", "medium", "high"):
+        rows = plan_rot(db, schema, target, level, 1, today=TODAY)
+        with open_view(db, extra_rows=rows) as view:
+            name = product["Name"].replace("'", "\\'")
+            like = soql.run_soql(view, f"SELECT Id, Name FROM Product2 WHERE Name LIKE '{name}%'",
+                                 today=TODAY)
+            assert like["totalSize"] >= 2  # the real one plus at least one near-namesake
+            by_id = soql.run_soql(view, f"SELECT Id, Name FROM Product2 WHERE Id = '{product['Id']}'",
+                                  today=TODAY)
+            assert [r["Name"] for r in by_id["records"]] == [product["Name"]]
+            exact = soql.run_soql(view, f"SELECT Id FROM Product2 WHERE Name = '{name}'", today=TODAY)
+            assert exact["totalSize"] == 1  # near-namesakes, never exact namesakes
+
+
+def test_duplicate_contacts_share_the_name_not_the_email(b2b_org) -> None:
+    schema, data, db = b2b_org
+    contact = first(data, "Contact")
+    rows = plan_rot(db, schema, [RotTarget(object="Contact", record_id=contact["Id"])], "high", 4)
+    dups = rows["Contact"]
+    assert len(dups) >= 5
+    for d in dups:
+        assert (d["FirstName"], d["LastName"], d["Name"]) == \
+            (contact["FirstName"], contact["LastName"], contact["Name"])
+        assert d["Email"] != contact["Email"] and d["Id"] != contact["Id"]
+    assert len({d["Email"] for d in dups}) == len(dups)
+
+
+def test_stale_knowledge_versions_are_archived_older_and_different(b2b_org) -> None:
+    schema, data, db = b2b_org
+    article = first(data, "Knowledge__kav", lambda r: (r.get("VersionNumber") or 0) >= 3)
+    rows = plan_rot(db, schema, [RotTarget(object="Knowledge__kav", record_id=article["Id"])],
+                    "medium", 1)
+    versions = [r for r in rows["Knowledge__kav"] if r["Title"] == article["Title"]]
+    assert versions
+    for v in versions:
+        assert v["IsLatestVersion"] is False
+        assert v["PublishStatus"] in ("Archived", "Draft")
+        if v["PublishStatus"] == "Archived":
+            assert v["VersionNumber"] < article["VersionNumber"]
+            assert v["FAQ_Answer__c"] != article["FAQ_Answer__c"]  # stale numbers
+    with open_view(db, extra_rows=rows) as view:
+        title = article["Title"].replace("'", "\\'")
+        careless = soql.run_soql(view, f"SELECT Id FROM Knowledge__kav WHERE Title = '{title}'",
+                                 today=TODAY)
+        careful = soql.run_soql(view, f"SELECT Id FROM Knowledge__kav WHERE Title = '{title}' "
+                                      "AND IsLatestVersion = true AND PublishStatus = 'Online'",
+                                today=TODAY)
+        assert careless["totalSize"] > 1
+        assert [r["Id"] for r in careful["records"]] == [article["Id"]]
+
+
+def test_transcripts_about_other_leads_and_lookalike_owners(b2b_org) -> None:
+    schema, data, db = b2b_org
+    vct = first(data, "VoiceCallTranscript__c")
+    case = first(data, "Case", lambda r: r.get("OwnerId") is not None)
+    groups = plan_rot_groups(db, schema, [
+        RotTarget(object="VoiceCallTranscript__c", record_id=vct["Id"]),
+        RotTarget(object="Case", record_id=case["Id"])], "high", 6)
+    others = [r for g in groups if g.kind == "other_lead_transcript"
+              for r in g.rows["VoiceCallTranscript__c"]]
+    assert others and all(r["LeadId__c"] != vct["LeadId__c"] for r in others)
+    owned = [g for g in groups if g.kind == "lookalike_owner"]
+    assert owned
+    owner = next(u for u in data["User"] if u["Id"] == case["OwnerId"])
+    for g in owned:
+        (user,) = g.rows["User"]
+        assert user["Name"] != owner["Name"]
+        assert user["FirstName"][:2] == owner["FirstName"][:2] or user["LastName"][:2] == owner["LastName"][:2]
+        assert g.rows["Case"][0]["OwnerId"] == user["Id"]
+
+
+def test_unknown_target_is_a_clear_error(b2b_org) -> None:
+    schema, _, db = b2b_org
+    with pytest.raises(ValueError, match="no Case with Id"):
+        plan_rot(db, schema, [RotTarget(object="Case", record_id="500Wt0000000zzzIAA")], "low", 1)
+    with pytest.raises(ValueError, match="unknown object"):
+        plan_rot(db, schema, [RotTarget(object="Cas", record_id="x")], "low", 1)
+
+
+def test_rot_rows_load_into_a_view_with_every_type(tmp_path) -> None:
+    schema, data, db = make_org(tmp_path, "b2c", seed=3)
+    try:
+        rows = plan_rot(db, schema, targets_for(data), "high", 1, today=TODAY)
+        with open_view(db, extra_rows=rows) as view:
+            for obj, rs in rows.items():
+                cols, got = view.execute(f'SELECT * FROM {view.table(obj)} WHERE "Id" IN '
+                                         f'(SELECT UNNEST(?))', [[r["Id"] for r in rs]])
+                assert len(got) == len(rs)
+                back = {g[cols.index("Id")]: dict(zip(cols, g)) for g in got}
+                for r in rs:
+                    for k, v in r.items():
+                        assert back[r["Id"]][k] == v, (obj, k)
+    finally:
+        db.close()
