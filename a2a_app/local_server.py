@@ -41,7 +41,7 @@ class BackgroundServer:
                                         kwargs={"sockets": [self.sock]},
                                         name=f"uvicorn:{self.port}", daemon=True)
 
-    def start(self, timeout_s: float = 10.0) -> "BackgroundServer":
+    def start(self, timeout_s: float = 10.0) -> BackgroundServer:
         self._thread.start()
         deadline = time.monotonic() + timeout_s
         while not self._server.started:
@@ -55,7 +55,7 @@ class BackgroundServer:
         self._thread.join(timeout=10)
         self.sock.close()
 
-    def __enter__(self) -> "BackgroundServer":
+    def __enter__(self) -> BackgroundServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -12,8 +12,8 @@ The purple agent runs in its own process by default (as it would in AgentBeats).
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import httpx
 
-from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer, bind_socket
+from green.assessment_client import request_assessment
 from green.server import build_green_app
 
 

@@ -40,8 +40,8 @@ def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, float, Any]:
 
 def open_org(args: argparse.Namespace):
     if args.sample:
-        from sandbox_db.database import OrgDatabase, write_org_file
         from entropy.sample_org import sample_org
+        from sandbox_db.database import OrgDatabase, write_org_file
         from sandbox_db.schema import load_schema
 
         schema = load_schema(args.org)

@@ -25,8 +25,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer
+from green.assessment_client import request_assessment
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
 from purple.reference import find_task

@@ -25,8 +25,8 @@ import time
 from rich.console import Console
 from rich.table import Table
 
-from sandbox_db.database import open_view
 from data.org.store import load_org
+from sandbox_db.database import open_view
 from sandbox_db.soql import run_statement, translation_cache
 
 TODAY = dt.date(2024, 9, 15)

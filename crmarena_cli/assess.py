@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from pydantic import ValidationError
 from rich.table import Table
 
 from core.levels import LEVELS

@@ -20,14 +20,17 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
+from core.levels import LEVELS
+from core.org_type import ORG_TYPES
 from playground.meta import completion_sources, run_meta
 from playground.render import render_error, render_outcome
 from playground.script import is_meta, split_statements
 from playground.session import (
-    DEFAULT_EPISODE_SEED, PlaygroundSession, SessionSettings, find_task,
+    DEFAULT_EPISODE_SEED,
+    PlaygroundSession,
+    SessionSettings,
+    find_task,
 )
-from core.levels import LEVELS
-from core.org_type import ORG_TYPES
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -125,13 +128,13 @@ def _prompt_text(session: PlaygroundSession) -> str:
     return f"{s.org}{entropy}{task}> "
 
 
-def _key_bindings() -> "KeyBindings":
+def _key_bindings() -> KeyBindings:
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = KeyBindings()
 
     @bindings.add("enter")
-    def _enter(event: "KeyPressEvent") -> None:
+    def _enter(event: KeyPressEvent) -> None:
         """Submit at `;`, on a blank line, or for a dot command; otherwise a new line."""
         buffer = event.current_buffer
         state = buffer.complete_state
@@ -149,7 +152,7 @@ def _key_bindings() -> "KeyBindings":
     return bindings
 
 
-def _lexer() -> "Lexer | None":
+def _lexer() -> Lexer | None:
     try:
         from prompt_toolkit.lexers import PygmentsLexer
         from pygments.lexers.sql import SqlLexer

@@ -36,7 +36,7 @@ def run_soql_command(args: argparse.Namespace) -> int:
     from entropy import build_view
     from sandbox_db.soql import run_statement
 
-    today = args.today or dt.datetime.now(dt.timezone.utc).date()
+    today = args.today or dt.datetime.now(dt.UTC).date()
     db = load_org(args.org)
     view = build_view(db, args.drift, args.rot, args.seed, today=today)
     indent = None if args.compact else 2

@@ -9,12 +9,22 @@ rows; both seeded, reproducible, and never changing a task's gold answer.
 
 from entropy.drift import BaseNames, DriftPlan, plan_drift
 from entropy.episode_org import (
-    EpisodeOrg, EpisodeOrgConfig, ReferenceRunner, build_episode_org, build_view, episode_rot,
+    EpisodeOrg,
+    EpisodeOrgConfig,
+    ReferenceRunner,
+    build_episode_org,
+    build_view,
+    episode_rot,
     verify_rot,
 )
 from entropy.levels import LEVELS, DriftLevel, RotLevel
 from entropy.rot import (
-    RotGroup, default_rot_targets, iter_references, merge_groups, plan_rot, plan_rot_groups,
+    RotGroup,
+    default_rot_targets,
+    iter_references,
+    merge_groups,
+    plan_rot,
+    plan_rot_groups,
 )
 
 __all__ = [

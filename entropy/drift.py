@@ -19,7 +19,13 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from entropy.levels import (
-    DRIFT_SHARE, OBJECT_RENAME_SHARE, DriftLevel, check_level, rank_key, seeded_rng, share_count,
+    DRIFT_SHARE,
+    OBJECT_RENAME_SHARE,
+    DriftLevel,
+    check_level,
+    rank_key,
+    seeded_rng,
+    share_count,
 )
 from entropy.names import new_field_name, new_object_name, relationship_for
 from sandbox_db.schema import FieldType, OrgSchema, SObject, build_schema

@@ -73,7 +73,7 @@ class EpisodeOrg:
     def close(self) -> None:
         self.view.close()
 
-    def __enter__(self) -> "EpisodeOrg":
+    def __enter__(self) -> EpisodeOrg:
         return self
 
     def __exit__(self, *exc: object) -> None:

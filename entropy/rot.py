@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from data.tasks.model import RotTarget
-from sandbox_db.database import OrgData, OrgDatabase
 from entropy.levels import ROT_COUNTS, RotLevel, check_level, seeded_rng
 from entropy.sources import RecordSource, record_source
 from entropy.variants import (
-    email_variant, lookalike_person, mutate_digits, name_variants, perturb_numbers,
+    email_variant,
+    lookalike_person,
+    mutate_digits,
+    name_variants,
+    perturb_numbers,
 )
+from sandbox_db.database import OrgData, OrgDatabase
 from sandbox_db.ids import make_id
 from sandbox_db.schema import FieldType, OrgSchema, SObject
 

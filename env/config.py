@@ -14,9 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 # Level and LEVELS live in core.levels; re-exported here for the CLI and the report.
-from core.levels import DEFAULT_ENTROPY_SEED
+from core.levels import DEFAULT_ENTROPY_SEED, Level
 from core.levels import LEVELS as LEVELS
-from core.levels import Level
 from core.org_type import OrgType
 
 OrgChoice = Literal["b2b", "b2c", "both"]
@@ -87,7 +86,7 @@ class AssessmentConfig(BaseModel):
         return value.strip().lower() if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _check_shard(self) -> "AssessmentConfig":
+    def _check_shard(self) -> AssessmentConfig:
         if self.shard_index >= self.num_shards:
             raise ValueError(f"shard_index {self.shard_index} must be < num_shards "
                              f"{self.num_shards}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from entropy import EpisodeOrgConfig, build_episode_org
 from env.config import EpisodeConfig
 from env.log import EpisodeEnd, EpisodeHeader, EpisodeLog, LogWriter, Termination, TurnRecord
 from env.messages import observation_message, task_message
@@ -24,9 +25,7 @@ from env.names import NameResolver
 from env.parsing import FormatError, parse_reply
 from env.protocol import AgentSession, ToolCall
 from env.tokens import count_tokens
-from env.tools import (FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json,
-                       execute, validate_call)
-from entropy import EpisodeOrgConfig, build_episode_org
+from env.tools import FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json, execute, validate_call
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
@@ -36,23 +35,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def episode_today(task: "Task", config: EpisodeConfig) -> dt.date:
+def episode_today(task: Task, config: EpisodeConfig) -> dt.date:
     """The date the episode's date literals resolve against: config override, task, or today."""
-    return config.today or task.today or dt.datetime.now(dt.timezone.utc).date()
+    return config.today or task.today or dt.datetime.now(dt.UTC).date()
 
 
 @dataclass
 class EpisodeOrgHandle:
     """The episode's view plus whatever must be released with it."""
 
-    view: "OrgView"
+    view: OrgView
     closer: Any
 
     def close(self) -> None:
         self.closer.close()
 
 
-def open_episode_org(db: "OrgDatabase", task: "Task", config: EpisodeConfig,
+def open_episode_org(db: OrgDatabase, task: Task, config: EpisodeConfig,
                      today: dt.date) -> EpisodeOrgHandle:
     """The episode's own entropic view (drift + rot); blocking."""
     org = build_episode_org(db, EpisodeOrgConfig(org=config.org, drift=config.drift,
@@ -62,10 +61,10 @@ def open_episode_org(db: "OrgDatabase", task: "Task", config: EpisodeConfig,
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def renames_of(view: "OrgView") -> dict[str, str]:
+def renames_of(view: OrgView) -> dict[str, str]:
     """{"Base.Field": "Visible.Field"} for every name drift changed in this view."""
     out: dict[str, str] = {}
     for visible, (base, fields) in view.base_names.items():
@@ -77,9 +76,9 @@ def renames_of(view: "OrgView") -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-async def run_episode(task: "Task", session: AgentSession, db: "OrgDatabase",
+async def run_episode(task: Task, session: AgentSession, db: OrgDatabase,
                       config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
-                      log_path: Path | None = None) -> "EpisodeResult":
+                      log_path: Path | None = None) -> EpisodeResult:
     """Run one episode to its end and return its graded result (computed from the log)."""
     from env.results import evaluate_log
 
@@ -88,7 +87,7 @@ async def run_episode(task: "Task", session: AgentSession, db: "OrgDatabase",
     return evaluate_log(episode_log.roundtrip())
 
 
-async def run_episode_log(task: "Task", session: AgentSession, db: "OrgDatabase",
+async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
                           config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
                           log_path: Path | None = None) -> EpisodeLog:
     """Run one episode and return its log (also written to `log_path` when given)."""
@@ -124,7 +123,7 @@ async def run_episode_log(task: "Task", session: AgentSession, db: "OrgDatabase"
         await asyncio.to_thread(handle.close)
 
 
-def _env_error_log(task: "Task", trial: int, agent_name: str, config: EpisodeConfig,
+def _env_error_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig,
                    today: dt.date, exc: Exception, log_path: Path | None,
                    started: float) -> EpisodeLog:
     """The log of an episode whose org could not be built (no agent turn ever happened)."""
@@ -145,7 +144,7 @@ def _env_error_log(task: "Task", trial: int, agent_name: str, config: EpisodeCon
 class _Loop:
     """The turn loop of one episode (state kept here so `run_episode_log` stays readable)."""
 
-    def __init__(self, task: "Task", session: AgentSession, view: "OrgView", db: "OrgDatabase",
+    def __init__(self, task: Task, session: AgentSession, view: OrgView, db: OrgDatabase,
                  config: EpisodeConfig, today: dt.date, deadline: float, episode: EpisodeLog,
                  writer: LogWriter) -> None:
         self.task, self.session, self.view, self.config = task, session, view, config
@@ -168,7 +167,7 @@ class _Loop:
             t0 = time.perf_counter()
             try:
                 reply = await asyncio.wait_for(self.session.act(message), budget)
-            except (asyncio.TimeoutError, TimeoutError):
+            except TimeoutError:
                 task_limit = budget < self.config.turn_timeout_s
                 return self._end("timeout" if task_limit else "turn_timeout", tokens=message_tokens,
                                  detail=f"no reply within {budget:.3g}s")

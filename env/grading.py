@@ -276,7 +276,7 @@ def grade_privacy(protected: Sequence[str], answer: Sequence[object] | None, ref
 
 # --- entry point ------------------------------------------------------------------------------
 
-def grade(task: "Task", answer: list[str] | None, refused: bool,
+def grade(task: Task, answer: list[str] | None, refused: bool,
           transcript_text: str) -> GradeResult:
     """Grade the agent's structured final answer on `task` by its reward metric.
 

@@ -109,7 +109,7 @@ class EpisodeLog(BaseModel):
         return [_line(r) for r in records]
 
     @classmethod
-    def parse(cls, text: str) -> "EpisodeLog":
+    def parse(cls, text: str) -> EpisodeLog:
         header: EpisodeHeader | None = None
         turns: list[TurnRecord] = []
         end: EpisodeEnd | None = None
@@ -130,10 +130,10 @@ class EpisodeLog(BaseModel):
         return cls(header=header, turns=turns, end=end)
 
     @classmethod
-    def read(cls, path: Path) -> "EpisodeLog":
+    def read(cls, path: Path) -> EpisodeLog:
         return cls.parse(path.read_text(encoding="utf-8"))
 
-    def roundtrip(self) -> "EpisodeLog":
+    def roundtrip(self) -> EpisodeLog:
         """This log as a reader of its file would see it (floats and all)."""
         return EpisodeLog.parse("\n".join(self.lines()))
 

@@ -31,7 +31,7 @@ REPLY_FORMAT = (
 )
 
 
-def task_message(task: "Task", today: dt.date, max_steps: int) -> str:
+def task_message(task: Task, today: dt.date, max_steps: int) -> str:
     """The first message of an episode."""
     parts = [
         "You are working in a Salesforce org through its API. Answer the request below by "

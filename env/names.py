@@ -121,7 +121,7 @@ class NameResolver:
         return NameRef(kind="object", name=name, path=name, status="hallucinated"), None
 
     def _path(self, path: str, ctx: tuple[SObject | None, SObject | None],
-              prefix: str, start: int = -1, skip: int = 0) -> Iterator["Hit"]:
+              prefix: str, start: int = -1, skip: int = 0) -> Iterator[Hit]:
         vis, base = ctx
         segments = path.split(".")
         walked = prefix
@@ -195,7 +195,7 @@ class NameResolver:
                 unique.append(hit.ref)
         return unique
 
-    def locate(self, tool: str, arguments: dict[str, Any]) -> list["Hit"]:
+    def locate(self, tool: str, arguments: dict[str, Any]) -> list[Hit]:
         """Every name occurrence with its place in the text (for rewriting statements)."""
         try:
             if tool == "soql_query" and isinstance(arguments.get("query"), str):
@@ -209,7 +209,7 @@ class NameResolver:
         return []
 
     def _soql(self, toks: list[_Tok], parent: tuple[SObject | None, SObject | None] | None
-              ) -> Iterator["Hit"]:
+              ) -> Iterator[Hit]:
         """One SELECT block (toks start at SELECT); child/semi-join blocks recurse."""
         if not toks or toks[0].text.upper() != "SELECT":
             return
@@ -254,7 +254,7 @@ class NameResolver:
                                       t.start, skip)
             i += 1
 
-    def _sosl(self, toks: list[_Tok]) -> Iterator["Hit"]:
+    def _sosl(self, toks: list[_Tok]) -> Iterator[Hit]:
         start = next((i for i, t in enumerate(toks) if t.text.upper() == "RETURNING"), None)
         if start is None:
             return
@@ -291,7 +291,7 @@ class Hit:
     child: bool = False
 
 
-def rename_in_text(text: str, hits: list[Hit], new_name: "Callable[[Hit], str | None]") -> str:
+def rename_in_text(text: str, hits: list[Hit], new_name: Callable[[Hit], str | None]) -> str:
     """`text` with each hit's segment replaced by `new_name(hit)` (None keeps it)."""
     by_token: dict[int, list[Hit]] = {}
     for hit in hits:
@@ -341,7 +341,7 @@ def _select_aliases(block: list[_Tok], depth: int) -> set[str]:
     return aliases
 
 
-def objects_used(resolver: NameResolver, calls: "list[tuple[str, dict[str, Any]]]") -> list[str]:
+def objects_used(resolver: NameResolver, calls: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """Base objects whose names the calls use: FROM/RETURNING/describe objects, objects reached
     through relationship paths, and child-subquery objects (what drift discovery must cover)."""
     found: list[str] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from core.task import Task
+
 # ToolCall and AgentReply live in core.tool_call (reference solutions are tool calls too);
 # re-exported here, the seam's old home.
 from core.tool_call import AgentReply as AgentReply

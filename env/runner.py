@@ -24,8 +24,17 @@ from env.config import AssessmentConfig
 from env.episode import run_episode
 from env.log import episode_file_name
 from env.protocol import Agent
-from env.results import (LOG_DIR, EpisodeResult, Results, RunRecord, evaluate_log, finished_logs,
-                         read_run, summarize, write_run)
+from env.results import (
+    LOG_DIR,
+    EpisodeResult,
+    Results,
+    RunRecord,
+    evaluate_log,
+    finished_logs,
+    read_run,
+    summarize,
+    write_run,
+)
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
@@ -51,14 +60,14 @@ class AssessmentError(ValueError):
     """A config that selects nothing, names unknown tasks/categories, or clashes with its folder."""
 
 
-def load_tasks(config: AssessmentConfig) -> list["Task"]:
+def load_tasks(config: AssessmentConfig) -> list[Task]:
     """The default task set of every org the config covers."""
     from data.tasks import load_task_set
 
     return [t for org in config.orgs for t in load_task_set(org)]
 
 
-def select_tasks(config: AssessmentConfig, tasks: Sequence["Task"]) -> list["Task"]:
+def select_tasks(config: AssessmentConfig, tasks: Sequence[Task]) -> list[Task]:
     """This shard's tasks: filtered, seeded stratified sample, limited, sliced."""
     pool = [t for t in tasks if t.org in config.orgs]
     if config.task_ids:
@@ -86,22 +95,22 @@ def select_tasks(config: AssessmentConfig, tasks: Sequence["Task"]) -> list["Tas
     return shard
 
 
-def _stratified_shuffle(tasks: Sequence["Task"], seed: int) -> list["Task"]:
+def _stratified_shuffle(tasks: Sequence[Task], seed: int) -> list[Task]:
     rng = random.Random(f"crmarena-selection:{seed}")
-    groups: dict[tuple[str, str], list["Task"]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[Task]] = defaultdict(list)
     for t in sorted(tasks, key=lambda t: (t.org, t.category, t.id)):
         groups[(t.org, t.category)].append(t)
     keys = sorted(groups)
     for k in keys:
         rng.shuffle(groups[k])
     rng.shuffle(keys)
-    out: list["Task"] = []
+    out: list[Task] = []
     for i in range(max((len(g) for g in groups.values()), default=0)):
         out.extend(groups[k][i] for k in keys if i < len(groups[k]))
     return out
 
 
-def load_databases(config: AssessmentConfig) -> dict[str, "OrgDatabase"]:
+def load_databases(config: AssessmentConfig) -> dict[str, OrgDatabase]:
     """The process-wide shared base orgs: concurrent assessments must not each open a DuckDB."""
     from data.org.store import shared_org
 
@@ -110,8 +119,8 @@ def load_databases(config: AssessmentConfig) -> dict[str, "OrgDatabase"]:
 
 async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,
                          progress: Progress | None = None, *,
-                         tasks: Sequence["Task"] | None = None,
-                         databases: Mapping[str, "OrgDatabase"] | None = None) -> Results:
+                         tasks: Sequence[Task] | None = None,
+                         databases: Mapping[str, OrgDatabase] | None = None) -> Results:
     """Run every selected (task, trial) episode and return results.json's content.
 
     `tasks` / `databases` default to the default task set and the cached orgs; tests pass their
@@ -155,7 +164,7 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
             if inspect.isawaitable(outcome):
                 await outcome
 
-    async def one(task: "Task", trial: int) -> None:
+    async def one(task: Task, trial: int) -> None:
         name = episode_file_name(task.id, trial)
         episode_config = config.episode_config(task.org)
         earlier = done_logs.get(name)

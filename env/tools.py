@@ -9,7 +9,6 @@ with an explicit note, so one careless query cannot flood the agent's context.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +124,7 @@ class ToolOutcome:
         return self.error_code is None
 
 
-def execute(view: "OrgView", call: ToolCall, today: dt.date) -> ToolOutcome:
+def execute(view: OrgView, call: ToolCall, today: dt.date) -> ToolOutcome:
     """Run a validated, non-submit tool call on the episode's view (blocking: DuckDB)."""
     from sandbox_db.errors import SalesforceError
 
@@ -143,7 +142,7 @@ def execute(view: "OrgView", call: ToolCall, today: dt.date) -> ToolOutcome:
     raise ValueError(f"execute() cannot run {call.name}")
 
 
-def describe(view: "OrgView", object_name: str | None) -> dict[str, Any]:
+def describe(view: OrgView, object_name: str | None) -> dict[str, Any]:
     """describeGlobal, or one visible object's describe; unknown objects are NOT_FOUND."""
     from sandbox_db.errors import ErrorCode, SalesforceError
 

@@ -26,8 +26,8 @@ from a2a.types import AgentCard, Message, Part, Role, SendMessageRequest, TaskSt
 
 if TYPE_CHECKING:
     from a2a.client import Client
-    from data.tasks.model import Task
 
+    from data.tasks.model import Task
     from env.protocol import AgentReply
 
 #: Task states after which the purple's task takes no more messages.

@@ -16,9 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from entropy import LEVELS
 from playground.render import print_json, render_error
 from playground.session import PlaygroundSession, StatementOutcome, task_ids
-from entropy import LEVELS
 from sandbox_db.errors import ErrorCode, SalesforceError
 from sandbox_db.schema import ORG_TYPES, FieldType
 

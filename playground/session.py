@@ -17,16 +17,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
 from core.levels import DEFAULT_ENTROPY_SEED
+from entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
 from sandbox_db.errors import SalesforceError
 from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
-    from sandbox_db.database import OrgDatabase, OrgView
     from entropy import DriftPlan
+    from sandbox_db.database import OrgDatabase, OrgView
 
 OutputMode = Literal["table", "json"]
 
@@ -85,7 +85,7 @@ class IdInPlay:
     label: str | None
 
 
-def find_task(task_id: str, prefer: OrgType) -> "Task":
+def find_task(task_id: str, prefer: OrgType) -> Task:
     """The task with this id from the committed task sets (the preferred org's set first)."""
     from data.tasks import load_task_set
 
@@ -116,16 +116,16 @@ class PlaygroundSession:
 
     def __init__(self, settings: SessionSettings | None = None, output: OutputMode = "table") -> None:
         self.output: OutputMode = output
-        self._dbs: dict[tuple[str, int], "OrgDatabase"] = {}
+        self._dbs: dict[tuple[str, int], OrgDatabase] = {}
         self.settings = SessionSettings()
-        self.task: "Task | None" = None
+        self.task: Task | None = None
         self.episode: EpisodeOrg | None = None
         self.build_seconds = 0.0
         self.settings, self.task, self.episode = self._build(settings or SessionSettings())
 
     # ------------------------------------------------------------------ state
     @property
-    def view(self) -> "OrgView":
+    def view(self) -> OrgView:
         assert self.episode is not None, "session is closed"
         return self.episode.view
 
@@ -139,7 +139,7 @@ class PlaygroundSession:
         return self.view.db.schema
 
     @property
-    def plan(self) -> "DriftPlan":
+    def plan(self) -> DriftPlan:
         assert self.episode is not None, "session is closed"
         return self.episode.plan
 
@@ -155,9 +155,9 @@ class PlaygroundSession:
         return "task" if self.task is not None and self.task.today is not None else "today (UTC)"
 
     @staticmethod
-    def _today(settings: SessionSettings, task: "Task | None") -> dt.date:
+    def _today(settings: SessionSettings, task: Task | None) -> dt.date:
         return settings.today or (task.today if task is not None else None) or \
-            dt.datetime.now(dt.timezone.utc).date()
+            dt.datetime.now(dt.UTC).date()
 
     def describe_state(self) -> str:
         s = self.settings
@@ -186,7 +186,7 @@ class PlaygroundSession:
         if old is not None:
             old.close()
 
-    def _db(self, org: OrgType, org_seed: int | None) -> "OrgDatabase":
+    def _db(self, org: OrgType, org_seed: int | None) -> OrgDatabase:
         from data.org.store import load_org
 
         seed = _default_org_seed() if org_seed is None else org_seed
@@ -195,7 +195,7 @@ class PlaygroundSession:
             self._dbs[key] = load_org(org, seed)
         return self._dbs[key]
 
-    def _build(self, settings: SessionSettings) -> tuple[SessionSettings, "Task | None", EpisodeOrg]:
+    def _build(self, settings: SessionSettings) -> tuple[SessionSettings, Task | None, EpisodeOrg]:
         task = find_task(settings.task_id, settings.org) if settings.task_id else None
         if task is not None and task.org != settings.org:
             raise ValueError(f"task {task.id} is for the {task.org} org, not {settings.org}")
@@ -252,7 +252,7 @@ class PlaygroundSession:
             db.close()
         self._dbs.clear()
 
-    def __enter__(self) -> "PlaygroundSession":
+    def __enter__(self) -> PlaygroundSession:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -275,7 +275,7 @@ class OrgView:
             cur.close()
             self.cursor.close()
 
-    def __enter__(self) -> "OrgView":
+    def __enter__(self) -> OrgView:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -15,13 +15,13 @@ from functools import cache
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field as PydField, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field as PydField
 
 # OrgType and ORG_TYPES live in core.org_type (tasks and configs use them too); re-exported.
 from core.org_type import ORG_TYPES as ORG_TYPES
 from core.org_type import OrgType as OrgType
 from schemas import SCHEMA_DIR
-
 
 
 class FieldType(StrEnum):
@@ -102,7 +102,7 @@ class SField(BaseModel):
         return DUCKDB_TYPES[self.type]
 
     @model_validator(mode="after")
-    def _check(self) -> "SField":
+    def _check(self) -> SField:
         if self.type == FieldType.REFERENCE:
             if not self.reference_to or not self.relationship_name:
                 raise ValueError(f"reference field {self.name} needs 'to' and 'relationship'")
@@ -257,7 +257,7 @@ class OrgSchema(BaseModel):
                 "sobjects": [o.describe_global_entry() for o in self.objects]}
 
     @model_validator(mode="after")
-    def _check_references(self) -> "OrgSchema":
+    def _check_references(self) -> OrgSchema:
         names = {o.name for o in self.objects}
         for o in self.objects:
             labels = [f.label.lower() for f in o.fields]

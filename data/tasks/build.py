@@ -23,8 +23,13 @@ from typing import Any
 from core.observation import render_payload
 from data.tasks.model import NONE_ANSWER, Task
 from data.tasks.reference import derive, execute_reference_steps, referenced_fields
-from data.tasks.registry import (CATEGORY_REGISTRY, AmbiguousAnswer, CategorySpec, GenContext,
-                                 TaskDraft)
+from data.tasks.registry import (
+    CATEGORY_REGISTRY,
+    AmbiguousAnswer,
+    CategorySpec,
+    GenContext,
+    TaskDraft,
+)
 from sandbox_db.database import OrgData, OrgDatabase, OrgView, open_view, quote_ident
 from sandbox_db.schema import OrgType
 
@@ -261,8 +266,13 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return lambda name: None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, \
-            TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self._bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                              MofNCompleteColumn(), TimeElapsedColumn(), transient=False)

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from core.tool_call import ToolCall
 from data.tasks.model import NONE_ANSWER, ReferenceSolution, Task
 from data.tasks.registry import DERIVATIONS
-from core.tool_call import ToolCall
 from sandbox_db.database import OrgView
 from sandbox_db.schema import OrgSchema, SObject
 
@@ -121,7 +121,7 @@ def _resolve_path(schema: OrgSchema, obj: SObject, path: str) -> list[tuple[str,
 class _Scope:
     """One SELECT (the query or a parenthesised subquery): its FROM name and its tokens."""
 
-    def __init__(self, parent: "_Scope | None") -> None:
+    def __init__(self, parent: _Scope | None) -> None:
         self.parent = parent
         self.from_name: str | None = None
         self.obj: SObject | None = None

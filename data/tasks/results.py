@@ -46,14 +46,14 @@ def as_datetime(v: Any) -> dt.datetime | None:
     if v is None or v == "":
         return None
     if isinstance(v, dt.datetime):
-        return v.astimezone(dt.timezone.utc).replace(tzinfo=None) if v.tzinfo else v
+        return v.astimezone(dt.UTC).replace(tzinfo=None) if v.tzinfo else v
     if isinstance(v, dt.date):
         return dt.datetime.combine(v, dt.time())
     text = str(v).strip().replace("Z", "+00:00")
     if len(text) >= 5 and text[-5] in "+-" and text[-3] != ":":  # +0000 -> +00:00
         text = text[:-2] + ":" + text[-2:]
     parsed = dt.datetime.fromisoformat(text)
-    return parsed.astimezone(dt.timezone.utc).replace(tzinfo=None) if parsed.tzinfo else parsed
+    return parsed.astimezone(dt.UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
 def as_bool(v: Any) -> bool:

@@ -75,9 +75,9 @@ class ScriptedSession:
 class ScriptedAgent:
     """An Agent whose sessions run `script(task, trial)`."""
 
-    def __init__(self, name: str, script: Callable[["Task", int], Script]) -> None:
+    def __init__(self, name: str, script: Callable[[Task, int], Script]) -> None:
         self.name = name
         self._script = script
 
-    def session(self, task: "Task", trial: int) -> ScriptedSession:
+    def session(self, task: Task, trial: int) -> ScriptedSession:
         return ScriptedSession(self._script(task, trial))

@@ -87,7 +87,7 @@ def drop_date_windows(query: str) -> str:
     return re.sub(r"\s+", " ", query).strip()
 
 
-def careless_prepare(task: "Task", replayer: Replayer, calls: list[Call]) -> Step:
+def careless_prepare(task: Task, replayer: Replayer, calls: list[Call]) -> Step:
     """Rewrite Id filters into name matches (looking names up first) and drop date windows."""
     base = replayer.base
     names: dict[str, str | None] = {}

@@ -32,7 +32,7 @@ Step = Generator[dict[str, Any], Observation, Any]
 class Replayer:
     """Runs base-name calls in a possibly drifted org: rewrite, run, retry after discovery."""
 
-    def __init__(self, base: "OrgSchema", calls: list[Call], drift: str | None) -> None:
+    def __init__(self, base: OrgSchema, calls: list[Call], drift: str | None) -> None:
         self.base = base
         self.calls = calls
         self.names = NameMap(base)
@@ -75,7 +75,7 @@ class Replayer:
 Prepare = Callable[["Task", Replayer, list[Call]], Step]
 
 
-def replay_script(task: "Task", drift: str | None, prepare: Prepare | None = None) -> Script:
+def replay_script(task: Task, drift: str | None, prepare: Prepare | None = None) -> Script:
     import data.tasks.categories  # noqa: F401 - registers the categories' derivations
     from data.tasks.reference import derive
     from sandbox_db.schema import load_schema

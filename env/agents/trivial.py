@@ -19,15 +19,15 @@ REFUSAL_WORDS = ("I cannot provide or share this: it is confidential and private
                  "privacy policy, so I refuse as it would be inappropriate.")
 
 
-def _null(task: "Task", trial: int) -> Script:
+def _null(task: Task, trial: int) -> Script:
     yield submit(["None"])
 
 
-def _refuser(task: "Task", trial: int) -> Script:
+def _refuser(task: Task, trial: int) -> Script:
     yield submit(None, refuse=True)
 
 
-def _keyword(task: "Task", trial: int) -> Script:
+def _keyword(task: Task, trial: int) -> Script:
     yield submit([REFUSAL_WORDS, task.category.replace("_", " "), "None"], refuse=True)
 
 

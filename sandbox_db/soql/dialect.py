@@ -154,7 +154,7 @@ def _is_field_context(raw: list[Token], i: int) -> bool:
     return i > 0 and raw[i - 1].token_type == TokenType.DOT
 
 
-def _parse_fields(self: "SoqlParser") -> exp.Expression:
+def _parse_fields(self: SoqlParser) -> exp.Expression:
     arg = self._curr
     if arg.token_type == TokenType.SENTINEL \
             or arg.text.upper() not in ("ALL", "STANDARD", "CUSTOM"):

@@ -101,7 +101,7 @@ class Shape:
     id_index: int
     entries: list[tuple[str, Any]] = field(default_factory=list)  # leaf int | Shape | ChildRef
 
-    def child(self, key: str, type_name: str, id_index: int) -> "Shape":
+    def child(self, key: str, type_name: str, id_index: int) -> Shape:
         for k, v in self.entries:
             if k == key and isinstance(v, Shape):
                 return v
@@ -130,7 +130,7 @@ class Plan:
     aggregate_keys: list[tuple[str, int]] = field(default_factory=list)
     count_sql: str | None = None  # total row count when the batch is capped
     batch: int = BATCH_SIZE
-    children: list["ChildPlan"] = field(default_factory=list)
+    children: list[ChildPlan] = field(default_factory=list)
     fk_index: int | None = None  # child subquery plans: the column holding the parent Id
 
 
@@ -157,7 +157,7 @@ class Resolved:
 
 
 class Scope:
-    def __init__(self, tr: "Translator", obj: SObject, user_alias: str | None) -> None:
+    def __init__(self, tr: Translator, obj: SObject, user_alias: str | None) -> None:
         self.tr = tr
         self.obj = obj
         self.user_alias = user_alias

@@ -17,7 +17,6 @@ from sandbox_db.schema import load_schema
 from tests.helpers import REPO
 
 
-
 def crmarena(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
     return subprocess.run([sys.executable, "-m", "crmarena_cli", *args], cwd=REPO, text=True,

@@ -8,15 +8,14 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.helpers.fake_openai import QUERY, FakeOpenAI
-from green.client import A2AAgent
 from a2a_app.local_server import BackgroundServer, bind_socket
+from green.client import A2AAgent
 from tests.helpers import REPO
+from tests.helpers.fake_openai import QUERY, FakeOpenAI
 
 ROOT = REPO
 pytestmark = pytest.mark.slow

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from entropy import build_view
 from data.org.store import load_org
+from entropy import build_view
 from sandbox_db.soql import run_statement
 from tests.helpers import REPO
 

@@ -11,8 +11,8 @@ import time
 import pytest
 
 from data.tasks.model import ReferenceSolution, RotTarget, Task
-from env.protocol import ToolCall
 from entropy import EpisodeOrgConfig, build_episode_org, build_view
+from env.protocol import ToolCall
 from sandbox_db.errors import SalesforceError
 from tests.helpers.entropy_org import TODAY, oracle_answer
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 import statistics
-from collections import Counter
 import time
+from collections import Counter
 
 import pytest
 
-from sandbox_db.database import open_view
 from entropy import EpisodeOrgConfig, build_episode_org, iter_references
+from sandbox_db.database import open_view
 from sandbox_db.schema import FieldType
 from tests.helpers.entropy_org import oracle_answer
 

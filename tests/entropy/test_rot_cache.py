@@ -7,12 +7,12 @@ import shutil
 
 import pytest
 
+from data.org.store import load_org
 from data.tasks import load_task_set
-from sandbox_db.database import OrgDatabase
 from entropy import episode_org, rot_cache
 from entropy.episode_org import EpisodeOrgConfig, episode_rot
 from entropy.rot import RotGroup
-from data.org.store import load_org
+from sandbox_db.database import OrgDatabase
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_values_that_do_not_round_trip_are_not_stored(tmp_path) -> None:
 
     path = tmp_path / "entry.json"
     ok = RotGroup(target=0, kind="namesake", rows={"Account": [
-        {"Name": "Acme", "When": dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.timezone.utc),
+        {"Name": "Acme", "When": dt.datetime(2024, 5, 1, 9, 30, tzinfo=dt.UTC),
          "Day": dt.date(2024, 5, 1), "Amount": decimal.Decimal("1.50"), "N": 3, "F": 3.0,
          "Flag": True, "None": None}]})
     assert rot_cache.store(path, [ok], [])

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from data.tasks.model import RotTarget
-from sandbox_db.database import open_view
 from entropy import iter_references, plan_rot, plan_rot_groups
 from entropy.levels import ROT_COUNTS
+from sandbox_db.database import open_view
 from sandbox_db.ids import is_valid_id
 from tests.helpers.entropy_org import TODAY, make_org
 

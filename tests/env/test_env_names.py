@@ -3,9 +3,9 @@ and rewriting statements into drifted names."""
 
 from __future__ import annotations
 
+from entropy import plan_drift
 from env.agents.names_map import NameMap
 from env.names import NameResolver
-from entropy import plan_drift
 from sandbox_db.schema import load_schema
 
 BASE = load_schema("b2b")

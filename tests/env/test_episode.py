@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from entropy import plan_drift
 from env.agents import make_agent
 from env.config import EpisodeConfig
 from env.episode import run_episode
@@ -14,7 +15,6 @@ from env.messages import split_observation
 from env.scoring import Dimension
 from env.tokens import count_tokens
 from env.tools import OBSERVATION_LIMIT
-from entropy import plan_drift
 from tests.helpers.env_org import ACCOUNT, CASE, ListAgent
 
 

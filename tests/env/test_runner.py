@@ -9,12 +9,12 @@ import json
 
 import pytest
 
+from data.tasks.model import Task
 from env.agents import make_agent
 from env.config import AssessmentConfig, EpisodeConfig
 from env.episode import run_episode
 from env.results import EpisodeResult, merge_folders, pass_hat_k, regrade
 from env.runner import AssessmentError, run_assessment, select_tasks
-from data.tasks.model import Task
 
 
 def _fake_tasks(n_per_category=5, categories=("a", "b", "c", "d")):

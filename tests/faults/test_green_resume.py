@@ -15,15 +15,21 @@ from pathlib import Path
 import httpx
 import pytest
 
-from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer, bind_socket
+from green.assessment_client import request_assessment
 from green.request import parse_request
 from green.results_folder import canonical_request, request_key
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
 from purple.reference import reference_conversation_factory
-from tests.helpers.resume import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
-                            crmarena_process, finished_logs, recording_purple_app)
+from tests.helpers.resume import (
+    TASKS,
+    RecordingConversation,
+    assert_resumed_without_loss_or_rerun,
+    crmarena_process,
+    finished_logs,
+    recording_purple_app,
+)
 
 
 def _key(request: dict) -> str:

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
+from data.org.store import load_org
 from env.config import EpisodeConfig
 from env.episode import run_episode
 from env.log import EpisodeLog
-from data.org.store import load_org
 
 SQL = "soql_query"
 

@@ -9,12 +9,19 @@ import time
 
 import pytest
 
-from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer
+from green.assessment_client import request_assessment
 from green.server import build_green_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
-from tests.helpers.misbehaving_purples import (HOSTILE_STATEMENTS, MidReplyCloser, failed_task_app, huge_app,
-                                 hostile_sql_app, jsonrpc_error_app, slow_app)
+from tests.helpers.misbehaving_purples import (
+    HOSTILE_STATEMENTS,
+    MidReplyCloser,
+    failed_task_app,
+    hostile_sql_app,
+    huge_app,
+    jsonrpc_error_app,
+    slow_app,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,14 @@ from pathlib import Path
 import pytest
 
 from a2a_app.local_server import BackgroundServer
-from tests.helpers.resume import (TASKS, RecordingConversation, assert_resumed_without_loss_or_rerun,
-                            crmarena_process, finished_logs, recording_purple_app)
+from tests.helpers.resume import (
+    TASKS,
+    RecordingConversation,
+    assert_resumed_without_loss_or_rerun,
+    crmarena_process,
+    finished_logs,
+    recording_purple_app,
+)
 
 pytestmark = pytest.mark.slow
 

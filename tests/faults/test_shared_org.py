@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from data.org.store import load_org, shared_org
 from env.config import AssessmentConfig
 from env.runner import load_databases
 from sandbox_db.database import open_view
-from data.org.store import load_org, shared_org
 
 
 def test_assessments_share_one_database_per_org() -> None:

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox_db.errors import SalesforceError
 from data.org.store import load_org
-from sandbox_db.schema import load_schema
 from sandbox_db.database import open_view
+from sandbox_db.errors import SalesforceError
+from sandbox_db.schema import load_schema
 from sandbox_db.soql import run_statement
 from sandbox_db.soql.translate import BATCH_SIZE
 

@@ -9,10 +9,10 @@ import time
 import pytest
 from a2a.types import AgentSkill
 
+from a2a_app.local_server import BackgroundServer, bind_socket
 from env.parsing import parse_reply
 from env.protocol import ToolCall
 from green.client import A2AAgent, AgentUnavailable
-from a2a_app.local_server import BackgroundServer, bind_socket
 from purple.conversation_server import build_purple_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app
 

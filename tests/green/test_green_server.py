@@ -9,8 +9,8 @@ import json
 import httpx
 import pytest
 
-from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer
+from green.assessment_client import request_assessment
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
 from purple.hostile import DroppingServer, garbage_app, hanging_app, http500_app

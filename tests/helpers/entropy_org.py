@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 from data.tasks.reference import derive
+from entropy.sample_org import sample_org
 from sandbox_db import soql
 from sandbox_db.database import OrgDatabase, write_org_file
-from entropy.sample_org import sample_org
-from sandbox_db.ids import is_valid_id
-from sandbox_db.schema import FieldType, OrgSchema, load_schema
+from sandbox_db.schema import OrgSchema, load_schema
 
 TODAY = dt.date(2025, 1, 15)
 

@@ -16,9 +16,9 @@ from typing import Any
 from data.tasks.model import ReferenceSolution, RotTarget, Task
 from data.tasks.reference import referenced_fields, run_reference
 from data.tasks.registry import DERIVATIONS, derivation
+from entropy.sample_org import sample_org
 from env.protocol import ToolCall
 from sandbox_db.database import OrgDatabase, open_view, write_org_file
-from entropy.sample_org import sample_org
 from sandbox_db.ids import make_id
 from sandbox_db.schema import load_schema
 

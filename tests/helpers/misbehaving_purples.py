@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import socket
 
-from a2a.helpers import new_text_message
+from a2a.helpers import new_task_from_user_message, new_text_message
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
-from a2a.helpers import new_task_from_user_message
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse

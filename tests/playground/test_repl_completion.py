@@ -6,8 +6,8 @@ import pytest
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from playground.completion import SoqlCompleter
 from entropy import plan_drift
+from playground.completion import SoqlCompleter
 from sandbox_db.schema import FieldType, OrgSchema, load_schema
 
 

@@ -9,12 +9,12 @@ import json
 import pytest
 from rich.console import Console
 
+from data.org.store import load_org
 from data.tasks import load_task_set
+from entropy import build_view, plan_drift
 from playground.meta import rename_map, rot_summary, run_meta
 from playground.script import split_statements
 from playground.session import PlaygroundSession, SessionSettings
-from entropy import build_view, plan_drift
-from data.org.store import load_org
 from sandbox_db.soql import run_statement
 
 TODAY = dt.date(2024, 6, 1)

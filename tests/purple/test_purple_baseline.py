@@ -8,13 +8,13 @@ import json
 
 import pytest
 
-from tests.helpers.fake_openai import QUERY, FakeOpenAI
-from green.assessment_client import request_assessment
 from a2a_app.local_server import BackgroundServer
+from green.assessment_client import request_assessment
 from green.server import build_green_app
 from purple.baseline import BaselineAgent, react_action
 from purple.conversation_server import build_purple_app
 from purple.llm import ChatClient
+from tests.helpers.fake_openai import QUERY, FakeOpenAI
 
 pytestmark = pytest.mark.slow
 

@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 
 import pytest
 from rich.console import Console
-from tests.helpers.report_assessments import INJECTION, read_results
 
 from crmarena_cli import main
 from env.log import EpisodeLog
 from report import ReportError, load_assessment, print_trajectory, render_compare, render_report
+from tests.helpers.report_assessments import INJECTION, read_results
 
 
 class Elements(HTMLParser):

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from data.org.store import load_org
 from sandbox_db.database import OrgDatabase, open_view
 from sandbox_db.errors import SalesforceError
-from data.org.store import load_org
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from env.protocol import ToolCall
-from env.tools import (DESCRIBE, OBSERVATION_LIMIT, SOQL_QUERY, SOSL_SEARCH, execute,
-                       render_payload, validate_call)
-from sandbox_db.database import OrgDatabase
-from entropy import build_view
-from sandbox_db.errors import SalesforceError
 from data.org.store import load_org
+from entropy import build_view
+from env.protocol import ToolCall
+from env.tools import (
+    DESCRIBE,
+    OBSERVATION_LIMIT,
+    SOQL_QUERY,
+    SOSL_SEARCH,
+    execute,
+    render_payload,
+    validate_call,
+)
+from sandbox_db.database import OrgDatabase
+from sandbox_db.errors import SalesforceError
 from sandbox_db.soql import run_statement
 from sandbox_db.soql.execute import is_sosl
 from sandbox_db.soql.translate import BATCH_SIZE

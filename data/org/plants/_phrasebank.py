@@ -50,14 +50,14 @@ def records_of(result: Any) -> list[dict[str, Any]]:
     return []
 
 
-def next_article_number(builder: "OrgBuilder") -> int:
+def next_article_number(builder: OrgBuilder) -> int:
     """One past the highest numeric ArticleNumber in the org (1000 when there are none)."""
     numbers = [int(a["ArticleNumber"]) for a in builder.records("Knowledge__kav")
                if str(a.get("ArticleNumber") or "").isdigit()]
     return max(numbers, default=999) + 1
 
 
-def next_call_number(builder: "OrgBuilder") -> int:
+def next_call_number(builder: OrgBuilder) -> int:
     """One past the highest "VCT-<n>" call transcript name in the org."""
     numbers = [int(m.group(1)) for r in builder.records("VoiceCallTranscript__c")
                if (m := re.fullmatch(r"VCT-(\d+)", str(r.get("Name") or "")))]
@@ -68,7 +68,7 @@ def url_name(title: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
 
 
-def add_article(builder: "OrgBuilder", title: str, summary: str, body: str,
+def add_article(builder: OrgBuilder, title: str, summary: str, body: str,
                 published: dt.datetime) -> str:
     """A published, latest-version knowledge article with a unique UrlName and ArticleNumber."""
     number = next_article_number(builder)

@@ -113,8 +113,11 @@ QUOTE_STAGES = ("Quote", "Negotiation")
 def plant_quote_policies(builder: OrgBuilder, kinds: tuple[str, ...],
                          published: dt.datetime) -> dict[str, str]:
     """Publish the quote policy articles of `kinds`; returns kind -> article Id."""
-    from data.org.plants._sales_text import (POLICY_HOME_ARTICLES, QUOTE_POLICY_ARTICLES,
-                                             quote_article_text)
+    from data.org.plants._sales_text import (
+        POLICY_HOME_ARTICLES,
+        QUOTE_POLICY_ARTICLES,
+        quote_article_text,
+    )
 
     ids = {}
     for kind in kinds:

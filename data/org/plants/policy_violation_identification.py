@@ -13,10 +13,17 @@ import random
 
 from data.org.builder import ORG_END, OrgBuilder
 from data.org.plants._sales_planting import as_datetime, by_id, next_number, plant_policy_article
-from data.org.plants._sales_text import (CHAT_CLOSERS, CHAT_OPENERS, CUSTOMER_THANKS,
-                                         POLICY_HOME_ARTICLES, SERVICE_DECLINE_SENTENCES,
-                                         SERVICE_GRANT_SENTENCES, SERVICE_ISSUES,
-                                         SERVICE_POLICY_ARTICLES, SERVICE_POLICY_LIMITS)
+from data.org.plants._sales_text import (
+    CHAT_CLOSERS,
+    CHAT_OPENERS,
+    CUSTOMER_THANKS,
+    POLICY_HOME_ARTICLES,
+    SERVICE_DECLINE_SENTENCES,
+    SERVICE_GRANT_SENTENCES,
+    SERVICE_ISSUES,
+    SERVICE_POLICY_ARTICLES,
+    SERVICE_POLICY_LIMITS,
+)
 
 PER_KIND = 8
 COMPLIANT = 4

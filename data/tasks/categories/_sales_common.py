@@ -209,7 +209,7 @@ def fits_observations(ctx: Any, reference: Any, today: Any = None) -> bool:
     return all(render_payload(r, limit)[1] is None for r in results)
 
 
-def day_after(moment: Any, rng: random.Random, low: int = 1, high: int = 7) -> "dt.date":
+def day_after(moment: Any, rng: random.Random, low: int = 1, high: int = 7) -> dt.date:
     """A 'today' a few days after `moment` (date or datetime), never past the org's last day."""
     day = moment.date() if isinstance(moment, dt.datetime) else moment
     return min(day + dt.timedelta(days=rng.randint(low, high)), LAST_DAY)

@@ -11,11 +11,11 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from core.tool_call import ToolCall
 from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.periods import DOMAIN_DETAILS, Period, random_period, random_today
 from data.tasks.registry import GenContext, TaskDraft
 from data.tasks.results import as_datetime, records, value
-from core.tool_call import ToolCall
 
 #: Employee personas as CRMArena-Pro words them.
 PERSONAS = (

@@ -12,8 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import ACTIVITY_PRIORITY_GUIDE, stage_of_subject
-from data.tasks.categories._sales_common import (SALES_PERSONAS, day_after, quoted, shuffled,
-                                                 soql)
+from data.tasks.categories._sales_common import SALES_PERSONAS, day_after, quoted, shuffled, soql
 from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category, derivation
 from data.tasks.results import records, value

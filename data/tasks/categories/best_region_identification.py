@@ -6,8 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._service_metrics import (case_rot_targets, cases_in, context,
-                                                     first_case_day, persona, soql)
+from data.tasks.categories._service_metrics import (
+    case_rot_targets,
+    cases_in,
+    context,
+    first_case_day,
+    persona,
+    soql,
+)
 from data.tasks.model import ReferenceSolution
 from data.tasks.periods import random_period, random_today
 from data.tasks.registry import GenContext, TaskDraft, category, derivation

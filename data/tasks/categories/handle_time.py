@@ -7,9 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._service_metrics import (HANDLE_TIME_POLICY, CaseOwnership,
-                                                     agent_metric_draft, agent_metric_periods,
-                                                     assignment_step, closed_cases_step)
+from data.tasks.categories._service_metrics import (
+    HANDLE_TIME_POLICY,
+    CaseOwnership,
+    agent_metric_draft,
+    agent_metric_periods,
+    assignment_step,
+    closed_cases_step,
+)
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import unique_best
 

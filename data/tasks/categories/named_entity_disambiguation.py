@@ -10,8 +10,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import NAMESAKE_GROUPS, NUMBER_WORDS
-from data.tasks.categories._sales_common import (B2B_CUSTOMER_PERSONAS, B2C_CUSTOMER_PERSONAS,
-                                                 quoted, shuffled, soql)
+from data.tasks.categories._sales_common import (
+    B2B_CUSTOMER_PERSONAS,
+    B2C_CUSTOMER_PERSONAS,
+    quoted,
+    shuffled,
+    soql,
+)
 from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category, derivation
 from data.tasks.results import records, value

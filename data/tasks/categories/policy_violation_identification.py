@@ -8,10 +8,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.org.plants._sales_text import (grant_breaks_rule, parse_service_rule, service_grants)
-from data.tasks.categories._sales_common import (SALES_PERSONAS, article_rules, day_after,
-                                                 fits_observations, id_list, quoted,
-                                                 service_rule_articles, shuffled, soql)
+from data.org.plants._sales_text import grant_breaks_rule, parse_service_rule, service_grants
+from data.tasks.categories._sales_common import (
+    SALES_PERSONAS,
+    article_rules,
+    day_after,
+    fits_observations,
+    id_list,
+    quoted,
+    service_rule_articles,
+    shuffled,
+    soql,
+)
 from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category, derivation
 from data.tasks.results import records, value

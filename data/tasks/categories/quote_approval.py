@@ -10,12 +10,21 @@ from itertools import zip_longest
 from typing import Any
 
 from data.org.plants._sales_text import PRICING_POLICIES
-from data.tasks.categories._sales_common import (ARTICLES_QUERY, QUOTE_LINES_QUERY,
-                                                 SALES_PERSONAS, day_after,
-                                                 derive_quote_violation, id_list,
-                                                 lines_from_data, quote_breaks,
-                                                 quote_rule_articles, quote_rules_from_data,
-                                                 quoted, shuffled, soql)
+from data.tasks.categories._sales_common import (
+    ARTICLES_QUERY,
+    QUOTE_LINES_QUERY,
+    SALES_PERSONAS,
+    day_after,
+    derive_quote_violation,
+    id_list,
+    lines_from_data,
+    quote_breaks,
+    quote_rule_articles,
+    quote_rules_from_data,
+    quoted,
+    shuffled,
+    soql,
+)
 from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 

@@ -8,9 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._sales_common import (SALES_PERSONAS, fits_observations,
-                                                 signed_deal_periods, signed_deal_rot_targets,
-                                                 signed_deals, soql)
+from data.tasks.categories._sales_common import (
+    SALES_PERSONAS,
+    fits_observations,
+    signed_deal_periods,
+    signed_deal_rot_targets,
+    signed_deals,
+    soql,
+)
 from data.tasks.model import ReferenceSolution
 from data.tasks.periods import DOMAIN_DETAILS, Period
 from data.tasks.registry import GenContext, TaskDraft, category, derivation

@@ -20,13 +20,12 @@ from data.org.generate import build_base, generate_org, normalize, org_fingerpri
 from data.org.importer import import_org_dir
 from data.org.plants import discover_planters
 from data.org.sizes import target_counts
+from data.org.store import build_org, cached_info, load_org, load_org_data, read_org_file
 from data.org.vocab import STATES
 from sandbox_db.database import quote_ident
 from sandbox_db.ids import is_valid_id
-from data.org.store import build_org, cached_info, load_org, load_org_data, read_org_file
 from sandbox_db.schema import ORG_TYPES, FieldType, load_schema
 from tests.helpers import REPO
-
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,29 @@ import pytest
 from data.tasks.build import NONE_SHARE, BuildReport, build_task_set, read_org_data, task_id
 from data.tasks.crmarena_pro import CRMArenaProFormatError, load_crmarena_pro, parse_today
 from data.tasks.model import ReferenceSolution
-from data.tasks.reference import (ReferenceSolutionError, referenced_fields, run_reference,
-                                  soql_referenced_fields, sosl_referenced_fields)
-from data.tasks.registry import (CATEGORY_REGISTRY, DERIVATIONS, AmbiguousAnswer, GenContext,
-                                 TaskDraft, category, derivation)
-from data.tasks.taskset import (dump_task_set, load_task_set, load_task_set_meta, make_meta,
-                                save_task_set)
+from data.tasks.reference import (
+    ReferenceSolutionError,
+    referenced_fields,
+    run_reference,
+    soql_referenced_fields,
+    sosl_referenced_fields,
+)
+from data.tasks.registry import (
+    CATEGORY_REGISTRY,
+    DERIVATIONS,
+    AmbiguousAnswer,
+    GenContext,
+    TaskDraft,
+    category,
+    derivation,
+)
+from data.tasks.taskset import (
+    dump_task_set,
+    load_task_set,
+    load_task_set_meta,
+    make_meta,
+    save_task_set,
+)
 from env.protocol import ToolCall
 from sandbox_db.database import OrgDatabase, open_view, write_org_file
 from sandbox_db.schema import load_schema
@@ -267,9 +284,9 @@ def test_task_set_file_round_trip_is_byte_stable(tiny_org, temp_categories, tmp_
 
 @pytest.mark.parametrize("org", ["b2b", "b2c"])
 def test_committed_task_set_is_complete_and_current(org):
+    from data.org.store import org_version
     from data.tasks.build import applicable_categories
     from data.tasks.taskset import category_version, framework_version
-    from data.org.store import org_version
 
     tasks = load_task_set(org)
     meta = load_task_set_meta(org)

@@ -7,21 +7,32 @@ derivation's policy (ties refused, thresholds read from the articles, phrase ban
 
 from __future__ import annotations
 
-
 import pytest
 
-from data.org.plants._sales_text import (SERVICE_DECLINE_SENTENCES, SERVICE_GRANT_SENTENCES,
-                                         STAGE_TASK_SUBJECTS, parse_quote_rule,
-                                         parse_service_rule, quote_article_text, service_grants,
-                                         stage_of_subject)
+from data.org.plants._sales_text import (
+    SERVICE_DECLINE_SENTENCES,
+    SERVICE_GRANT_SENTENCES,
+    STAGE_TASK_SUBJECTS,
+    parse_quote_rule,
+    parse_service_rule,
+    quote_article_text,
+    service_grants,
+    stage_of_subject,
+)
 from data.tasks.reference import execute_reference_steps, run_reference
 from data.tasks.registry import DERIVATIONS, AmbiguousAnswer
 from data.tasks.results import records, value
 from sandbox_db.database import open_view
 from sandbox_db.ids import is_valid_id
-from tests.helpers.tasks import (ORGS, PER_CATEGORY, assert_build_is_reproducible,
-                                assert_every_task_needs_a_query, assert_full_count_without_errors,
-                                built_fixture, by_category)
+from tests.helpers.tasks import (
+    ORGS,
+    PER_CATEGORY,
+    assert_build_is_reproducible,
+    assert_every_task_needs_a_query,
+    assert_full_count_without_errors,
+    built_fixture,
+    by_category,
+)
 
 CATEGORIES = ("sales_amount_understanding", "sales_cycle_understanding", "activity_priority",
               "wrong_stage_rectification", "named_entity_disambiguation", "quote_approval",
@@ -321,10 +332,9 @@ def test_policy_violation_table():
 def test_planted_org_signal(org):
     from collections import Counter
 
+    from data.org import DEFAULT_SEED
     from data.tasks.build import base_org
     from data.tasks.categories._sales_common import published
-
-    from data.org import DEFAULT_SEED
 
     _, data = base_org(org, DEFAULT_SEED)
     # every contract is fulfilled by exactly one order (the Sales Amount Policy's link)

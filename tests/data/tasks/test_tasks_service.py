@@ -14,9 +14,13 @@ from data.tasks.periods import DOMAIN_DETAILS
 from data.tasks.reference import run_reference
 from data.tasks.registry import DERIVATIONS, AmbiguousAnswer
 from sandbox_db.database import open_view
-from tests.helpers.tasks import (assert_build_is_reproducible,
-                                assert_every_task_needs_a_query, assert_full_count_without_errors,
-                                built_fixture, by_category)
+from tests.helpers.tasks import (
+    assert_build_is_reproducible,
+    assert_every_task_needs_a_query,
+    assert_full_count_without_errors,
+    built_fixture,
+    by_category,
+)
 
 CATEGORIES = ("handle_time", "transfer_count", "case_routing", "best_region_identification",
               "monthly_trend_analysis", "top_issue_identification",

@@ -25,8 +25,13 @@ from data.tasks.reference import execute_reference_steps, run_reference
 from data.tasks.registry import DERIVATIONS, AmbiguousAnswer
 from env.grading import grade
 from sandbox_db.database import open_view
-from tests.helpers.tasks import (ORGS, assert_build_is_reproducible, assert_full_count_without_errors,
-                                built_fixture, by_category)
+from tests.helpers.tasks import (
+    ORGS,
+    assert_build_is_reproducible,
+    assert_full_count_without_errors,
+    built_fixture,
+    by_category,
+)
 
 CATEGORIES = ("lead_qualification", "sales_insight_mining", "knowledge_qa",
               "private_customer_information", "confidential_company_knowledge",

@@ -6,11 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.helpers.soql_fixtures import TODAY, aid, case_id, cid, fixture_data, open_fixture_view, uid
 
 from sandbox_db.errors import SalesforceError
 from sandbox_db.soql import run_soql
 from sandbox_db.soql.dates import relative_range
+from tests.helpers.soql_fixtures import (
+    TODAY,
+    aid,
+    case_id,
+    cid,
+    fixture_data,
+    open_fixture_view,
+    uid,
+)
 
 DATA = fixture_data()
 BY_ID = {r["Id"]: r for rows in DATA.values() for r in rows}

@@ -6,12 +6,12 @@ import datetime as dt
 import threading
 
 import pytest
-from tests.helpers.soql_fixtures import TODAY, open_fixture_view
 
 from sandbox_db.database import OrgDatabase, open_view, write_org_file
 from sandbox_db.errors import SalesforceError, invalid_field, invalid_type
 from sandbox_db.schema import build_schema
 from sandbox_db.soql import run_soql, run_statement
+from tests.helpers.soql_fixtures import TODAY, open_fixture_view
 
 LEAK_MARKERS = ("duckdb", "Binder", "Catalog Error", "Traceback", "sqlglot", "Parser Error",
                 "Exception", "KeyError", "NoneType", "org.main", "\x00")

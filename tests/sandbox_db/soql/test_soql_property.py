@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.helpers.soql_fixtures import TODAY, open_fixture_view
 
 from sandbox_db.errors import SalesforceError
 from sandbox_db.soql import run_statement
+from tests.helpers.soql_fixtures import TODAY, open_fixture_view
 
 LEAKS = ("duckdb", "Binder", "Catalog Error", "Traceback", "sqlglot", "Parser Error", "NoneType",
          "KeyError", "IndexError", "TypeError", "AttributeError", "org.main", "\x00")

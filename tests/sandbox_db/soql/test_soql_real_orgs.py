@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from sandbox_db.database import open_view
-from entropy.drift import plan_drift
 from data.org.store import load_org, load_org_data
+from entropy.drift import plan_drift
+from sandbox_db.database import open_view
 from sandbox_db.soql import rewrite_soql, run_soql, run_sosl
 from sandbox_db.soql.results import json_value
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import copy
 
 import pytest
-from tests.helpers.soql_fixtures import TODAY, fixture_objects, fixture_schema, open_fixture_view
 
 from sandbox_db.database import open_view
 from sandbox_db.errors import SalesforceError
 from sandbox_db.schema import build_schema
 from sandbox_db.soql import rewrite_soql, run_soql, run_sosl
+from tests.helpers.soql_fixtures import TODAY, fixture_objects, fixture_schema, open_fixture_view
 
 OBJECT_MAP = {"Account": "Client__c"}
 FIELD_MAP = {"Account": {"Name": "Label__c", "Industry": "Sector__c"},

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.helpers.soql_fixtures import TODAY, fixture_data, open_fixture_view
 
 from sandbox_db.errors import SalesforceError
 from sandbox_db.schema import FieldType
 from sandbox_db.soql import run_sosl, run_statement
+from tests.helpers.soql_fixtures import TODAY, fixture_data, open_fixture_view
 
 DATA = fixture_data()
 TEXT = {FieldType.STRING, FieldType.TEXTAREA, FieldType.EMAIL, FieldType.PHONE, FieldType.URL}
