@@ -81,15 +81,17 @@ def bench_build(db, tasks, repeat: int, console: Console) -> None:
         config = EpisodeOrgConfig(org=db.schema.org, drift=level, rot=level, seed=1,
                                   today=task.today if task else None)
         build_episode_org(db, config, task).close()  # plan, rot and its verification: cached
-        med, p95, _ = timed(lambda: build_episode_org(db, config, task).close(), repeat)
+        med, p95, _ = timed(lambda config=config: build_episode_org(db, config, task).close(),
+                            repeat)
 
-        def first_query() -> None:
+        def first_query(config: EpisodeOrgConfig = config) -> None:
             with build_episode_org(db, config, task) as org:
-                org.view.execute(f"SELECT COUNT(*) FROM {org.view.table(org.plan.visible_object('Case'))}")
+                org.view.execute("SELECT COUNT(*) FROM "
+                                 f"{org.view.table(org.plan.visible_object('Case'))}")
 
         fq, _, _ = timed(first_query, max(5, repeat // 5))
 
-        def all_views() -> Any:
+        def all_views(config: EpisodeOrgConfig = config) -> Any:
             with build_episode_org(db, config, task) as org:
                 org.view.materialize()
                 return org

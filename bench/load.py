@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assessments", type=int, default=16)
     parser.add_argument("--tasks", type=int, default=4, help="tasks per assessment")
-    parser.add_argument("--concurrency", type=int, default=4, help="episodes at once per assessment")
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="episodes at once per assessment")
     parser.add_argument("--drift", default="low")
     parser.add_argument("--rot", default="low")
     parser.add_argument("--org", default="b2b")

@@ -93,10 +93,10 @@ def run_prewarm(args: argparse.Namespace) -> int:
     done = 0
     for org in orgs:
         db = load_org(org, args.org_seed)
-        jobs = [(task, level) for level in levels for task in load_task_set(org)]
+        jobs = [(EpisodeOrgConfig(org=org, rot=level, seed=args.seed), task)
+                for level in levels for task in load_task_set(org)]
         with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-            list(pool.map(lambda job: episode_rot(db, EpisodeOrgConfig(
-                org=org, rot=job[1], seed=args.seed), job[0]), jobs))
+            list(pool.map(lambda job, db=db: episode_rot(db, *job), jobs))
         done += len(jobs)
     Console().print(f"rot plans ready: {done} (orgs {', '.join(orgs)}; levels {', '.join(levels)};"
                     f" seed {args.seed}) in {time.perf_counter() - started:.1f}s")
@@ -167,7 +167,8 @@ def diff_report(db: Any, config: EpisodeOrgConfig, task: Any = None) -> dict[str
                                "visible_relationship": (new.removesuffix("__c") + "__r")
                                if f is not None and f.relationship_name else None})
         groups = [{"target": g.target, "kind": g.kind,
-                   "rows": [{"object": o, "Id": r["Id"], "label": _row_label(r), "date": _row_date(r)}
+                   "rows": [{"object": o, "Id": r["Id"], "label": _row_label(r),
+                             "date": _row_date(r)}
                             for o, rows in g.rows.items() for r in rows]}
                   for g in episode.rot_groups]
         return {"org": config.org, "schema_version": plan.schema_version, "drift": config.drift,

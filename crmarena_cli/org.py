@@ -63,7 +63,7 @@ def export_view(view: OrgView, path: Path) -> dict[str, int]:
         cols = ", ".join(quote_ident(f.name) for f in obj.fields)
         _, rows = view.execute(f"SELECT {cols} FROM {view.table(obj.name)}", timeout_s=300)
         names = obj.field_names
-        data[obj.name] = [dict(zip(names, row)) for row in rows]
+        data[obj.name] = [dict(zip(names, row, strict=True)) for row in rows]
     write_org_file(Path(path), view.schema, data)
     return {name: len(rows) for name, rows in data.items()}
 
@@ -208,6 +208,7 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     finally:
         db.close()
+    seconds = time.perf_counter() - started
     Console().print(f"wrote {sum(counts.values()):,} records in {len(counts)} tables to {path} "
-                    f"(drift {args.drift}, rot {args.rot}) in {time.perf_counter() - started:.2f} s")
+                    f"(drift {args.drift}, rot {args.rot}) in {seconds:.2f} s")
     return 0

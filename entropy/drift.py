@@ -135,7 +135,8 @@ def _custom_child_name(child: str, parents: Iterable[str], claimed: dict[str, se
     return candidate
 
 
-def _resolve_must(schema: OrgSchema, must_rename: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+def _resolve_must(schema: OrgSchema,
+                  must_rename: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Canonical (object, field) names; Id fields are skipped (an Id is never renamed)."""
     out: set[tuple[str, str]] = set()
     for obj_name, field_name in must_rename:
@@ -153,14 +154,16 @@ def _resolve_must(schema: OrgSchema, must_rename: Iterable[tuple[str, str]]) -> 
 def _field_renames(obj: SObject, share: float, seed: int, version: str,
                    must: set[tuple[str, str]]) -> dict[str, str]:
     renamable = [f for f in obj.fields if f.type != FieldType.ID]
-    ranked = sorted(renamable, key=lambda f: rank_key("drift-field", version, seed, obj.name, f.name))
+    ranked = sorted(renamable,
+                    key=lambda f: rank_key("drift-field", version, seed, obj.name, f.name))
     forced = [f for f in ranked if (obj.name, f.name) in must]
     rest = [f for f in ranked if (obj.name, f.name) not in must]
     chosen = forced + rest[:max(0, share_count(share, len(renamable)) - len(forced))]
     taken = {f.name.lower() for f in obj.fields}
     renames: dict[str, str] = {}
     for f in chosen:
-        new = new_field_name(obj, f, taken, seeded_rng("drift-name", version, seed, obj.name, f.name))
+        rng = seeded_rng("drift-name", version, seed, obj.name, f.name)
+        new = new_field_name(obj, f, taken, rng)
         taken.add(new.lower())
         renames[f.name] = new
     return {f.name: renames[f.name] for f in obj.fields if f.name in renames}
@@ -202,7 +205,8 @@ def _plan(schema: OrgSchema, level: str, seed: int, must: set[tuple[str, str]]) 
     object_renames: dict[str, str] = {}
     k = share_count(OBJECT_RENAME_SHARE[level], len(schema.objects))
     if k:
-        ranked = sorted(schema.objects, key=lambda o: rank_key("drift-object", version, seed, o.name))
+        ranked = sorted(schema.objects,
+                        key=lambda o: rank_key("drift-object", version, seed, o.name))
         taken = {o.name.lower() for o in schema.objects}
         for o in ranked[:k]:
             new = new_object_name(o, taken, seeded_rng("drift-object-name", version, seed, o.name))

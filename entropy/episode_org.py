@@ -205,7 +205,8 @@ def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | No
                       reference_runner: ReferenceRunner | None = None) -> EpisodeOrg:
     """The org one episode's agent sees: drifted names (views) over base + verified rot rows."""
     if config.org != db.schema.org:
-        raise ValueError(f"config is for the {config.org} org but the database holds {db.schema.org}")
+        raise ValueError(f"config is for the {config.org} org but the database holds "
+                         f"{db.schema.org}")
     if task is not None and task.org != db.schema.org:
         raise ValueError(f"task {task.id} is for the {task.org} org, not {db.schema.org}")
     must = task.referenced_fields if task is not None else ()

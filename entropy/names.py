@@ -195,7 +195,8 @@ def words(api_name: str) -> list[str]:
 
 
 def _reference_stem(f: SField) -> list[str]:
-    """Words of a reference field without its trailing Id: 'ConvertedAccountId' -> [Converted, Account]."""
+    """Words of a reference field without its trailing Id:
+    'ConvertedAccountId' -> [Converted, Account]."""
     ws = words(f.name)
     if len(ws) > 1 and ws[-1].lower() == "id":
         ws = ws[:-1]

@@ -126,7 +126,8 @@ class _Planner:
             obj = self.schema.get(obj_name)
             assert obj is not None
             rng = self._id_rngs.setdefault(
-                obj_name, seeded_rng("rot-ids", self.schema.version, self.level, self.seed, obj_name))
+                obj_name,
+                seeded_rng("rot-ids", self.schema.version, self.level, self.seed, obj_name))
             candidates = [make_id(obj.key_prefix, rng.randint(*ID_BAND)) for _ in range(32)]
             taken = self.source.existing(obj_name, "Id", candidates)
             pool.extend(c for c in candidates if c not in taken)
@@ -194,12 +195,14 @@ class _Planner:
             if self.today is None or after.date() <= self.today:
                 sides.append(after)
         if not sides:
-            sides.append(target.window_start - days if target.window_start else target.window_end + days)
+            sides.append(target.window_start - days if target.window_start
+                         else target.window_end + days)
         goal = rng.choice(sides)
         if value is None:
             obj = self.schema.get(target.object)
             f = obj.field(target.date_field) if obj else None
-            row[target.date_field] = goal.date() if f is not None and f.type == FieldType.DATE else goal
+            is_date = f is not None and f.type == FieldType.DATE
+            row[target.date_field] = goal.date() if is_date else goal
             return dt.timedelta(0)
         if isinstance(value, dt.datetime):
             return goal - value
@@ -219,7 +222,8 @@ class _Planner:
                        spec: ChildSpec | None = None, limit: int = 12) -> None:
         """Clone the records that reference `old_id` so they reference `new_id` instead
         (recursively per `spec`); `limit` per child object, picked by rng when there are more."""
-        for child_name, ref, grandchildren in (CHILDREN.get(obj_name, ()) if spec is None else spec):
+        children = CHILDREN.get(obj_name, ()) if spec is None else spec
+        for child_name, ref, grandchildren in children:
             child = self.schema.get(child_name)
             if child is None or child.field(ref) is None:
                 continue
@@ -251,7 +255,8 @@ class _Planner:
                     row["Body__c"] = rng.choice(others)["Body__c"]
             else:
                 row["Body__c"] = perturb_numbers(row.get("Body__c"), rng)
-        elif child_name == "Case":  # the look-alike's cases went to someone else, about something else
+        elif child_name == "Case":
+            # the look-alike's cases went to someone else, about something else
             if row.get("OwnerId") and rng.random() < 0.7:
                 row["OwnerId"] = self.decoy("User", row["OwnerId"]) or row["OwnerId"]
             if row.get("IssueId__c") and rng.random() < 0.7:
@@ -349,7 +354,8 @@ class _Planner:
                 pbe = self.clone(self.schema.get("PricebookEntry"), entry, rng)  # type: ignore[arg-type]
                 pbe.update(Product2Id=new["Id"], Name=name)
                 if isinstance(pbe.get("UnitPrice"), (int, float)):
-                    pbe["UnitPrice"] = round(pbe["UnitPrice"] * rng.choice((0.8, 0.9, 1.1, 1.25)), 2)
+                    factor = rng.choice((0.8, 0.9, 1.1, 1.25))
+                    pbe["UnitPrice"] = round(pbe["UnitPrice"] * factor, 2)
                 group.add("PricebookEntry", pbe)
         return True
 
@@ -530,7 +536,8 @@ def plan_rot(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchema,
 SPARE_GROUPS = 4
 
 
-def iter_references(schema: OrgSchema, rows: dict[str, list[Row]]) -> Iterator[tuple[str, str, str, str]]:
+def iter_references(schema: OrgSchema,
+                    rows: dict[str, list[Row]]) -> Iterator[tuple[str, str, str, str]]:
     """(object, field, target object, Id) for every non-null reference in `rows`."""
     for obj_name, obj_rows in rows.items():
         obj = schema.get(obj_name)

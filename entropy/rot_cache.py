@@ -4,9 +4,9 @@ Planning and verifying one (task, level, seed) costs tens of milliseconds to sec
 reference solution runs on several rotted views); the result depends only on the org file,
 the task, the level, the seed, "today" and the code that plans and verifies. The cache lives
 next to the org file (`<orgs dir>/rot/<org file stem>/<key digest>.json`), is keyed by all of
-those (code as a digest of the sandbox_db, data.tasks and entropy sources), and is written atomically
-(temp file + rename). Rows are JSON with dates, datetimes and decimals tagged; an entry that
-would not read back equal is never written, and an unreadable entry is a miss.
+those (code as a digest of the sandbox_db, data.tasks and entropy sources), and is written
+atomically (temp file + rename). Rows are JSON with dates, datetimes and decimals tagged; an
+entry that would not read back equal is never written, and an unreadable entry is a miss.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ def sample_org(schema: OrgSchema, seed: int = 7) -> dict[str, list[dict[str, Any
             row: dict[str, Any] = {}
             for f in o.fields:
                 row[f.name] = _value(schema.org, o.name, f, i, ids, created, rng)
-            if o.name in ("User", "Contact", "Lead") or (o.name == "Account" and schema.org == "b2c"):
+            if o.name in ("User", "Contact", "Lead") \
+                    or (o.name == "Account" and schema.org == "b2c"):
                 first, last = row["Name"].split(" ")
                 for key, value in (("FirstName", first), ("LastName", last)):
                     if key in row:
@@ -101,7 +102,8 @@ def _value(org: str, obj: str, f: Any, i: int, ids: dict[str, list[str]],
     if f.name in ("FirstName", "LastName"):
         return None  # filled from Name
     if t in (FieldType.PICKLIST, FieldType.MULTIPICKLIST):
-        return f.picklist_values[(i + rng.randrange(0, len(f.picklist_values))) % len(f.picklist_values)]
+        values = f.picklist_values
+        return values[(i + rng.randrange(0, len(values))) % len(values)]
     if t == FieldType.BOOLEAN:
         return i % 4 != 0
     if t == FieldType.INT:

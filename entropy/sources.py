@@ -73,7 +73,7 @@ class DbSource:
         try:
             result = cur.execute(sql, list(params))
             cols = [d[0] for d in result.description or []]
-            return [dict(zip(cols, r)) for r in result.fetchall()]
+            return [dict(zip(cols, r, strict=True)) for r in result.fetchall()]
         finally:
             cur.close()
 
@@ -86,7 +86,8 @@ class DbSource:
         with self._lock:
             hit = self._found.get(key)
         if hit is None:
-            hit = self._rows(f"SELECT * FROM {self.db.base_table(obj)} WHERE {quote_ident(field)} = ? "
+            hit = self._rows(f"SELECT * FROM {self.db.base_table(obj)} "
+                             f"WHERE {quote_ident(field)} = ? "
                              f"ORDER BY \"Id\" LIMIT {int(limit)}", [value])
             with self._lock:
                 self._found[key] = hit
@@ -111,7 +112,8 @@ class DbSource:
             cur = self.db.cursor()
             try:
                 column = frozenset(v for (v,) in cur.execute(
-                    f"SELECT DISTINCT {quote_ident(field)} FROM {self.db.base_table(obj)}").fetchall())
+                    f"SELECT DISTINCT {quote_ident(field)} "
+                    f"FROM {self.db.base_table(obj)}").fetchall())
             finally:
                 cur.close()
             with self._lock:

@@ -94,10 +94,11 @@ def lookalike_person(first: str, last: str, rng: random.Random) -> tuple[str, st
 def email_variant(email: str | None, first: str, last: str, rng: random.Random) -> str:
     """A different address that plausibly belongs to the same-named person."""
     domain = email.split("@", 1)[1] if email and "@" in email else "example.com"
-    f, l = re.sub(r"\W", "", first.lower()), re.sub(r"\W", "", last.lower())
-    options = [f"{f[:1]}{l}@{domain}", f"{f}.{l}{rng.randrange(2, 99)}@{domain}",
-               f"{l}.{f}@{domain}", f"{f}{l}@{rng.choice(('mail.com', 'outlook.com', 'proton.me'))}",
-               f"{f}_{l}@{domain}"]
+    f, last_ = re.sub(r"\W", "", first.lower()), re.sub(r"\W", "", last.lower())
+    options = [f"{f[:1]}{last_}@{domain}", f"{f}.{last_}{rng.randrange(2, 99)}@{domain}",
+               f"{last_}.{f}@{domain}",
+               f"{f}{last_}@{rng.choice(('mail.com', 'outlook.com', 'proton.me'))}",
+               f"{f}_{last_}@{domain}"]
     options = [o for o in options if o != (email or "").lower()]
     return rng.choice(options)
 

@@ -4,9 +4,10 @@ One A2A context per episode: the first `act` opens a new context with the task m
 acts send observations on the same context_id (with the task_id only while the purple's task is
 still open, e.g. input-required). The participant's connections are pooled and reused by every
 episode; the agent card is resolved once and its interface URLs re-pointed at the URL we were
-given (the card may advertise a host we cannot reach, e.g. behind the AgentBeats gateway). Anything that stops a
-reply arriving (HTTP error, dropped connection, A2A error, a failed purple task, a turn timeout)
-raises `AgentUnavailable`, which the episode loop records as an agent failure.
+given (the card may advertise a host we cannot reach, e.g. behind the AgentBeats gateway).
+Anything that stops a reply arriving (HTTP error, dropped connection, A2A error, a failed purple
+task, a turn timeout) raises `AgentUnavailable`, which the episode loop records as an agent
+failure.
 """
 
 from __future__ import annotations

@@ -83,7 +83,8 @@ def records_table(records: list[dict[str, Any]], title: str | None = None) -> Ta
             table.add_column(f"{rel}.{k}", style="green", overflow="fold")
     width = len(table.columns)
     for scalars, children in flat:
-        table.add_row(*[_cell(scalars.get(c)) for c in columns], *[Text("")] * (width - len(columns)))
+        table.add_row(*[_cell(scalars.get(c)) for c in columns],
+                      *[Text("")] * (width - len(columns)))
         offset = len(columns)
         for rel, keys in child_columns.items():
             keys = _drop_null_parents(keys)

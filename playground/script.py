@@ -9,7 +9,8 @@ def is_meta(statement: str) -> bool:
 
 
 def split_statements(text: str) -> list[str]:
-    """The statements of `text`, stripped, without their terminating `;`. `--` lines are comments."""
+    """The statements of `text`, stripped, without their terminating `;`.
+    `--` lines are comments."""
     statements: list[str] = []
     buffer: list[str] = []
     closing: str | None = None  # the quote or brace we are inside of

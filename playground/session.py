@@ -114,7 +114,8 @@ class PlaygroundSession:
     """One open episode org plus the REPL's settings. Changing a setting builds a new org first
     and only then drops the old one, so a bad value leaves the session as it was."""
 
-    def __init__(self, settings: SessionSettings | None = None, output: OutputMode = "table") -> None:
+    def __init__(self, settings: SessionSettings | None = None,
+                 output: OutputMode = "table") -> None:
         self.output: OutputMode = output
         self._dbs: dict[tuple[str, int], OrgDatabase] = {}
         self.settings = SessionSettings()
@@ -178,7 +179,8 @@ class PlaygroundSession:
         try:
             settings = SessionSettings.model_validate({**self.settings.model_dump(), **changes})
         except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                 for e in exc.errors())
             raise ValueError(problems) from None
         new_settings, task, episode = self._build(settings)
         old = self.episode

@@ -52,7 +52,7 @@ def _sections(message: str) -> dict[str, str]:
             found[title] = (at, at + len(marker))
     ordered = sorted(found.items(), key=lambda item: item[1][0])
     sections = {}
-    for (title, (_, body_start)), following in zip(ordered, [*ordered[1:], None]):
+    for (title, (_, body_start)), following in zip(ordered, [*ordered[1:], None], strict=True):
         body_end = following[1][0] if following else len(message)
         sections[title] = message[body_start:body_end].strip()
     return sections

@@ -54,7 +54,8 @@ def create_table_sql(obj: SObject, qualified_name: str) -> str:
 def write_org_file(path: Path, schema: OrgSchema, data: OrgData) -> None:
     """Write `data` to a DuckDB file with one typed table per object (atomic: temp + rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")  # unique per process+thread
+    # unique per process and thread
+    tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)
     con = duckdb.connect(str(tmp))
     try:
@@ -80,7 +81,8 @@ def _bulk_insert(con: duckdb.DuckDBPyConnection, obj: SObject, table: str,
     columns = {n: [r.get(n) for r in rows] for n in names}
     # A struct-of-lists literal bound as one parameter, unnested into rows.
     select = ", ".join(
-        f"CAST(UNNEST(struct_extract(p, {_sql_str(f.name)})) AS {f.duckdb_type}) AS {quote_ident(f.name)}"
+        f"CAST(UNNEST(struct_extract(p, {_sql_str(f.name)})) AS {f.duckdb_type}) AS "
+        f"{quote_ident(f.name)}"
         for f in obj.fields)
     con.execute(f"INSERT INTO {table} SELECT {select} FROM (SELECT $1 AS p)", [columns])
 
@@ -248,8 +250,9 @@ class OrgView:
         except duckdb.InterruptException as exc:
             raise query_timeout() from exc
         except duckdb.OutOfMemoryException as exc:
-            raise SalesforceError(ErrorCode.EXCEEDED_MAX_SIZE_REQUEST,
-                                  "Your query used too much memory; make it more selective.") from exc
+            raise SalesforceError(
+                ErrorCode.EXCEEDED_MAX_SIZE_REQUEST,
+                "Your query used too much memory; make it more selective.") from exc
         except duckdb.Error as exc:
             if time.perf_counter() - started >= limit:
                 raise query_timeout() from exc
@@ -302,14 +305,16 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
         base_obj = db.schema.get(base_obj_name)
         if base_obj is None:
             raise ValueError(f"unknown base object {base_obj_name}")
-        missing = [f.name for f in visible.fields if base_obj.field(field_map.get(f.name, "")) is None]
+        missing = [f.name for f in visible.fields
+                   if base_obj.field(field_map.get(f.name, "")) is None]
         if missing:
             raise ValueError(f"{visible.name}: no base field for {missing}")
     for obj_name, rows in (extra_rows or {}).items():
         base_obj = db.schema.get(obj_name)
         if base_obj is None:
             raise ValueError(f"extra_rows: unknown object {obj_name}")
-        unknown = set().union(*(r.keys() for r in rows)) - set(base_obj.field_names) if rows else set()
+        unknown = (set().union(*(r.keys() for r in rows)) - set(base_obj.field_names)
+                   if rows else set())
         if unknown:
             raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
     n = db.next_namespace()

@@ -182,7 +182,8 @@ class SObject(BaseModel):
 
     def child_relationship(self, name: str) -> ChildRelationship | None:
         low = name.lower()
-        return next((c for c in self.child_relationships if c.relationship_name.lower() == low), None)
+        return next((c for c in self.child_relationships
+                     if c.relationship_name.lower() == low), None)
 
     @property
     def name_field(self) -> SField | None:

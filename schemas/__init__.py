@@ -1,4 +1,5 @@
-"""Schema data files (YAML) for the B2B and B2C orgs; models and loading live in sandbox_db.schema."""
+"""Schema data files (YAML) for the B2B and B2C orgs; models and loading live in
+sandbox_db.schema."""
 
 from pathlib import Path
 

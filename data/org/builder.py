@@ -39,7 +39,8 @@ class OrgBuilder:
         self.seed = seed
         self.schema: OrgSchema = load_schema(org)
         self._records: dict[str, list[dict[str, Any]]] = {o.name: [] for o in self.schema.objects}
-        self._by_id: dict[str, dict[str, dict[str, Any]]] = {o.name: {} for o in self.schema.objects}
+        self._by_id: dict[str, dict[str, dict[str, Any]]] = {
+            o.name: {} for o in self.schema.objects}
         self._fields = {o.name: frozenset(o.field_names) for o in self.schema.objects}
         self._rngs: dict[str, random.Random] = {}
         self._next_number: dict[str, int] = {}

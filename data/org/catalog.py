@@ -9,7 +9,8 @@ from data.org import vocab
 from data.org.builder import OrgBuilder
 
 _PRODUCT_BLURBS = {
-    "Hardware": "A rack-ready {root_lower} appliance built for reliable, around-the-clock operation.",
+    "Hardware": "A rack-ready {root_lower} appliance built for reliable, around-the-clock "
+                "operation.",
     "Software": "A {root_lower} platform that helps teams automate and monitor their daily work.",
     "Services": "A managed {root_lower} service delivered by our certified engineers.",
     "Accessories": "A {root_lower} accessory compatible with our hardware line.",
@@ -48,7 +49,8 @@ def make_catalog(b: OrgBuilder, counts: dict[str, int]) -> Catalog:
         stems[prefix + root] = stems.get(prefix + root, 0) + 1
         names.append((name, root))
     n_entries = min(counts.get("PricebookEntry", n_products), n_products)
-    standard = b.add("Pricebook2", Name="Standard Price Book", Description="The standard list prices.",
+    standard = b.add("Pricebook2", Name="Standard Price Book",
+                     Description="The standard list prices.",
                      IsActive=True, IsStandard=True, ValidFrom=dt.datetime(2020, 1, 1),
                      ValidTo=dt.datetime(2025, 12, 31, 23, 59, 59))
     if counts.get("Pricebook2", 2) > 1:

@@ -78,7 +78,7 @@ def import_org_dir(path: Path, org: OrgType) -> OrgData:
             except duckdb.Error as exc:
                 raise ValueError(f"{file.name}: cannot read as {obj.name}: {exc}") from exc
             names = obj.field_names
-            data[obj.name] = [dict(zip(names, row)) for row in rows]
+            data[obj.name] = [dict(zip(names, row, strict=True)) for row in rows]
     finally:
         con.close()
     return normalize(schema, data)

@@ -41,7 +41,8 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
-def unique_names(rng: random.Random, n: int, taken: set[str] | None = None) -> list[tuple[str, str]]:
+def unique_names(rng: random.Random, n: int,
+                 taken: set[str] | None = None) -> list[tuple[str, str]]:
     """`n` distinct (first, last) pairs."""
     taken = set() if taken is None else taken
     out: list[tuple[str, str]] = []
@@ -161,7 +162,7 @@ def make_contacts(b: OrgBuilder, count: int, people: People) -> None:
         return
     per_account = spread(rng, len(accounts), count, minimum=2)
     taken: set[str] = set()
-    for acc, n in zip(accounts, per_account):
+    for acc, n in zip(accounts, per_account, strict=True):
         domain = account_domain(acc)
         for first, last in unique_names(rng, n, taken):
             created = business_datetime(rng, acc["CreatedDate"] + dt.timedelta(days=1),

@@ -120,7 +120,7 @@ def make_deals(b: OrgBuilder, counts: dict[str, int], people: People,
     n_lines = max(counts.get("OpportunityLineItem", n_opps), n_order_items + len(others))
     products = catalog.sellable
     for group, total in ((won, n_order_items), (others, n_lines - n_order_items)):
-        for d, k in zip(group, spread(rng, len(group), total, minimum=1)):
+        for d, k in zip(group, spread(rng, len(group), total, minimum=1), strict=True):
             k = max(1, min(k, len(products)))
             for pid in rng.sample(products, k):
                 entry, price = catalog.prices[pid]
@@ -191,7 +191,7 @@ def make_quotes(b: OrgBuilder, deals: list[Deal], count: int) -> None:
     eligible = [d for d in deals if d.stage in ("Quote", "Negotiation", "Closed")]
     per_deal = {id(d): 1 for d in eligible if d.won}
     rest = [d for d in eligible if not d.won]
-    for d, k in zip(rest, spread(rng, len(rest), max(0, count - len(per_deal)))):
+    for d, k in zip(rest, spread(rng, len(rest), max(0, count - len(per_deal))), strict=True):
         per_deal[id(d)] = k
     number = 0
     for d in eligible:
@@ -222,7 +222,8 @@ def make_quotes(b: OrgBuilder, deals: list[Deal], count: int) -> None:
                 b.add("QuoteLineItem", QuoteId=qid, OpportunityLineItemId=line["Id"],
                       PricebookEntryId=line["PricebookEntryId"], Product2Id=line["Product2Id"],
                       Quantity=line["Quantity"], UnitPrice=line["UnitPrice"], Discount=discount,
-                      TotalPrice=round(line["Quantity"] * line["UnitPrice"] * (1 - discount / 100), 2))
+                      TotalPrice=round(line["Quantity"] * line["UnitPrice"]
+                                       * (1 - discount / 100), 2))
 
 
 def _deal_window(d: Deal) -> tuple[dt.datetime, dt.datetime]:
@@ -235,7 +236,7 @@ def make_activities(b: OrgBuilder, deals: list[Deal], counts: dict[str, int]) ->
     rng = b.rng("activities")
     contacts = {c["Id"]: c for c in b.records("Contact")}
     products = {p["Id"]: p["Name"] for p in b.records("Product2")}
-    for d, k in zip(deals, spread(rng, len(deals), counts.get("Task", 0))):
+    for d, k in zip(deals, spread(rng, len(deals), counts.get("Task", 0)), strict=True):
         start, end = _deal_window(d)
         contact = contacts[d.contact]["Name"] if d.contact else "the customer"
         for _ in range(k):
@@ -269,9 +270,9 @@ def make_voice_calls(b: OrgBuilder, deals: list[Deal], count: int) -> None:
     leads = b.records("Lead")
     n_lead_calls = min(round(len(leads) * 1.2), count * 45 // 100)
     parents: list[tuple[str, Any]] = []
-    for lead, k in zip(leads, spread(rng, len(leads), n_lead_calls)):
+    for lead, k in zip(leads, spread(rng, len(leads), n_lead_calls), strict=True):
         parents += [("lead", lead)] * k
-    for d, k in zip(deals, spread(rng, len(deals), count - n_lead_calls)):
+    for d, k in zip(deals, spread(rng, len(deals), count - n_lead_calls), strict=True):
         parents += [("deal", d)] * k
     contacts = {c["Id"]: c["Name"] for c in b.records("Contact")}
     for number, (kind, parent) in enumerate(parents, 1):
@@ -289,7 +290,8 @@ def make_voice_calls(b: OrgBuilder, deals: list[Deal], count: int) -> None:
                                         products[parent.lines[0]["Product2Id"]], rng.randint(3, 6))
             links = {"OpportunityId__c": parent.id}
         b.add("VoiceCallTranscript__c", Name=f"VCT-{number:05d}", Body__c=body, CreatedDate=when,
-              EndTime__c=when + dt.timedelta(minutes=rng.randint(4, 38), seconds=rng.randint(0, 59)),
+              EndTime__c=when + dt.timedelta(minutes=rng.randint(4, 38),
+                                             seconds=rng.randint(0, 59)),
               **links)
 
 
@@ -299,7 +301,7 @@ def make_deal_emails(b: OrgBuilder, deals: list[Deal], count: int) -> None:
     users = {u["Id"]: u for u in b.records("User")}
     contacts = {c["Id"]: c for c in b.records("Contact")}
     products = {p["Id"]: p["Name"] for p in b.records("Product2")}
-    for d, k in zip(deals, spread(rng, len(deals), max(0, count))):
+    for d, k in zip(deals, spread(rng, len(deals), max(0, count)), strict=True):
         if not k:
             continue
         rep = users[d.owner]

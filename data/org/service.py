@@ -116,10 +116,11 @@ def _history(b: OrgBuilder, rng: random.Random, case_id: str, created: dt.dateti
              closed_at: dt.datetime | None, owners: list[str]) -> None:
     end = closed_at or min(ORG_END, created + dt.timedelta(days=20))
     rows = [("Case Creation", None, None, created),
-            ("Owner Assignment", None, owners[0], created + dt.timedelta(seconds=rng.randint(5, 90)))]
+            ("Owner Assignment", None, owners[0],
+             created + dt.timedelta(seconds=rng.randint(5, 90)))]
     times = sorted(random_datetime(rng, rows[-1][3], end - dt.timedelta(seconds=1))
                    for _ in owners[1:])
-    for old, new, when in zip(owners, owners[1:], times):
+    for old, new, when in zip(owners, owners[1:], times, strict=False):
         rows.append(("Owner Assignment", old, new, when))
     if closed_at:
         rows.append(("Case Closed", "Working", "Closed", closed_at))
@@ -143,7 +144,7 @@ def make_case_conversations(b: OrgBuilder, counts: dict[str, int]) -> None:
     for h in b.records("CaseHistory__c"):
         history.setdefault(h["CaseId__c"], []).append(h)
     n_emails = min(counts.get("EmailMessage", 0) // 4, len(cases) * 3)
-    for case, k in zip(cases, spread(rng, len(cases), n_emails, minimum=1)):
+    for case, k in zip(cases, spread(rng, len(cases), n_emails, minimum=1), strict=True):
         contact = contacts.get(case["ContactId"]) if case["ContactId"] else None
         if contact is None:
             continue

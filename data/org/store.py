@@ -256,7 +256,7 @@ def read_org_file(path: Path, org: OrgType) -> dict[str, list[dict[str, Any]]]:
             cols = ", ".join(quote_ident(f.name) for f in obj.fields)
             names = obj.field_names
             rows = con.execute(f"SELECT {cols} FROM {quote_ident(obj.name)}").fetchall()
-            out[obj.name] = [dict(zip(names, row)) for row in rows]
+            out[obj.name] = [dict(zip(names, row, strict=True)) for row in rows]
     finally:
         con.close()
     return out

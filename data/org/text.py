@@ -185,7 +185,8 @@ def chat_transcript(rng: random.Random, agent: str, product: str, symptom_text: 
     for i, step in enumerate(steps):
         lines.append(f"Agent: {CHAT_TRY.format(step=step)}")
         last = i == len(steps) - 1
-        lines.append(f"Customer: {rng.choice(CHAT_RESULTS_OK if resolved and last else CHAT_RESULTS_BAD)}")
+        lines.append("Customer: "
+                     f"{rng.choice(CHAT_RESULTS_OK if resolved and last else CHAT_RESULTS_BAD)}")
     lines.append(f"Agent: {CHAT_CLOSE_OK if resolved else CHAT_CLOSE_BAD}")
     lines.append(f"Agent: {CHAT_BYE[0]}")
     lines.append(f"Customer: {CHAT_BYE[1]}")
@@ -205,7 +206,8 @@ CALL_EXCHANGES: tuple[tuple[str, tuple[str, ...]], ...] = (
       "We had a few incidents last quarter that made us rethink our tooling.",
       "We are reviewing all our vendors this year.")),
     ("Are there other systems {product} would need to work with?",
-     ("Mainly our ERP and our ticketing system.", "Just our identity provider for single sign-on.")),
+     ("Mainly our ERP and our ticketing system.",
+      "Just our identity provider for single sign-on.")),
     ("Would it help to set up a demo with one of our solutions engineers?",
      ("A demo could work, let me check calendars.", "Yes, let's find a time next week.")),
     ("I can send over some material and an overview of the pricing options.",
@@ -225,7 +227,8 @@ def call_transcript(rng: random.Random, agent: str, customer: str, product: str,
     lines = [f"Agent: {rng.choice(CALL_OPENINGS).format(name=first, agent=agent)}",
              f"Customer: {rng.choice(CALL_OPENING_REPLIES)}",
              f"Agent: I wanted to follow up on your interest in {product}."]
-    picks = sorted(rng.sample(range(len(CALL_EXCHANGES)), max(1, min(turns - 2, len(CALL_EXCHANGES)))))
+    picks = sorted(rng.sample(range(len(CALL_EXCHANGES)),
+                              max(1, min(turns - 2, len(CALL_EXCHANGES)))))
     n = rng.choice((5, 12, 25, 40, 80, 150))
     for i in picks:
         question, replies = CALL_EXCHANGES[i]

@@ -6,9 +6,67 @@ downloads; a few hundred well-chosen words give enough variety for ~55k records.
 
 from __future__ import annotations
 
-FIRST_NAMES = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Christopher", "Lisa", "Daniel", "Nancy", "Matthew", "Betty", "Anthony", "Margaret", "Mark", "Sandra", "Donald", "Ashley", "Steven", "Kimberly", "Paul", "Emily", "Andrew", "Donna", "Joshua", "Michelle", "Kenneth", "Carol", "Kevin", "Amanda", "Brian", "Dorothy", "George", "Melissa", "Timothy", "Deborah", "Ronald", "Stephanie", "Edward", "Rebecca", "Jason", "Sharon", "Jeffrey", "Laura", "Ryan", "Cynthia", "Jacob", "Kathleen", "Gary", "Amy", "Nicholas", "Angela", "Eric", "Shirley", "Jonathan", "Anna", "Stephen", "Brenda", "Larry", "Pamela", "Justin", "Emma", "Scott", "Nicole", "Brandon", "Helen", "Benjamin", "Samantha", "Samuel", "Katherine", "Gregory", "Christine", "Alexander", "Debra", "Frank", "Rachel", "Patrick", "Carolyn", "Raymond", "Janet", "Jack", "Catherine", "Dennis", "Maria", "Jerry", "Heather", "Tyler", "Diane", "Aaron", "Ruth", "Jose", "Julie", "Adam", "Olivia", "Nathan", "Joyce", "Henry", "Virginia", "Douglas", "Victoria", "Zachary", "Kelly", "Peter", "Lauren", "Kyle", "Christina", "Ethan", "Joan", "Walter", "Evelyn", "Noah", "Judith", "Jeremy", "Megan", "Christian", "Andrea", "Keith", "Cheryl", "Roger", "Hannah", "Terry", "Jacqueline", "Gerald", "Martha", "Harold", "Gloria", "Sean", "Teresa", "Austin", "Ann", "Carl", "Sara", "Arthur", "Madison", "Lawrence", "Frances", "Dylan", "Kathryn", "Jesse", "Janice", "Jordan", "Jean", "Bryan", "Abigail", "Billy", "Alice", "Joe", "Judy", "Bruce", "Sophia", "Gabriel", "Grace", "Logan", "Denise", "Albert", "Amber", "Willie", "Doris", "Alan", "Marilyn", "Juan", "Danielle", "Wayne", "Beverly", "Elijah", "Isabella", "Randy", "Theresa", "Roy", "Diana", "Vincent", "Natalie", "Ralph", "Brittany", "Eugene", "Charlotte", "Russell", "Marie", "Bobby", "Kayla", "Mason", "Alexis", "Philip", "Lori", "Priya", "Wei", "Mei", "Hiroshi", "Yuki", "Aarav", "Ananya", "Mohammed", "Fatima", "Carlos", "Sofia", "Diego", "Lucia", "Ahmed", "Layla", "Chen", "Ying", "Raj", "Divya", "Omar", "Amira", "Luis", "Camila", "Kenji", "Sakura", "Arjun", "Kavya", "Tariq", "Zara", "Mateo", "Valentina", "Jin", "Hana", "Ravi", "Meera", "Andre", "Nadia", "Emeka", "Adaeze", "Kwame", "Ama"]
+FIRST_NAMES = [
+    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
+    "Elizabeth", "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah",
+    "Charles", "Karen", "Christopher", "Lisa", "Daniel", "Nancy", "Matthew", "Betty", "Anthony",
+    "Margaret", "Mark", "Sandra", "Donald", "Ashley", "Steven", "Kimberly", "Paul", "Emily",
+    "Andrew", "Donna", "Joshua", "Michelle", "Kenneth", "Carol", "Kevin", "Amanda", "Brian",
+    "Dorothy", "George", "Melissa", "Timothy", "Deborah", "Ronald", "Stephanie", "Edward",
+    "Rebecca", "Jason", "Sharon", "Jeffrey", "Laura", "Ryan", "Cynthia", "Jacob", "Kathleen",
+    "Gary", "Amy", "Nicholas", "Angela", "Eric", "Shirley", "Jonathan", "Anna", "Stephen",
+    "Brenda", "Larry", "Pamela", "Justin", "Emma", "Scott", "Nicole", "Brandon", "Helen",
+    "Benjamin", "Samantha", "Samuel", "Katherine", "Gregory", "Christine", "Alexander", "Debra",
+    "Frank", "Rachel", "Patrick", "Carolyn", "Raymond", "Janet", "Jack", "Catherine", "Dennis",
+    "Maria", "Jerry", "Heather", "Tyler", "Diane", "Aaron", "Ruth", "Jose", "Julie", "Adam",
+    "Olivia", "Nathan", "Joyce", "Henry", "Virginia", "Douglas", "Victoria", "Zachary", "Kelly",
+    "Peter", "Lauren", "Kyle", "Christina", "Ethan", "Joan", "Walter", "Evelyn", "Noah", "Judith",
+    "Jeremy", "Megan", "Christian", "Andrea", "Keith", "Cheryl", "Roger", "Hannah", "Terry",
+    "Jacqueline", "Gerald", "Martha", "Harold", "Gloria", "Sean", "Teresa", "Austin", "Ann",
+    "Carl", "Sara", "Arthur", "Madison", "Lawrence", "Frances", "Dylan", "Kathryn", "Jesse",
+    "Janice", "Jordan", "Jean", "Bryan", "Abigail", "Billy", "Alice", "Joe", "Judy", "Bruce",
+    "Sophia", "Gabriel", "Grace", "Logan", "Denise", "Albert", "Amber", "Willie", "Doris", "Alan",
+    "Marilyn", "Juan", "Danielle", "Wayne", "Beverly", "Elijah", "Isabella", "Randy", "Theresa",
+    "Roy", "Diana", "Vincent", "Natalie", "Ralph", "Brittany", "Eugene", "Charlotte", "Russell",
+    "Marie", "Bobby", "Kayla", "Mason", "Alexis", "Philip", "Lori", "Priya", "Wei", "Mei",
+    "Hiroshi", "Yuki", "Aarav", "Ananya", "Mohammed", "Fatima", "Carlos", "Sofia", "Diego",
+    "Lucia", "Ahmed", "Layla", "Chen", "Ying", "Raj", "Divya", "Omar", "Amira", "Luis", "Camila",
+    "Kenji", "Sakura", "Arjun", "Kavya", "Tariq", "Zara", "Mateo", "Valentina", "Jin", "Hana",
+    "Ravi", "Meera", "Andre", "Nadia", "Emeka", "Adaeze", "Kwame", "Ama",
+]
 
-LAST_NAMES = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera", "Campbell", "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz", "Parker", "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris", "Morales", "Murphy", "Cook", "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly", "Howard", "Ramos", "Kim", "Cox", "Ward", "Richardson", "Watson", "Brooks", "Chavez", "Wood", "James", "Bennett", "Gray", "Mendoza", "Ruiz", "Hughes", "Price", "Alvarez", "Castillo", "Sanders", "Patel", "Myers", "Long", "Ross", "Foster", "Jimenez", "Powell", "Jenkins", "Perry", "Russell", "Sullivan", "Bell", "Coleman", "Butler", "Henderson", "Barnes", "Gonzales", "Fisher", "Vasquez", "Simmons", "Romero", "Jordan", "Patterson", "Alexander", "Hamilton", "Graham", "Reynolds", "Griffin", "Wallace", "Moreno", "West", "Cole", "Hayes", "Bryant", "Herrera", "Gibson", "Ellis", "Tran", "Medina", "Aguilar", "Stevens", "Murray", "Ford", "Castro", "Marshall", "Owens", "Harrison", "Fernandez", "McDonald", "Woods", "Washington", "Kennedy", "Wells", "Vargas", "Henry", "Chen", "Freeman", "Webb", "Tucker", "Guzman", "Burns", "Crawford", "Olson", "Simpson", "Porter", "Hunter", "Gordon", "Mendez", "Silva", "Shaw", "Snyder", "Mason", "Dixon", "Munoz", "Hunt", "Hicks", "Holmes", "Palmer", "Wagner", "Black", "Robertson", "Boyd", "Rose", "Stone", "Salazar", "Fox", "Warren", "Mills", "Meyer", "Rice", "Schmidt", "Garza", "Daniels", "Ferguson", "Nichols", "Stephens", "Soto", "Weaver", "Ryan", "Gardner", "Payne", "Grant", "Dunn", "Kelley", "Spencer", "Hawkins", "Arnold", "Pierce", "Vazquez", "Hansen", "Peters", "Santos", "Hart", "Bradley", "Knight", "Elliott", "Cunningham", "Duncan", "Armstrong", "Hudson", "Carroll", "Lane", "Riley", "Andrews", "Alvarado", "Ray", "Delgado", "Berry", "Perkins", "Hoffman", "Johnston", "Matthews", "Pena", "Richards", "Contreras", "Willis", "Carpenter", "Lawrence", "Sandoval", "Liu", "Wang", "Zhang", "Yamamoto", "Tanaka", "Sato", "Suzuki", "Kumar", "Sharma", "Singh", "Gupta", "Shah", "Rao", "Iyer", "Okafor", "Mensah", "Haddad", "Nasser", "Khan", "Hussain", "Kowalski", "Novak", "Rossi", "Bianchi", "Muller", "Schneider", "Dubois", "Laurent", "Larsen", "Nielsen", "Petrov", "Ivanova", "Costa", "Oliveira", "Pereira", "Byrne", "Walsh"]
+LAST_NAMES = [
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez",
+    "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor",
+    "Moore", "Jackson", "Martin", "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez",
+    "Clark", "Ramirez", "Lewis", "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott",
+    "Torres", "Nguyen", "Hill", "Flores", "Green", "Adams", "Nelson", "Baker", "Hall", "Rivera",
+    "Campbell", "Mitchell", "Carter", "Roberts", "Gomez", "Phillips", "Evans", "Turner", "Diaz",
+    "Parker", "Cruz", "Edwards", "Collins", "Reyes", "Stewart", "Morris", "Morales", "Murphy",
+    "Cook", "Rogers", "Gutierrez", "Ortiz", "Morgan", "Cooper", "Peterson", "Bailey", "Reed",
+    "Kelly", "Howard", "Ramos", "Kim", "Cox", "Ward", "Richardson", "Watson", "Brooks", "Chavez",
+    "Wood", "James", "Bennett", "Gray", "Mendoza", "Ruiz", "Hughes", "Price", "Alvarez",
+    "Castillo", "Sanders", "Patel", "Myers", "Long", "Ross", "Foster", "Jimenez", "Powell",
+    "Jenkins", "Perry", "Russell", "Sullivan", "Bell", "Coleman", "Butler", "Henderson", "Barnes",
+    "Gonzales", "Fisher", "Vasquez", "Simmons", "Romero", "Jordan", "Patterson", "Alexander",
+    "Hamilton", "Graham", "Reynolds", "Griffin", "Wallace", "Moreno", "West", "Cole", "Hayes",
+    "Bryant", "Herrera", "Gibson", "Ellis", "Tran", "Medina", "Aguilar", "Stevens", "Murray",
+    "Ford", "Castro", "Marshall", "Owens", "Harrison", "Fernandez", "McDonald", "Woods",
+    "Washington", "Kennedy", "Wells", "Vargas", "Henry", "Chen", "Freeman", "Webb", "Tucker",
+    "Guzman", "Burns", "Crawford", "Olson", "Simpson", "Porter", "Hunter", "Gordon", "Mendez",
+    "Silva", "Shaw", "Snyder", "Mason", "Dixon", "Munoz", "Hunt", "Hicks", "Holmes", "Palmer",
+    "Wagner", "Black", "Robertson", "Boyd", "Rose", "Stone", "Salazar", "Fox", "Warren", "Mills",
+    "Meyer", "Rice", "Schmidt", "Garza", "Daniels", "Ferguson", "Nichols", "Stephens", "Soto",
+    "Weaver", "Ryan", "Gardner", "Payne", "Grant", "Dunn", "Kelley", "Spencer", "Hawkins",
+    "Arnold", "Pierce", "Vazquez", "Hansen", "Peters", "Santos", "Hart", "Bradley", "Knight",
+    "Elliott", "Cunningham", "Duncan", "Armstrong", "Hudson", "Carroll", "Lane", "Riley",
+    "Andrews", "Alvarado", "Ray", "Delgado", "Berry", "Perkins", "Hoffman", "Johnston", "Matthews",
+    "Pena", "Richards", "Contreras", "Willis", "Carpenter", "Lawrence", "Sandoval", "Liu", "Wang",
+    "Zhang", "Yamamoto", "Tanaka", "Sato", "Suzuki", "Kumar", "Sharma", "Singh", "Gupta", "Shah",
+    "Rao", "Iyer", "Okafor", "Mensah", "Haddad", "Nasser", "Khan", "Hussain", "Kowalski", "Novak",
+    "Rossi", "Bianchi", "Muller", "Schneider", "Dubois", "Laurent", "Larsen", "Nielsen", "Petrov",
+    "Ivanova", "Costa", "Oliveira", "Pereira", "Byrne", "Walsh",
+]
 
 JOB_TITLES = (
     "CEO", "CTO", "CFO", "COO", "VP of Engineering", "VP of Operations", "VP of Sales",
@@ -76,7 +134,7 @@ STATE_CODES = tuple(STATES)
 #: Where customers are, roughly by population (a few big states dominate).
 STATE_WEIGHTS = {code: w for code, w in zip(STATE_CODES, (
     5, 1, 7, 3, 39, 6, 4, 1, 21, 10, 1, 2, 13, 7, 3, 3, 4, 5, 1, 6, 7, 10, 6, 3, 6, 1, 2, 3, 1,
-    9, 2, 20, 10, 1, 12, 4, 4, 13, 1, 5, 1, 7, 29, 3, 1, 8, 8, 2, 6, 1))}
+    9, 2, 20, 10, 1, 12, 4, 4, 13, 1, 5, 1, 7, 29, 3, 1, 8, 8, 2, 6, 1), strict=True)}
 
 #: Sales territories: name -> covered states (every state in exactly one territory).
 TERRITORIES: dict[str, tuple[str, ...]] = {
@@ -252,27 +310,34 @@ ISSUE_FIXES: dict[str, tuple[str, ...]] = {
                          "Please restart the service and disable the debug logging option."),
     "Data Sync Failure": ("Please sign out and back in to force a full sync.",
                           "Please check that the sync service is allowed through your firewall."),
-    "Hardware Overheating": ("Please make sure there are at least 10 cm of clearance around the vents.",
+    "Hardware Overheating": ("Please make sure there are at least 10 cm of clearance around the "
+                             "vents.",
                              "Please update to the latest firmware, which adjusts the fan curve."),
     "Connectivity Drops": ("Please switch the device to a wired connection if you can.",
                            "Please turn off the power-saving mode on the network adapter."),
-    "Billing Discrepancy": ("I have asked our billing team to review the invoice against your order.",
+    "Billing Discrepancy": ("I have asked our billing team to review the invoice against your "
+                            "order.",
                             "I can issue a corrected invoice once billing confirms the price."),
-    "Missing Notifications": ("Please check that notifications are enabled under Settings > Alerts.",
+    "Missing Notifications": ("Please check that notifications are enabled under Settings > "
+                              "Alerts.",
                               "Please add our sending domain to your email allow list."),
     "License Activation Problem": ("Please release the old activations from the license portal.",
                                    "Please re-enter the key exactly as shown in your order email."),
-    "Firmware Update Failure": ("Please power-cycle the device and start the update again over a wired connection.",
+    "Firmware Update Failure": ("Please power-cycle the device and start the update again over a "
+                                "wired connection.",
                                 "Please use the recovery image from the support portal."),
-    "Damaged on Arrival": ("I have started a replacement order; a return label will follow by email.",
+    "Damaged on Arrival": ("I have started a replacement order; a return label will follow by "
+                           "email.",
                            "Please send a photo of the damage so we can ship a replacement."),
-    "Integration Error": ("Please regenerate the API token and update it in your integration settings.",
+    "Integration Error": ("Please regenerate the API token and update it in your integration "
+                          "settings.",
                           "Please check that the integration user still has API access."),
     "Battery Drain": ("Please turn off background sync and check the battery again tomorrow.",
                       "Please run the battery calibration from the device menu."),
     "Report Generation Error": ("Please narrow the report's date range and run it again.",
                                 "Please re-save the report template after the latest update."),
-    "Service Outage": ("Our engineers are restoring the service; please check the status page for updates.",
+    "Service Outage": ("Our engineers are restoring the service; please check the status page for "
+                       "updates.",
                        "Please retry in a few minutes; we are failing over to a backup region."),
 }
 #: Issues about an order or invoice rather than a malfunction.

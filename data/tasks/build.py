@@ -108,7 +108,7 @@ def read_org_data(db: OrgDatabase) -> dict[str, list[dict[str, Any]]]:
             result = cur.execute(
                 f"SELECT * FROM {db.base_table(obj.name)} ORDER BY {quote_ident('Id')}")
             cols = [d[0] for d in result.description or []]
-            data[obj.name] = [dict(zip(cols, row)) for row in result.fetchall()]
+            data[obj.name] = [dict(zip(cols, row, strict=True)) for row in result.fetchall()]
         return data
     finally:
         cur.close()
@@ -145,7 +145,7 @@ def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDra
         fields = tuple(draft.referenced_fields)
     else:
         results = execute_reference_steps(view, draft.reference, draft.today)
-        for step, result in zip(draft.reference.steps, results):
+        for step, result in zip(draft.reference.steps, results, strict=True):
             if step.name != "describe" and not observation_fits(result):
                 raise OversizedResult(step.arguments)
         answer = derive(draft.reference, results)

@@ -27,7 +27,7 @@ DOMAIN_DETAILS = """# Domain Details
 - Autumn/Fall: September 1 to November 30 (both inclusive).
 ## Time Periods
 - Past N months/quarters/weeks: the period that begins N months (3N months, 7N days) before today's date and ends on today's date (both inclusive). For example, the past 2 quarters is the six months up to and including today.
-"""
+"""  # noqa: E501 - the policy text the agent reads, one line per rule
 
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
                 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve"}

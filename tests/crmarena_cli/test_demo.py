@@ -26,7 +26,7 @@ def test_demo_assesses_the_oracle_over_a2a_and_writes_results(tmp_path, monkeypa
     results = json.loads((out / "results.json").read_text())
     assert results["summary"]["total_tasks"] == 4
     assert results["summary"]["total_passed"] == 4
-    assert results["config"]["drift_level"] == "medium" and results["config"]["rot_level"] == "medium"
+    assert results["config"]["drift_level"] == results["config"]["rot_level"] == "medium"
     assert len({t["category"] for t in results["tasks"]}) == 4  # one task per category
     assert len(list((out / "logs").glob("*"))) == 4             # the episode logs came along
     printed = output.getvalue()

@@ -1,4 +1,5 @@
-"""`crmarena purple oracle` as a real process: its card, and a first reply to a real task message."""
+"""`crmarena purple oracle` as a real process: its card, and a first reply to a real task
+message."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ def test_new_names_are_plausible_unique_and_never_giveaways(org: str) -> None:
                 assert not {w.lower() for w in new[:-3].split("_")} & GIVEAWAY_WORDS
                 assert new[:-3].replace("_", "").lower() != base.removesuffix("__c").lower()
         assert len(set(plan.object_renames.values())) == len(plan.object_renames)
-        for base, new in plan.object_renames.items():
+        for new in plan.object_renames.values():
             assert new.endswith(("__c", "__kav")) and schema.get(new) is None
 
 

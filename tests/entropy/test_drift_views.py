@@ -27,7 +27,8 @@ def test_old_field_name_fails_with_invalid_field_and_new_name_works(b2b_org, dri
             visible_obj = plan.visible_object(obj_name)
             for base, new in list(renames.items())[:2]:
                 with pytest.raises(SalesforceError) as err:
-                    soql.run_soql(org.view, f"SELECT {base} FROM {visible_obj} LIMIT 1", today=TODAY)
+                    soql.run_soql(org.view, f"SELECT {base} FROM {visible_obj} LIMIT 1",
+                                  today=TODAY)
                 assert err.value.error_code == ErrorCode.INVALID_FIELD
                 assert f"No such column '{base}'" in err.value.message
                 result = soql.run_soql(org.view, f"SELECT Id, {new} FROM {visible_obj} "

@@ -49,7 +49,8 @@ def tasks(b2b_org):
                          f"SELECT Id FROM Account WHERE Name LIKE {quoted(stem + '%')}",
                          "record_count", {}, target, (("Account", "Name"),))
     careful = make_task(db, "careful-id-lookup",
-                        f"SELECT Id, Name, Industry FROM Account WHERE Id = {quoted(account['Id'])}",
+                        "SELECT Id, Name, Industry FROM Account "
+                        f"WHERE Id = {quoted(account['Id'])}",
                         "record_field", {"field": "Industry"}, target,
                         (("Account", "Name"), ("Account", "Industry")))
     return careless, careful
@@ -78,7 +79,8 @@ def test_verification_drops_exactly_the_groups_that_would_change_the_answer(b2b_
     careless, careful = tasks
     config = EpisodeOrgConfig(org="b2b", drift="none", rot="high", seed=1, today=TODAY)
     with build_episode_org(db, config, careless) as org:
-        stem = next(r["Name"] for r in data["Account"] if r["Id"] == careless.rot_targets[0].record_id)
+        target_id = careless.rot_targets[0].record_id
+        stem = next(r["Name"] for r in data["Account"] if r["Id"] == target_id)
         assert org.dropped_groups  # prefix-preserving namesakes would change the LIKE count
         for g in org.dropped_groups:
             assert any(r["Name"].lower().startswith(stem.lower()) for r in g.rows["Account"])

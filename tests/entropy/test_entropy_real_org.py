@@ -79,7 +79,8 @@ def test_every_task_keeps_its_gold_answer_at_every_level(real, level) -> None:
                 for obj, fld in task.referenced_fields:
                     f = db.schema.get(obj).field(fld)
                     if f.type != FieldType.ID:
-                        assert f.name in episode.plan.field_renames.get(obj, {}), (task.id, obj, fld)
+                        renamed = episode.plan.field_renames.get(obj, {})
+                        assert f.name in renamed, (task.id, obj, fld)
                 assert episode.rot_groups, task.id
             if task.reference is None:
                 continue
@@ -105,11 +106,13 @@ def test_rot_on_the_real_org_is_referentially_intact(real) -> None:
             try:
                 for target, ids in refs.items():
                     found = cur.execute(f'SELECT COUNT(*) FROM {db.base_table(target)} '
-                                        'WHERE "Id" IN (SELECT UNNEST(?))', [sorted(ids)]).fetchone()
+                                        'WHERE "Id" IN (SELECT UNNEST(?))',
+                                        [sorted(ids)]).fetchone()
                     assert found == (len(ids),), (task.id, target)
                 for obj, ids in rot_ids.items():
                     clash = cur.execute(f'SELECT COUNT(*) FROM {db.base_table(obj)} '
-                                        'WHERE "Id" IN (SELECT UNNEST(?))', [sorted(ids)]).fetchone()
+                                        'WHERE "Id" IN (SELECT UNNEST(?))',
+                                        [sorted(ids)]).fetchone()
                     assert clash == (0,), (task.id, obj)
             finally:
                 cur.close()

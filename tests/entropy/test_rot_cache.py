@@ -28,7 +28,8 @@ def _task():
     return next(t for t in load_task_set("b2b") if t.reference is not None and t.rot_targets)
 
 
-def _fresh(db: OrgDatabase, config: EpisodeOrgConfig, task, monkeypatch) -> episode_org._VerifiedRot:
+def _fresh(db: OrgDatabase, config: EpisodeOrgConfig, task,
+           monkeypatch) -> episode_org._VerifiedRot:
     episode_org._ROT_CACHE.clear()
     with monkeypatch.context() as m:
         m.setenv(rot_cache.DISABLE_ENV, "0")

@@ -33,8 +33,10 @@ def targets_for(data) -> list[RotTarget]:
                   window_start=case["CreatedDate"] - dt.timedelta(days=15),
                   window_end=case["CreatedDate"] + dt.timedelta(days=15)),
         RotTarget(object="Opportunity", record_id=opp["Id"], date_field="CloseDate",
-                  window_start=dt.datetime.combine(opp["CloseDate"], dt.time()) - dt.timedelta(days=30),
-                  window_end=dt.datetime.combine(opp["CloseDate"], dt.time()) + dt.timedelta(days=1)),
+                  window_start=dt.datetime.combine(opp["CloseDate"], dt.time())
+                  - dt.timedelta(days=30),
+                  window_end=dt.datetime.combine(opp["CloseDate"], dt.time())
+                  + dt.timedelta(days=1)),
         RotTarget(object="Knowledge__kav", record_id=first(data, "Knowledge__kav")["Id"]),
         RotTarget(object="VoiceCallTranscript__c",
                   record_id=first(data, "VoiceCallTranscript__c")["Id"]),
@@ -107,7 +109,8 @@ def test_dated_clones_land_just_outside_the_window(b2b_org) -> None:
             value = row[t.date_field]
             if isinstance(value, dt.datetime):
                 assert value < t.window_start or value > t.window_end
-                assert min(abs(value - t.window_start), abs(value - t.window_end)) <= dt.timedelta(days=12)
+                gap = min(abs(value - t.window_start), abs(value - t.window_end))
+                assert gap <= dt.timedelta(days=12)
             else:
                 assert value < t.window_start.date() or value > t.window_end.date()
 
@@ -123,10 +126,11 @@ def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) 
             like = soql.run_soql(view, f"SELECT Id, Name FROM Product2 WHERE Name LIKE '{name}%'",
                                  today=TODAY)
             assert like["totalSize"] >= 2  # the real one plus at least one near-namesake
-            by_id = soql.run_soql(view, f"SELECT Id, Name FROM Product2 WHERE Id = '{product['Id']}'",
-                                  today=TODAY)
+            by_id = soql.run_soql(view, "SELECT Id, Name FROM Product2 "
+                                        f"WHERE Id = '{product['Id']}'", today=TODAY)
             assert [r["Name"] for r in by_id["records"]] == [product["Name"]]
-            exact = soql.run_soql(view, f"SELECT Id FROM Product2 WHERE Name = '{name}'", today=TODAY)
+            exact = soql.run_soql(view, f"SELECT Id FROM Product2 WHERE Name = '{name}'",
+                                  today=TODAY)
             assert exact["totalSize"] == 1  # near-namesakes, never exact namesakes
 
 
@@ -183,7 +187,8 @@ def test_transcripts_about_other_leads_and_lookalike_owners(b2b_org) -> None:
     for g in owned:
         (user,) = g.rows["User"]
         assert user["Name"] != owner["Name"]
-        assert user["FirstName"][:2] == owner["FirstName"][:2] or user["LastName"][:2] == owner["LastName"][:2]
+        assert user["FirstName"][:2] == owner["FirstName"][:2] \
+            or user["LastName"][:2] == owner["LastName"][:2]
         assert g.rows["Case"][0]["OwnerId"] == user["Id"]
 
 
@@ -204,7 +209,7 @@ def test_rot_rows_load_into_a_view_with_every_type(tmp_path) -> None:
                 cols, got = view.execute(f'SELECT * FROM {view.table(obj)} WHERE "Id" IN '
                                          f'(SELECT UNNEST(?))', [[r["Id"] for r in rs]])
                 assert len(got) == len(rs)
-                back = {g[cols.index("Id")]: dict(zip(cols, g)) for g in got}
+                back = {g[cols.index("Id")]: dict(zip(cols, g, strict=True)) for g in got}
                 for r in rs:
                     for k, v in r.items():
                         assert back[r["Id"]][k] == v, (obj, k)

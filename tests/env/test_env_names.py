@@ -114,7 +114,8 @@ def test_oracle_rewrite_uses_rewrite_soql_and_agrees_with_the_token_rewriter():
     assert all(fields[o] == plan.field_renames[o] for o in ("Case", "Account"))
     for query in ["SELECT Id, Account.Name, Status FROM Case WHERE Status = 'New' LIMIT 5",
                   "SELECT Name, (SELECT Id, Status FROM Cases) FROM Account",
-                  "SELECT AccountId, COUNT(Id) n FROM Case GROUP BY AccountId ORDER BY COUNT(Id) DESC"]:
+                  "SELECT AccountId, COUNT(Id) n FROM Case GROUP BY AccountId ORDER BY COUNT(Id) "
+                  "DESC"]:
         official = rewrite_soql(query, BASE, visible, objects, fields)
         assert names.rewrite_text("soql_query", query) == official
         hits = _base_resolver(BASE).locate("soql_query", {"query": query})

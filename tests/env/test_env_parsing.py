@@ -18,11 +18,14 @@ EXPECTED = ToolCall(name="soql_query", arguments={"query": Q})
     {"tool": "soql_query", "args": {"query": Q}},
     {"function": {"name": "soql_query", "arguments": '{"query": "SELECT Id FROM Case"}'}},
     {"tool_calls": [{"id": "c1", "type": "function",
-                     "function": {"name": "soql_query", "arguments": '{"query": "SELECT Id FROM Case"}'}}]},
+                     "function": {"name": "soql_query",
+                                  "arguments": '{"query": "SELECT Id FROM Case"}'}}]},
     '{"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case"}}',
-    'I will query the cases.\n```json\n{"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case"}}\n```\nDone.',
+    'I will query the cases.\n```json\n{"name": "soql_query", "arguments": {"query": "SELECT Id '
+    'FROM Case"}}\n```\nDone.',
     '```\n{"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case"}}\n```',
-    'Thought: cases first. Action: {"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case"}} ok?',
+    'Thought: cases first. Action: {"name": "soql_query", "arguments": {"query": "SELECT Id FROM '
+    'Case"}} ok?',
     '[{"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case"}}]',
 ])
 def test_accepted_shapes(reply):
@@ -57,7 +60,8 @@ def test_unparseable_argument_string_becomes_an_invalid_arguments_error():
     (ToolCall(name="describe", arguments={"object": 7}), INVALID_ARGUMENTS),
     (ToolCall(name="submit_answer", arguments={}), INVALID_ARGUMENTS),
     (ToolCall(name="submit_answer", arguments={"answer": "MI"}), INVALID_ARGUMENTS),
-    (ToolCall(name="submit_answer", arguments={"answer": None, "refuse": "yes"}), INVALID_ARGUMENTS),
+    (ToolCall(name="submit_answer", arguments={"answer": None, "refuse": "yes"}),
+     INVALID_ARGUMENTS),
 ])
 def test_invalid_calls_are_named_errors(call, code):
     error = validate_call(call)

@@ -81,21 +81,25 @@ async def test_misbehaving_agent_gets_exactly_the_metrics_its_log_implies(env_db
         "Let me think about which object holds cases first.",                      # format
         {"name": "frobnicate", "arguments": {"x": 1}},                              # unknown tool
         {"name": "soql_query", "arguments": {"q": "SELECT Id FROM Case"}},          # bad args
-        {"name": "soql_query", "arguments": {"query": "SELECT Id, Foo__c FROM Case"}},  # hallucination
-        f"Now the real query:\n```json\n{json.dumps({'name': 'soql_query', 'arguments': {'query': good}})}\n```",
+        # a hallucinated field
+        {"name": "soql_query", "arguments": {"query": "SELECT Id, Foo__c FROM Case"}},
+        "Now the real "
+        f"query:\n```json\n{json.dumps({'name': 'soql_query', 'arguments': {'query': good}})}\n```",
         _submit(list(task.answer)),
     ]
     agent = ListAgent(replies)
     result = await run_episode(task, agent.session(task, 0), env_db, EpisodeConfig(org="b2b"))
     m = result.metrics
     assert result.passed and result.termination == "submitted"
-    assert (m.steps, m.format_errors, m.unknown_tool_calls, m.invalid_argument_errors) == (6, 1, 1, 1)
+    assert (m.steps, m.format_errors, m.unknown_tool_calls,
+            m.invalid_argument_errors) == (6, 1, 1, 1)
     assert (m.queries, m.failed_queries, m.errors, m.errors_recovered) == (2, 1, 4, 4)
     assert m.hallucinated_names == ["Case.Foo__c"]
     assert m.names_referenced == 5  # Case, Case.Id, Case.Foo__c, Case.Owner, Case.Owner.Name
     assert (m.stale_name_errors, m.optimal_steps, m.reference_steps) == (0, 2, 1)
     codes = [t.error_code for t in result.log.turns]
-    assert codes == ["FORMAT_ERROR", "UNKNOWN_TOOL", "INVALID_ARGUMENTS", "INVALID_FIELD", None, None]
+    assert codes == ["FORMAT_ERROR", "UNKNOWN_TOOL", "INVALID_ARGUMENTS", "INVALID_FIELD",
+                     None, None]
     # what the agent was told for each error is the Salesforce-shaped error JSON
     for message, code in zip(agent.sessions[0].messages[1:5], codes[:4], strict=True):
         header, body = split_observation(message)
@@ -122,8 +126,10 @@ async def test_stale_names_under_drift_are_counted_and_recovery_scored(
         env_db, env_tasks, recover, correct, expected_drift):
     task = _task(env_tasks, "env-owner")
     base, new = _renamed_case_field(task)
-    stale = {"name": "soql_query", "arguments": {"query": f"SELECT {base} FROM Case WHERE Id = '{CASE}'"}}
-    fresh = {"name": "soql_query", "arguments": {"query": f"SELECT {new} FROM Case WHERE Id = '{CASE}'"}}
+    stale = {"name": "soql_query",
+             "arguments": {"query": f"SELECT {base} FROM Case WHERE Id = '{CASE}'"}}
+    fresh = {"name": "soql_query",
+             "arguments": {"query": f"SELECT {new} FROM Case WHERE Id = '{CASE}'"}}
     replies = [stale, stale] + ([fresh] if recover else [])
     replies.append(_submit(list(task.answer) if correct else ["Nobody"]))
     result = await run_episode(task, ListAgent(replies).session(task, 0), env_db,

@@ -25,8 +25,8 @@ def _fake_tasks(n_per_category=5, categories=("a", "b", "c", "d")):
 def test_selection_is_seeded_stratified_and_sharded():
     tasks = _fake_tasks()
     first = select_tasks(AssessmentConfig(task_limit=8, seed=1), tasks)
-    assert [t.id for t in first] == [t.id for t in select_tasks(AssessmentConfig(task_limit=8, seed=1),
-                                                                 list(reversed(tasks)))]
+    again = select_tasks(AssessmentConfig(task_limit=8, seed=1), list(reversed(tasks)))
+    assert [t.id for t in first] == [t.id for t in again]
     assert {t.category for t in first[:4]} == {"a", "b", "c", "d"}  # every category early
     other = select_tasks(AssessmentConfig(task_limit=8, seed=2), tasks)
     assert [t.id for t in first] != [t.id for t in other]
@@ -179,7 +179,8 @@ async def test_an_episode_whose_org_cannot_be_built_fails_alone(env_db, env_task
     from sandbox_db.ids import make_id
 
     broken = env_tasks[0].model_copy(update={
-        "id": "env-broken", "rot_targets": (RotTarget(object="Account", record_id=make_id("001", 9999)),)})
+        "id": "env-broken",
+        "rot_targets": (RotTarget(object="Account", record_id=make_id("001", 9999)),)})
     results = await run_assessment(AssessmentConfig(rot_level="high"), make_agent("oracle", "none"),
                                    tmp_path, tasks=[broken, *env_tasks[1:]],
                                    databases={"b2b": env_db})

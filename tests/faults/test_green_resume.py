@@ -79,7 +79,8 @@ async def test_killed_green_server_resumes_same_request(tmp_path: Path) -> None:
         try:
             first = asyncio.create_task(request_assessment(green_url, request, timeout_s=120))
             deadline = time.monotonic() + 90
-            while len(finished_logs(folder)) < 3 and not first.done() and time.monotonic() < deadline:
+            while len(finished_logs(folder)) < 3 and not first.done() \
+                    and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
             green.send_signal(signal.SIGKILL)
             green.wait(timeout=10)
@@ -88,7 +89,8 @@ async def test_killed_green_server_resumes_same_request(tmp_path: Path) -> None:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(first, 30)  # the connection died with the server
         before = finished_logs(folder)
-        assert 3 <= len(before) < TASKS, (len(before), (tmp_path / "green1.log").read_text()[-2000:])
+        log_tail = (tmp_path / "green1.log").read_text()[-2000:]
+        assert 3 <= len(before) < TASKS, (len(before), log_tail)
         assert not (folder / "results.json").exists()
         started_first = list(RecordingConversation.started)
 

@@ -33,9 +33,11 @@ HOSTILE_REPLIES = {
     "lone-surrogate-tool-name": _call("soql\udc00query", query="SELECT Id FROM Case"),
     "nul-bytes": "\x00" * 1000,
     "json-text-deeply-nested": "[" * 100_000 + "]" * 100_000,
-    "json-text-huge-number": '{"name": "submit_answer", "arguments": {"answer": [' + "9" * 100_000 + "]}}",
+    "json-text-huge-number":
+        '{"name": "submit_answer", "arguments": {"answer": [' + "9" * 100_000 + "]}}",
     "dict-deeply-nested-arguments": _call(SQL, query={"a": [[[[[[[[[[{}]]]]]]]]]]}),
-    "dict-huge-argument": _call(SQL, query="SELECT Id FROM Case WHERE Subject = '" + "z" * 2_000_000 + "'"),
+    "dict-huge-argument":
+        _call(SQL, query="SELECT Id FROM Case WHERE Subject = '" + "z" * 2_000_000 + "'"),
     "dict-many-keys": {f"k{i}": i for i in range(50_000)},
     "dict-non-string-name": {"name": 12, "arguments": []},
     "dict-extra-tool-calls": {"name": SQL, "arguments": {"query": "SELECT Id FROM Case LIMIT 1"},
@@ -127,7 +129,8 @@ async def test_lone_surrogates_are_format_errors_logged_escaped(db, task, tmp_pa
 
 async def test_surrogate_json_escape_in_text_is_a_format_error(db, task, tmp_path) -> None:
     """Pure-ASCII text whose JSON decodes to a lone surrogate is caught after parsing."""
-    reply = '{"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case WHERE Subject = \'\\ud800\'"}}'
+    reply = ('{"name": "soql_query", "arguments": '
+             '{"query": "SELECT Id FROM Case WHERE Subject = \'\\ud800\'"}}')
     log_path = tmp_path / "episode.jsonl"
     result = await run_episode(task, ScriptedSession(reply), db,
                                EpisodeConfig(org="b2b", max_steps=1, timeout_s=30),

@@ -30,7 +30,8 @@ def test_views_of_the_shared_database_query_concurrently() -> None:
     def count(_: int) -> int:
         view = open_view(db)
         try:
-            return view.cursor.execute(f"SELECT count(*) FROM {db.base_table('Case')}").fetchone()[0]
+            sql = f"SELECT count(*) FROM {db.base_table('Case')}"
+            return view.cursor.execute(sql).fetchone()[0]
         finally:
             view.close()
 

@@ -46,7 +46,9 @@ def soql(draw) -> str:
     aggregate = draw(st.booleans())
     if aggregate:
         group = draw(st.sampled_from(fields))
-        select = f"{group}, {draw(st.sampled_from(['COUNT(Id)', 'MAX(CreatedDate)', 'COUNT_DISTINCT(Id)', 'SUM(Id)']))}"
+        aggregate = draw(st.sampled_from(["COUNT(Id)", "MAX(CreatedDate)", "COUNT_DISTINCT(Id)",
+                                          "SUM(Id)"]))
+        select = f"{group}, {aggregate}"
     else:
         select = ", ".join(draw(st.lists(st.sampled_from(paths), min_size=1, max_size=4)))
     query = f"SELECT {select} FROM {obj.name}"
@@ -58,7 +60,8 @@ def soql(draw) -> str:
     if aggregate:
         query += f" GROUP BY {group}"
     elif draw(st.booleans()):
-        query += f" ORDER BY {draw(st.sampled_from(paths))} {draw(st.sampled_from(['ASC', 'DESC', 'DESC NULLS LAST']))}"
+        direction = draw(st.sampled_from(["ASC", "DESC", "DESC NULLS LAST"]))
+        query += f" ORDER BY {draw(st.sampled_from(paths))} {direction}"
     if draw(st.booleans()):
         query += f" LIMIT {draw(st.integers(min_value=-2, max_value=10**6))}"
     return query

@@ -8,6 +8,7 @@ import time
 
 import pytest
 from a2a.types import AgentSkill
+from starlette.applications import Starlette
 
 from a2a_app.local_server import BackgroundServer, bind_socket
 from env.parsing import parse_reply
@@ -30,8 +31,10 @@ class CountingConversation:
 
 @pytest.fixture(scope="module")
 def counting_url():
-    app = lambda url: build_purple_app(url, name="counter", description="counts",
-                                       new_conversation=CountingConversation)
+    def app(url: str) -> Starlette:
+        return build_purple_app(url, name="counter", description="counts",
+                                new_conversation=CountingConversation)
+
     with BackgroundServer(app) as server:
         yield server.url
 
@@ -51,8 +54,10 @@ async def test_one_context_per_session_and_ints_survive(counting_url):
 
 async def test_card_urls_are_repointed_at_the_given_url():
     # The card advertises an unreachable host; the client must still talk to the URL we gave.
-    app = lambda url: build_purple_app("http://unreachable.invalid:1/", name="far",
-                                       description="x", new_conversation=CountingConversation)
+    def app(url: str) -> Starlette:
+        return build_purple_app("http://unreachable.invalid:1/", name="far", description="x",
+                                new_conversation=CountingConversation)
+
     with BackgroundServer(app) as server:
         async with A2AAgent(server.url, turn_timeout_s=10) as agent:
             assert (await agent.session(None, 0).act("hi"))["arguments"]["turn"] == 1
@@ -140,9 +145,10 @@ async def test_task_mode_purples(input_required):
     from a2a_app.app import build_a2a_app, make_card
 
     executor = type("TaskMode", (_TaskModeExecutor, AgentExecutor), {})(input_required)
-    app = lambda url: build_a2a_app(make_card(name="tasky", description="t", url=url,
-                                                      skills=[SKILL]),
-                                    executor)
+    def app(url: str) -> Starlette:
+        return build_a2a_app(make_card(name="tasky", description="t", url=url, skills=[SKILL]),
+                             executor)
+
     with BackgroundServer(app) as server:
         async with A2AAgent(server.url, turn_timeout_s=10) as agent:
             session = agent.session(None, 0)

@@ -37,7 +37,8 @@ def _to_base(payload, view, base_schema, from_obj=None):
     if not isinstance(payload, dict):
         return payload
     attrs = payload.get("attributes")
-    if isinstance(attrs, dict) and attrs.get("type") == "AggregateResult" and from_obj in view.base_names:
+    if isinstance(attrs, dict) and attrs.get("type") == "AggregateResult" \
+            and from_obj in view.base_names:
         fmap = view.base_names[from_obj][1]
         # a grouped parent path (Opp__r.Record_Owner__c) is keyed by its last name: map it
         # when every object that shows that name maps it to the same base name
@@ -65,7 +66,8 @@ def _to_base(payload, view, base_schema, from_obj=None):
         elif key in fmap:
             out[fmap[key]] = value
         elif (ref := vis_obj.field_by_relationship(key)) is not None:
-            out[base_obj.field(fmap[ref.name]).relationship_name] = _to_base(value, view, base_schema)
+            relationship = base_obj.field(fmap[ref.name]).relationship_name
+            out[relationship] = _to_base(value, view, base_schema)
         elif (child := vis_obj.child_relationship(key)) is not None:
             child_base, child_map = view.base_names[child.child_object]
             rel = next(c.relationship_name for c in base_obj.child_relationships

@@ -104,7 +104,8 @@ def make_tasks(db: OrgDatabase) -> list[Task]:
               "_env_test_path", {"path": ["Owner", "Name"]}),
         _task(db, "env-children", "transfer_count", "How many cases does this account have?",
               [ToolCall(name="describe", arguments={"object": "Account"}),
-               soql(f"SELECT Name, (SELECT Subject FROM Cases) FROM Account WHERE Id = '{ACCOUNT}'")],
+               soql("SELECT Name, (SELECT Subject FROM Cases) FROM Account "
+                    f"WHERE Id = '{ACCOUNT}'")],
               "_env_test_children", {"relationship": "Cases"}),
         _task(db, "env-top", "top_issue_identification",
               "Which account has the most new cases? Return its Id.",

@@ -109,8 +109,9 @@ def fixture_data() -> dict[str, list[dict]]:
         closed = created[i] + dt.timedelta(days=i + 1, hours=3) if statuses[i] == "Closed" else None
         cases.append({
             "Id": case_id(i + 1), "CaseNumber": f"{1000 + i:08d}",
-            "Subject": ["Login failure", "Billing question", "Rocket misfire", "login FAILURE again",
-                        "Widget broken", "Password reset", "Anvil delivery", "Refund"][i],
+            "Subject": ["Login failure", "Billing question", "Rocket misfire",
+                        "login FAILURE again", "Widget broken", "Password reset",
+                        "Anvil delivery", "Refund"][i],
             "Description": f"Details for case {i + 1}", "Status": statuses[i],
             "Priority": priorities[i], "Origin": ["Email", "Phone", "Web", "Chat"][i % 4],
             "AccountId": accounts_of[i], "ContactId": contacts_of[i],
@@ -138,9 +139,11 @@ def fixture_data() -> dict[str, list[dict]]:
          "Summary": "How to reset a forgotten password", "FAQ_Answer__c": "Click forgot password.",
          "UrlName": "reset-password", "PublishStatus": "Online", "IsLatestVersion": True},
         {"Id": make_id("ka0", 2), "Title": "Rocket safety",
-         "Summary": "Handling rockets and anvils", "FAQ_Answer__c": "Never point a rocket at people.",
+         "Summary": "Handling rockets and anvils",
+         "FAQ_Answer__c": "Never point a rocket at people.",
          "UrlName": "rocket-safety", "PublishStatus": "Online", "IsLatestVersion": True},
-        {"Id": make_id("ka0", 3), "Title": "Billing FAQ", "Summary": "Invoices, refunds, password-free billing",
+        {"Id": make_id("ka0", 3), "Title": "Billing FAQ",
+         "Summary": "Invoices, refunds, password-free billing",
          "FAQ_Answer__c": "Refunds take 5 days.", "UrlName": "billing", "PublishStatus": "Archived",
          "IsLatestVersion": False},
     ]

@@ -101,8 +101,9 @@ def test_rot_command_reports_the_rows_the_view_really_has() -> None:
             assert before is not None and after is not None
             assert after["totalSize"] - before["totalSize"] == entry["count"], obj
             example = entry["examples"][0]["Id"]
-            assert rotted.run(f"SELECT Id FROM {obj} WHERE Id = '{example}'").result["totalSize"] == 1
-            assert plain.run(f"SELECT Id FROM {obj} WHERE Id = '{example}'").result["totalSize"] == 0
+            by_id = f"SELECT Id FROM {obj} WHERE Id = '{example}'"
+            assert rotted.run(by_id).result["totalSize"] == 1
+            assert plain.run(by_id).result["totalSize"] == 0
         out_console, out = console()
         run_meta(rotted, out_console, ".rot")
         assert f"{summary['rows']} rows in {summary['groups']} groups" in out.getvalue()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from starlette.applications import Starlette
 
 from a2a_app.local_server import BackgroundServer
 from green.assessment_client import request_assessment
@@ -29,8 +30,11 @@ def green_url(tmp_path_factory):
 async def _assess_baseline(green_url: str, fake: FakeOpenAI) -> dict:
     with BackgroundServer(lambda url: fake.app) as llm:
         agent = BaselineAgent(ChatClient(llm.url + "v1", "fake-model", api_key="test-key"))
-        app = lambda url: build_purple_app(url, name="baseline", description="baseline",
-                                           new_conversation=agent.new_conversation)
+
+        def app(url: str) -> Starlette:
+            return build_purple_app(url, name="baseline", description="baseline",
+                                    new_conversation=agent.new_conversation)
+
         with BackgroundServer(app) as purple:
             outcome = await request_assessment(green_url, {
                 "participants": {"agent": purple.url},
@@ -52,7 +56,8 @@ async def test_native_tool_calls_run_real_soql_through_the_green_side(green_url)
     first, second = fake.requests[0], fake.requests[1]
     assert [t["function"]["name"] for t in first["tools"]] == [
         "soql_query", "sosl_search", "describe", "submit_answer"]
-    assert first["messages"][1]["role"] == "user" and "## Request" in first["messages"][1]["content"]
+    task_message = first["messages"][1]
+    assert task_message["role"] == "user" and "## Request" in task_message["content"]
     tool_message = second["messages"][-1]
     assert tool_message["role"] == "tool" and tool_message["tool_call_id"] == "call_1"
     rows = _account_rows(tool_message["content"])

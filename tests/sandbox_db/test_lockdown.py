@@ -61,7 +61,8 @@ def test_attach_of_a_file_is_refused(db: OrgDatabase, tmp_path: Path) -> None:
     assert not (tmp_path / "new.duckdb").exists()
 
 
-@pytest.mark.parametrize("sql", ["INSTALL httpfs", "LOAD httpfs", "INSTALL icu", "FORCE INSTALL json"])
+@pytest.mark.parametrize("sql", ["INSTALL httpfs", "LOAD httpfs", "INSTALL icu",
+                                 "FORCE INSTALL json"])
 def test_extension_install_and_load_are_refused(db: OrgDatabase, sql: str) -> None:
     _refused(db, sql)
 

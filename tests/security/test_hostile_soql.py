@@ -81,7 +81,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("fn-in-order-by", "SELECT Id FROM Case ORDER BY read_text('/etc/passwd')"),
     ("fn-in-group-by", "SELECT COUNT(Id) FROM Case GROUP BY getenv('HOME')"),
     ("fn-range-blowup", "SELECT Id FROM range(1000000000000)"),
-    ("fn-in-subquery-from", f"SELECT Id FROM Account WHERE Id IN (SELECT Id FROM read_csv({PASSWD}))"),
+    ("fn-in-subquery-from", "SELECT Id FROM Account WHERE Id IN (SELECT Id FROM "
+                            f"read_csv({PASSWD}))"),
     # statements that are not a SELECT
     ("attach", "ATTACH '/tmp/evil.duckdb' AS evil"),
     ("attach-memory", "ATTACH ':memory:' AS evil"),
@@ -173,9 +174,12 @@ HOSTILE: list[tuple[str, str]] = [
     ("nested-semijoin-3", _nested_semijoins(3)),
     ("nested-child-subqueries",
      "SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account"),
-    ("nested-functions", "SELECT " + "CALENDAR_YEAR(" * 500 + "CreatedDate" + ")" * 500 + " FROM Case"),
-    ("or-chain-5000", "SELECT Id FROM Case WHERE " + " OR ".join(f"Subject = 's{i}'" for i in range(5000))),
-    ("and-chain-5000", "SELECT Id FROM Case WHERE " + " AND ".join("Id != null" for _ in range(5000))),
+    ("nested-functions",
+     "SELECT " + "CALENDAR_YEAR(" * 500 + "CreatedDate" + ")" * 500 + " FROM Case"),
+    ("or-chain-5000",
+     "SELECT Id FROM Case WHERE " + " OR ".join(f"Subject = 's{i}'" for i in range(5000))),
+    ("and-chain-5000",
+     "SELECT Id FROM Case WHERE " + " AND ".join("Id != null" for _ in range(5000))),
     ("cartesian-comma-join", "SELECT Id FROM Case, Account, Contact, Opportunity"),
     ("cartesian-join-keyword", "SELECT Id FROM Case JOIN Account ON 1=1 JOIN Contact ON 1=1"),
     ("cartesian-self-semijoins",
@@ -187,7 +191,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("limit-huge", "SELECT Id FROM Case LIMIT 99999999999999999999999"),
     ("limit-negative", "SELECT Id FROM Case LIMIT -1"),
     ("offset-huge", "SELECT Id FROM Case LIMIT 1 OFFSET 99999999999999999999"),
-    ("date-literal-huge-n", "SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS:99999999999999999999"),
+    ("date-literal-huge-n", "SELECT Id FROM Case WHERE CreatedDate = "
+                            "LAST_N_DAYS:99999999999999999999"),
     ("date-literal-negative-n", "SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS:-5"),
     ("date-out-of-range", "SELECT Id FROM Case WHERE CreatedDate > 99999-12-31T00:00:00Z"),
     ("number-huge", "SELECT Id FROM Case WHERE CreatedDate > " + "9" * 5000),
@@ -211,7 +216,8 @@ HOSTILE: list[tuple[str, str]] = [
     ("invalid-utf8-surrogateescape", b"SELECT Id FROM Case WHERE Subject = '\xff\xfe\xc3'"
      .decode("utf-8", "surrogateescape")),
     ("invalid-utf8-latin1", b"SELECT Id FROM Case WHERE Subject = '\xc3\x28'".decode("latin-1")),
-    ("control-chars", "SELECT Id FROM Case WHERE Subject = '" + "".join(map(chr, range(1, 32))) + "'"),
+    ("control-chars",
+     "SELECT Id FROM Case WHERE Subject = '" + "".join(map(chr, range(1, 32))) + "'"),
     ("bom-prefix", "\ufeffSELECT Id FROM Case"),
     ("empty", " "),
     # SOSL
@@ -406,7 +412,8 @@ def test_base_org_is_unchanged_and_the_sandbox_still_answers(db, view, base_coun
     try:
         after = {o.name: cur.execute(f"SELECT count(*) FROM {db.base_table(o.name)}").fetchone()[0]
                  for o in db.schema.objects}
-        assert cur.execute("SELECT current_setting('enable_external_access')").fetchone()[0] is False
+        setting = "SELECT current_setting('enable_external_access')"
+        assert cur.execute(setting).fetchone()[0] is False
         assert cur.execute("SELECT current_setting('lock_configuration')").fetchone()[0] is True
     finally:
         cur.close()

@@ -199,7 +199,7 @@ def plant_policy_quotes(builder: OrgBuilder, rng: random.Random,
     for q in builder.records("Quote"):
         quote_count[q.get("OpportunityId")] = quote_count.get(q.get("OpportunityId"), 0) + 1
     ids = []
-    for kind, opp in zip(plan, rng.sample(opportunities, len(plan))):
+    for kind, opp in zip(plan, rng.sample(opportunities, len(plan)), strict=True):
         account = accounts[opp["AccountId"]]
         quote_count[opp["Id"]] = quote_count.get(opp["Id"], 0) + 1
         created = as_datetime(opp["CreatedDate"]) + dt.timedelta(days=rng.randint(2, 25),

@@ -129,7 +129,7 @@ Closed:
     - Retargeting customers with upsell or cross-sell opportunities.
     - Engaging lost leads with nurturing campaigns for future opportunities.
     - etc
-"""
+"""  # noqa: E501 - the policy text the agent reads, one line per rule
 
 # --- near-namesake products (named_entity_disambiguation) -------------------------------------
 
@@ -175,8 +175,8 @@ NAMESAKE_DESCRIPTIONS: tuple[str, ...] = (
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
                 8: "eight", 9: "nine", 10: "ten", 11: "eleven", 12: "twelve", 13: "thirteen",
                 14: "fourteen", 15: "fifteen", 16: "sixteen", 17: "seventeen", 18: "eighteen",
-                19: "nineteen", 20: "twenty", 21: "twenty-one", 25: "twenty-five", 28: "twenty-eight",
-                30: "thirty"}
+                19: "nineteen", 20: "twenty", 21: "twenty-one", 25: "twenty-five",
+                28: "twenty-eight", 30: "thirty"}
 
 # --- quote policies (quote_approval, invalid_config) ------------------------------------------
 
@@ -245,7 +245,8 @@ CONFIG_POLICIES = ("max_quantity", "duplicate_product", "accessory_needs_hardwar
 
 #: kind -> pattern over an article's text; the named groups are the rule's numbers.
 QUOTE_RULE_PATTERNS: dict[str, re.Pattern[str]] = {
-    "max_discount": re.compile(r"discount of up to (?P<limit>\d+(?:\.\d+)?)% on any single quote line"),
+    "max_discount": re.compile(r"discount of up to (?P<limit>\d+(?:\.\d+)?)% on any single "
+                               r"quote line"),
     "price_floor": re.compile(r"below (?P<limit>\d+(?:\.\d+)?)% of the product's list price"),
     "volume_discount": re.compile(r"Discounts greater than (?P<limit>\d+(?:\.\d+)?)% are reserved "
                                   r"for quote lines with a quantity of at least (?P<min_qty>\d+)"),
@@ -320,12 +321,13 @@ SERVICE_RULE_PATTERNS: dict[str, re.Pattern[str]] = {
 #: What an agent grants in a conversation: kind -> (pattern, how the number compares to the limit
 #: when the grant breaks the rule). Only these sentences grant something; declines never match.
 SERVICE_GRANT_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
-    "refund_window": (re.compile(r"delivered (?P<n>\d+) days ago, so I've issued a full refund"), ">"),
+    "refund_window": (re.compile(r"delivered (?P<n>\d+) days ago, so I've issued a full "
+                                 r"refund"), ">"),
     "goodwill_credit": (re.compile(r"I've applied a goodwill credit of \$(?P<n>\d+)"), ">"),
-    "warranty_replacement": (re.compile(r"purchased (?P<n>\d+) months ago, and I've arranged a free "
-                                        r"replacement unit"), ">"),
-    "expedited_shipping": (re.compile(r"your order total is \$(?P<n>\d+), I've waived the expedited "
-                                      r"shipping fee"), "<"),
+    "warranty_replacement": (re.compile(r"purchased (?P<n>\d+) months ago, and I've arranged "
+                                        r"a free replacement unit"), ">"),
+    "expedited_shipping": (re.compile(r"your order total is \$(?P<n>\d+), I've waived the "
+                                      r"expedited shipping fee"), "<"),
 }
 
 #: kind -> agent sentences that grant (with {n}); the number decides compliance.

@@ -63,7 +63,8 @@ def plant(builder: OrgBuilder) -> None:
                 EffectiveDate=day, Status="Activated")
             for item_pid, item_entry, item_price in items:
                 builder.add("OrderItem",
-                            OrderItemNumber=next_number(builder, "OrderItem", "OrderItemNumber", 10),
+                            OrderItemNumber=next_number(builder, "OrderItem", "OrderItemNumber",
+                                                        10),
                             OrderId=order, Product2Id=item_pid, PriceBookEntryId=item_entry,
                             Quantity=float(rng.choice((1, 1, 2, 3, 5))), UnitPrice=item_price)
             day += dt.timedelta(days=rng.randint(9, 60))

@@ -68,7 +68,7 @@ def plant(builder: OrgBuilder) -> None:
     plan = [k for k in SERVICE_POLICY_ARTICLES for _ in range(PER_KIND)] + ["none"] * COMPLIANT
     rng.shuffle(plan)
     kinds = list(SERVICE_POLICY_ARTICLES)
-    for kind, case in zip(plan, rng.sample(cases, min(len(plan), len(cases)))):
+    for kind, case in zip(plan, rng.sample(cases, min(len(plan), len(cases))), strict=False):
         agent = users[case["OwnerId"]]
         contact = contacts[case["ContactId"]]
         sentences = [_compliant_sentence(rng, rng.choice(kinds))] if rng.random() < 0.6 else []

@@ -28,21 +28,27 @@ LAST_DAY = dt.date(2024, 12, 31)
 
 SALES_PERSONAS: tuple[str, ...] = (
     "You are quality-focused, maintaining high standards and attention to detail in all work.",
-    "You are detail-oriented and methodical, preferring structured processes and thorough documentation.",
+    "You are detail-oriented and methodical, preferring structured processes and thorough "
+    "documentation.",
     "You are customer-centric, prioritizing user experience and satisfaction in all initiatives.",
     "You are risk-aware, carefully evaluating potential challenges before implementing changes.",
     "You are deadline-driven, working efficiently under pressure to meet time constraints.",
-    "You are accountability-driven, taking ownership of tasks and following through on commitments.",
+    "You are accountability-driven, taking ownership of tasks and following through on "
+    "commitments.",
     "You are communication-focused, valuing clear and transparent information sharing.",
     "You are strategic and long-term focused, considering the broader implications of decisions.",
     "You are analytical and data-focused, basing decisions on metrics and quantifiable outcomes.",
     "You are results-driven and efficient, focused on meeting targets and improving productivity.",
-    "You are collaborative and team-oriented, valuing input from all stakeholders before making decisions.",
-    "You are growth-minded, constantly seeking opportunities for personal and professional development.",
-    "You are innovative and forward-thinking, always looking for creative solutions to complex problems.",
+    "You are collaborative and team-oriented, valuing input from all stakeholders before making "
+    "decisions.",
+    "You are growth-minded, constantly seeking opportunities for personal and professional "
+    "development.",
+    "You are innovative and forward-thinking, always looking for creative solutions to complex "
+    "problems.",
     "You are resource-conscious, optimizing budget allocation and minimizing waste.",
     "You are process-oriented, emphasizing standardization and continuous improvement.",
-    "You are adaptable and flexible, comfortable with changing priorities and evolving requirements.",
+    "You are adaptable and flexible, comfortable with changing priorities and evolving "
+    "requirements.",
 )
 
 B2B_CUSTOMER_PERSONAS: tuple[str, ...] = (
@@ -51,7 +57,8 @@ B2B_CUSTOMER_PERSONAS: tuple[str, ...] = (
     "You are a purchasing agent focused on contract terms, SLAs, and compliance requirements.",
     "You are a VP of operations seeking to improve efficiency across multiple locations.",
     "You are a long-term corporate client expecting preferential pricing and support.",
-    "You are a project manager evaluating solutions for a specific initiative with strict deadlines.",
+    "You are a project manager evaluating solutions for a specific initiative with strict "
+    "deadlines.",
 )
 B2C_CUSTOMER_PERSONAS: tuple[str, ...] = (
     "You are a busy professional who needs quick, straightforward information.",
@@ -127,11 +134,12 @@ def quote_breaks(kind: str, rule: dict[str, float], lines: list[dict[str, Any]])
         return any(_num(line["Discount"]) > rule["limit"] for line in lines)
     if kind == "price_floor":
         return any(line.get("ListPrice") is not None
-                   and _num(line["UnitPrice"]) < _num(line["ListPrice"]) * rule["limit"] / 100 - 1e-9
+                   and _num(line["UnitPrice"])
+                   < _num(line["ListPrice"]) * rule["limit"] / 100 - 1e-9
                    for line in lines)
     if kind == "volume_discount":
-        return any(_num(line["Discount"]) > rule["limit"] and _num(line["Quantity"]) < rule["min_qty"]
-                   for line in lines)
+        return any(_num(line["Discount"]) > rule["limit"]
+                   and _num(line["Quantity"]) < rule["min_qty"] for line in lines)
     if kind == "max_quantity":
         return any(_num(line["Quantity"]) > rule["limit"] for line in lines)
     if kind == "duplicate_product":
@@ -180,7 +188,8 @@ def quote_rules_from_data(data: Any) -> dict[str, tuple[str, Any]]:
 
 
 QUOTE_LINES_QUERY = ("SELECT Id, Product2Id, Product2.Name, Product2.Family, Quantity, UnitPrice, "
-                     "Discount, PricebookEntry.UnitPrice FROM QuoteLineItem WHERE QuoteId = {quote}")
+                     "Discount, PricebookEntry.UnitPrice FROM QuoteLineItem "
+                     "WHERE QuoteId = {quote}")
 ARTICLES_QUERY = "SELECT Id, Title, FAQ_Answer__c FROM Knowledge__kav WHERE Id IN {ids}"
 
 

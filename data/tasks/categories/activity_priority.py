@@ -18,11 +18,16 @@ from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category
 from data.tasks.results import records, value
 
 QUERIES = (
-    "Choose 'Not Started' tasks that do not match the opportunity's stage for this opportunity. Return only the Id of the tasks.",
-    "Choose tasks marked as 'Not Started' that do not match the opportunity's current stage. Return only the Id of the tasks.",
-    "Identify tasks labeled 'Not Started' that do not match the current stage of the opportunity. Return only the Id of the tasks.",
-    "Choose tasks labeled as 'Not Started' that do not correspond with the opportunity's stage. Return only the Id of the tasks.",
-    "For this opportunity, choose tasks marked as 'Not Started' that do not match the opportunity's stage. Return only the Id of the tasks.",
+    "Choose 'Not Started' tasks that do not match the opportunity's stage for this opportunity. "
+    "Return only the Id of the tasks.",
+    "Choose tasks marked as 'Not Started' that do not match the opportunity's current stage. "
+    "Return only the Id of the tasks.",
+    "Identify tasks labeled 'Not Started' that do not match the current stage of the opportunity. "
+    "Return only the Id of the tasks.",
+    "Choose tasks labeled as 'Not Started' that do not correspond with the opportunity's stage. "
+    "Return only the Id of the tasks.",
+    "For this opportunity, choose tasks marked as 'Not Started' that do not match the "
+    "opportunity's stage. Return only the Id of the tasks.",
 )
 
 
@@ -70,6 +75,7 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
         yield TaskDraft(
             query=rng.choice(QUERIES), reference=ref,
             persona=rng.choice(SALES_PERSONAS), today=today,
-            required_context=f"{ACTIVITY_PRIORITY_GUIDE}\n- Opportunity Id to be considered is: {oid}\n",
+            required_context=f"{ACTIVITY_PRIORITY_GUIDE}\n- Opportunity Id to be considered is: "
+                             f"{oid}\n",
             rot_targets=(RotTarget(object="Opportunity", record_id=oid),)
             + tuple(RotTarget(object="Task", record_id=t["Id"]) for t in open_tasks[oid][:3]))

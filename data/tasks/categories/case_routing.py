@@ -49,7 +49,8 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     cities = sorted({a["ShippingCity"] for a in ctx.data["Account"] if a.get("ShippingCity")})
     pairs = sorted({(c["IssueId__c"], items[c["OrderItemId__c"]]["Product2Id"])
                     for c in ctx.data["Case"]
-                    if c["Status"] == "Closed" and c["IssueId__c"] and c["OrderItemId__c"] in items})
+                    if c["Status"] == "Closed" and c["IssueId__c"]
+                    and c["OrderItemId__c"] in items})
     rng.shuffle(pairs)
     for issue_id, product_id in pairs:
         issue, product = issues[issue_id], products[product_id]

@@ -13,10 +13,12 @@ from data.tasks.categories.quote_approval import quote_task, quotes_breaking
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 
 QUERIES = (
-    "Is the product setup in this quotation, including elements like quantity and price, against company regulations?",
+    "Is the product setup in this quotation, including elements like quantity and price, against "
+    "company regulations?",
     "Is the product configuration (amount, cost, etc.) in this quote against company policy?",
     "Is the product setup, including quantity and price, in this quote against the company policy?",
-    "Is the setup of the product in this quote, including amount and cost, against corporate policy?",
+    "Is the setup of the product in this quote, including amount and cost, against corporate "
+    "policy?",
     "Is the product configuration in this quote against company policy?",
 )
 SUFFIX = " Return only the Id of the knowledge article that the invalid config violates. "

@@ -82,7 +82,8 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
             bought.setdefault(order["AccountId"], {}).setdefault(kind, []).append(
                 (order["EffectiveDate"], order["Id"], item["Product2Id"]))
     contacts = [c for c in ctx.data["Contact"]
-                if any(len({p for _, _, p in v}) > 1 for v in bought.get(c.get("AccountId"), {}).values())]
+                if any(len({p for _, _, p in v}) > 1
+                       for v in bought.get(c.get("AccountId"), {}).values())]
     personas = B2B_CUSTOMER_PERSONAS if ctx.org == "b2b" else B2C_CUSTOMER_PERSONAS
     none_offered = False
     for contact in shuffled(rng, sorted(contacts, key=lambda c: c["Id"])):

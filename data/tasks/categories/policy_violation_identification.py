@@ -25,10 +25,13 @@ from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category
 from data.tasks.results import records, value
 
 QUERIES = (
-    "Did the agent breach the policy in this instance, and if so, what knowledge article was contravened?",
+    "Did the agent breach the policy in this instance, and if so, what knowledge article was "
+    "contravened?",
     "Did the agent breach the policy, and if so, which knowledge article was breached?",
-    "Did the agent breach the policy in this instance? If yes, which knowledge article was breached by the agent?",
-    "Did the agent breach the policy in this situation? If yes, which knowledge article was disregarded by the agent?",
+    "Did the agent breach the policy in this instance? If yes, which knowledge article was "
+    "breached by the agent?",
+    "Did the agent breach the policy in this situation? If yes, which knowledge article was "
+    "disregarded by the agent?",
     "Did the agent breach the policy, and if they did, which knowledge article was not adhered to?",
 )
 SUFFIX = " Return only the Id of the knowledge article or None if no violation is found."
@@ -57,8 +60,10 @@ def derive_policy_violation(results: Sequence[Any], params: dict[str, Any]) -> l
 def reference(case_id: str, articles: list[str]) -> ReferenceSolution:
     return ReferenceSolution(steps=(
         soql(f"SELECT Id, Body FROM LiveChatTranscript WHERE CaseId = {quoted(case_id)}"),
-        soql(f"SELECT Id, Subject, TextBody, FromAddress FROM EmailMessage WHERE ParentId = {quoted(case_id)}"),
-        soql(f"SELECT Id, Title, FAQ_Answer__c FROM Knowledge__kav WHERE Id IN {id_list(articles)}"),
+        soql("SELECT Id, Subject, TextBody, FromAddress FROM EmailMessage WHERE ParentId = "
+             f"{quoted(case_id)}"),
+        soql("SELECT Id, Title, FAQ_Answer__c FROM Knowledge__kav "
+             f"WHERE Id IN {id_list(articles)}"),
     ), derivation="policy_violation_identification")
 
 

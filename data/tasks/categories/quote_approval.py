@@ -29,10 +29,14 @@ from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 
 QUERIES = (
-    "Does the cost and setup of this quote comply with our company policy? If it doesn't, which knowledge article is it in conflict with?",
-    "Does this quote's price and configuration adhere to company policy? If there is a violation, which knowledge article is it against?",
-    "Does the price and configuration in this quote comply with company policy? If it doesn't, which knowledge article is it breaching?",
-    "Does this quote comply with the company's price and configuration policy? If not, which knowledge article does it breach?",
+    "Does the cost and setup of this quote comply with our company policy? If it doesn't, which "
+    "knowledge article is it in conflict with?",
+    "Does this quote's price and configuration adhere to company policy? If there is a violation, "
+    "which knowledge article is it against?",
+    "Does the price and configuration in this quote comply with company policy? If it doesn't, "
+    "which knowledge article is it breaching?",
+    "Does this quote comply with the company's price and configuration policy? If not, which "
+    "knowledge article does it breach?",
 )
 SUFFIX = (" Return only the Id of the knowledge article that the quote violates. If no violation "
           "is found, return None.")
@@ -75,7 +79,8 @@ def quotes_breaking(ctx: GenContext, kinds: tuple[str, ...]) -> tuple[list[str],
     by_kind: dict[str, list[str]] = {kind: [] for kind in kinds}
     none = []
     for quote_id, lines in sorted(lines_from_data(ctx.data).items()):
-        broken = [kind for kind, (_, numbers) in rules.items() if quote_breaks(kind, numbers, lines)]
+        broken = [kind for kind, (_, numbers) in rules.items()
+                  if quote_breaks(kind, numbers, lines)]
         if not broken:
             none.append(quote_id)
         elif len(broken) == 1 and broken[0] in by_kind:

@@ -22,17 +22,22 @@ from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import records, unique_best, value
 
 SALES_AMOUNT_POLICY = """## Sales Amount Policy
-- Definition: The sales amount for an order is calculated as the product of the quantity and the unit price from the Order object (Quantity * UnitPrice). An opportunity is eligible if its associated contract has a company signed date that falls within the time interval of interest. An order counts toward the agent who owns it when the contract it fulfils is eligible."""
+- Definition: The sales amount for an order is calculated as the product of the quantity and the unit price from the Order object (Quantity * UnitPrice). An opportunity is eligible if its associated contract has a company signed date that falls within the time interval of interest. An order counts toward the agent who owns it when the contract it fulfils is eligible."""  # noqa: E501 - the policy text the agent reads, one line per rule
 
 HIGH = (
-    "Identify the agent who achieved the top sales figures for orders in {period}. Return only the Id of the agent.",
-    "Which agent achieved the highest total sales amount in {period}? Return only the Id of the agent.",
-    "Who was the top-selling agent by total sales amount in {period}? Return only the Id of the agent.",
+    "Identify the agent who achieved the top sales figures for orders in {period}. Return only the "
+    "Id of the agent.",
+    "Which agent achieved the highest total sales amount in {period}? Return only the Id of the "
+    "agent.",
+    "Who was the top-selling agent by total sales amount in {period}? Return only the Id of the "
+    "agent.",
     "Which agent recorded the greatest sales total in {period}? Return only the Id of the agent.",
 )
 LOW = (
-    "Determine which agent had the smallest amount of sales in {period}. Return only the Id of the agent.",
-    "Find the agent who had the lowest total sales amount in {period}. Return only the Id of the agent.",
+    "Determine which agent had the smallest amount of sales in {period}. Return only the Id of the "
+    "agent.",
+    "Find the agent who had the lowest total sales amount in {period}. Return only the Id of the "
+    "agent.",
 )
 #: Totals closer than a cent are a tie.
 MARGIN = 0.005

@@ -22,18 +22,25 @@ from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import as_datetime, records, unique_best, value
 
 SALES_CYCLE_POLICY = """## Sales Cycle Policy
-- Definition: The sales cycle is measured as the number of days between an opportunity's creation date and the company signed date on the corresponding contract. An opportunity belongs to the period in which its contract's company signed date falls."""
+- Definition: The sales cycle is measured as the number of days between an opportunity's creation date and the company signed date on the corresponding contract. An opportunity belongs to the period in which its contract's company signed date falls."""  # noqa: E501 - the policy text the agent reads, one line per rule
 
 QUICK = (
-    "Determine the agent with the quickest average time to close opportunities in {period}. Return only the Id of the agent.",
-    "Which agent had the shortest average sales cycle in {period}? Return only the Id of the agent.",
-    "Who had the quickest average duration for transitioning opportunities from start to finish in {period}? Return only the Id of the agent.",
-    "Find the agent with the fastest average time to close deals in {period}. Return only the Id of the agent.",
+    "Determine the agent with the quickest average time to close opportunities in {period}. Return "
+    "only the Id of the agent.",
+    "Which agent had the shortest average sales cycle in {period}? Return only the Id of the "
+    "agent.",
+    "Who had the quickest average duration for transitioning opportunities from start to finish in "
+    "{period}? Return only the Id of the agent.",
+    "Find the agent with the fastest average time to close deals in {period}. Return only the Id "
+    "of the agent.",
 )
 SLOW = (
-    "Determine which agent had the highest average duration to close opportunities in {period}. Return only the Id of the agent.",
-    "Who took the longest average time to move opportunities from opening to closing in {period}? Return only the Id of the agent.",
-    "Find the agent with the longest average sales cycle in {period}. Return only the Id of the agent.",
+    "Determine which agent had the highest average duration to close opportunities in {period}. "
+    "Return only the Id of the agent.",
+    "Who took the longest average time to move opportunities from opening to closing in {period}? "
+    "Return only the Id of the agent.",
+    "Find the agent with the longest average sales cycle in {period}. Return only the Id of the "
+    "agent.",
 )
 #: Averages closer than this many days are a tie (an agent counting elapsed time instead of
 #: calendar days must still rank the agents the same way).

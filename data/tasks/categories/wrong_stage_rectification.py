@@ -14,11 +14,16 @@ from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category
 from data.tasks.results import records, unique_best, value
 
 QUERIES = (
-    "Is the stage name accurately representing the tasks for this opportunity? If it is not, what should the appropriate stage name be?",
-    "Is the current stage name appropriate for the tasks associated with this opportunity? If it isn't, what should the appropriate stage be?",
-    "Is the current stage name accurately representing the tasks for this opportunity? If it isn't, what would be the appropriate stage name?",
-    "Is the stage name accurately describing the tasks associated with this opportunity? If it's inaccurate, what should the correct stage name be?",
-    "Is the stage name appropriate for the tasks in this opportunity? If it isn't, what stage should it be in?",
+    "Is the stage name accurately representing the tasks for this opportunity? If it is not, what "
+    "should the appropriate stage name be?",
+    "Is the current stage name appropriate for the tasks associated with this opportunity? If it "
+    "isn't, what should the appropriate stage be?",
+    "Is the current stage name accurately representing the tasks for this opportunity? If it "
+    "isn't, what would be the appropriate stage name?",
+    "Is the stage name accurately describing the tasks associated with this opportunity? If it's "
+    "inaccurate, what should the correct stage name be?",
+    "Is the stage name appropriate for the tasks in this opportunity? If it isn't, what stage "
+    "should it be in?",
 )
 SUFFIX = (" Return only the correct stage label among ('Qualification', 'Discovery', 'Quote', "
           "'Negotiation', 'Closed').")
@@ -54,7 +59,8 @@ def _one_story(tasks: list[dict[str, Any]]) -> bool:
 def reference(opportunity_id: str) -> ReferenceSolution:
     return ReferenceSolution(steps=(
         soql(f"SELECT Id, Name, StageName FROM Opportunity WHERE Id = {quoted(opportunity_id)}"),
-        soql(f"SELECT Id, Subject, Status, ActivityDate FROM Task WHERE WhatId = {quoted(opportunity_id)}"),
+        soql("SELECT Id, Subject, Status, ActivityDate FROM Task WHERE WhatId = "
+             f"{quoted(opportunity_id)}"),
     ), derivation="wrong_stage_rectification")
 
 

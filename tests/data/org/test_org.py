@@ -66,7 +66,7 @@ def test_builder_ids_are_valid_prefixed_unique_and_not_sequential() -> None:
     assert all(is_valid_id(i) and i.startswith("500Wt") for i in ids)
     numbers = [_number(i) for i in ids]
     assert numbers[0] > 62**4  # a realistic offset, not 000000001
-    gaps = [b - a for a, b in zip(numbers, numbers[1:])]
+    gaps = [b - a for a, b in zip(numbers, numbers[1:], strict=False)]
     assert min(gaps) >= 1 and len(set(gaps)) > 5  # increasing, by varied small gaps
     assert OrgBuilder("b2b", 7).new_id("Case") == ids[0]
 
@@ -237,14 +237,17 @@ def test_case_history_is_consistent(org: str, plain: dict) -> None:
 @pytest.mark.parametrize("org", ORG_TYPES)
 def test_sales_records_are_consistent(org: str, plain: dict) -> None:
     con = plain[org]
-    one = lambda sql: con.execute(sql).fetchone()[0]
+
+    def one(sql: str) -> object:
+        return con.execute(sql).fetchone()[0]
     # line items priced from the price book; totals and amounts add up
     assert one("""SELECT count(*) FROM OpportunityLineItem li JOIN PricebookEntry pe
         ON pe.Id = li.PricebookEntryId WHERE li.UnitPrice != pe.UnitPrice
         OR li.Product2Id != pe.Product2Id OR abs(li.TotalPrice - li.Quantity * li.UnitPrice) > 0.01
         """) == 0
     assert one("""SELECT count(*) FROM OrderItem oi JOIN PricebookEntry pe
-        ON pe.Id = oi.PriceBookEntryId WHERE oi.UnitPrice != pe.UnitPrice OR oi.Quantity <= 0""") == 0
+        ON pe.Id = oi.PriceBookEntryId
+        WHERE oi.UnitPrice != pe.UnitPrice OR oi.Quantity <= 0""") == 0
     assert one("""SELECT count(*) FROM Opportunity o WHERE abs(o.Amount - (SELECT sum(TotalPrice)
         FROM OpportunityLineItem li WHERE li.OpportunityId = o.Id)) > 0.01""") == 0
     # contracts are signed after the opportunity was created

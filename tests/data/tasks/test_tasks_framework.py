@@ -217,7 +217,8 @@ def test_soql_referenced_fields_resolves_paths_subqueries_and_skips_aliases():
         ("Case", "OrderItemId__c"), ("OrderItem", "Product2Id"), ("Case", "Status"),
         ("Case", "ClosedDate"), ("Case", "CreatedDate")]
     sub = ("SELECT Name, (SELECT Field__c, NewValue__c FROM CaseHistories__r) FROM Case "
-           "WHERE OwnerId IN (SELECT UserId FROM UserTerritory2Association WHERE Territory2Id = 'x')")
+           "WHERE OwnerId IN (SELECT UserId FROM UserTerritory2Association WHERE Territory2Id = "
+           "'x')")
     fields = soql_referenced_fields(schema, sub)
     assert ("CaseHistory__c", "Field__c") in fields and ("CaseHistory__c", "NewValue__c") in fields
     assert ("UserTerritory2Association", "UserId") in fields and ("Case", "OwnerId") in fields

@@ -141,7 +141,7 @@ async def test_oracle_agent_solves_each_category_through_an_episode(built, base_
 
     org, tasks, _ = built
     agent = make_agent("oracle", drift="none")
-    for category, ts in by_category(tasks).items():
+    for ts in by_category(tasks).values():
         for t in ts[:2]:
             result = await run_episode(t, agent.session(t, 0), base_db[org],
                                        EpisodeConfig(org=org))
@@ -156,7 +156,7 @@ async def test_oracle_solves_each_category_under_high_drift_and_rot(built, base_
     from env.episode import run_episode
 
     org, tasks, _ = built
-    for category, ts in by_category(tasks).items():
+    for ts in by_category(tasks).values():
         t = ts[-1]
         result = await run_episode(t, make_agent("oracle", drift="high").session(t, 0),
                                    base_db[org],
@@ -294,7 +294,8 @@ def test_quote_policy_table():
     with pytest.raises(AmbiguousAnswer):  # breaks two rules
         d([_soql([line(qty=10.0, disc=30.0)]), articles], {})
     with pytest.raises(AmbiguousAnswer):  # two articles state one rule
-        d([_soql(ok), _soql(records(articles) + [_article("kaX", quote_article_text("max_quantity"))])], {})
+        extra = _article("kaX", quote_article_text("max_quantity"))
+        d([_soql(ok), _soql(records(articles) + [extra])], {})
     # the threshold is the article's: a stricter article flags what the standard one allows
     strict = _soql([_article("kaS", quote_article_text("max_quantity").replace("500", "5"))])
     assert d([_soql([line(qty=10.0)]), strict], {}) == ["kaS"]
@@ -344,7 +345,8 @@ def test_planted_org_signal(org):
     kinds = Counter()
     for a in data["Knowledge__kav"]:
         if published(a):
-            for rule in (parse_quote_rule(a["FAQ_Answer__c"]), parse_service_rule(a["FAQ_Answer__c"])):
+            text = a["FAQ_Answer__c"]
+            for rule in (parse_quote_rule(text), parse_service_rule(text)):
                 if rule:
                     kinds[rule[0]] += 1
     assert len(kinds) == 11 and set(kinds.values()) == {1}, kinds

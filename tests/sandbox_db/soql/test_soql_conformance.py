@@ -76,7 +76,8 @@ def test_values_typed_as_rest(view):
 
 
 def test_parent_paths_nested_and_null_parent(view):
-    res = q(view, "SELECT LastName, Account.Name, Account.Owner.Name FROM Contact ORDER BY LastName")
+    res = q(view,
+            "SELECT LastName, Account.Name, Account.Owner.Name FROM Contact ORDER BY LastName")
     expected = []
     for c in sorted(rows("Contact"), key=lambda c: c["LastName"].lower()):
         acc = BY_ID.get(c["AccountId"])
@@ -227,9 +228,11 @@ def test_today_is_configurable(view):
 
 def test_date_value_literals(view):
     assert where_ids(view, "Opportunity", "CloseDate >= 2024-06-10 AND CloseDate < 2024-07-01") \
-        == expect("Opportunity", lambda o: dt.date(2024, 6, 10) <= o["CloseDate"] < dt.date(2024, 7, 1))
+        == expect("Opportunity",
+                  lambda o: dt.date(2024, 6, 10) <= o["CloseDate"] < dt.date(2024, 7, 1))
     assert where_ids(view, "Opportunity", "CloseDate IN (2024-06-10, 2023-12-31)") == \
-        expect("Opportunity", lambda o: o["CloseDate"] in (dt.date(2024, 6, 10), dt.date(2023, 12, 31)))
+        expect("Opportunity",
+               lambda o: o["CloseDate"] in (dt.date(2024, 6, 10), dt.date(2023, 12, 31)))
 
 
 @pytest.mark.parametrize("cond,message", [
@@ -358,7 +361,8 @@ def test_child_subquery(view):
             assert rec["Contacts"] is None
         else:
             assert rec["Contacts"]["totalSize"] == len(kids) and rec["Contacts"]["done"] is True
-            assert [r["LastName"] for r in rec["Contacts"]["records"]] == [k["LastName"] for k in kids]
+            assert [r["LastName"] for r in rec["Contacts"]["records"]] \
+                == [k["LastName"] for k in kids]
             assert rec["Contacts"]["records"][0]["attributes"]["type"] == "Contact"
 
 
@@ -376,7 +380,8 @@ def test_child_subquery_where_limit_and_parent_path(view):
 
 def test_fields_functions(view):
     res = q(view, "SELECT FIELDS(ALL) FROM Account ORDER BY Name LIMIT 1")
-    assert set(res["records"][0]) - {"attributes"} == {f.name for f in view.schema.get("Account").fields}
+    assert set(res["records"][0]) - {"attributes"} \
+        == {f.name for f in view.schema.get("Account").fields}
     std = q(view, "SELECT FIELDS(STANDARD) FROM Account")["records"][0]
     assert "Tags__c" not in std and "Name" in std
     cus = q(view, "SELECT FIELDS(CUSTOM) FROM Account LIMIT 200")["records"][0]

@@ -99,7 +99,8 @@ def test_invalid_field_everywhere(view, query, field, entity):
 
 def test_invalid_relationship(view):
     e = error_of(view, "SELECT Acount.Name FROM Contact")
-    assert e.error_code == "INVALID_FIELD" and "Didn't understand relationship 'Acount'" in e.message
+    assert e.error_code == "INVALID_FIELD"
+    assert "Didn't understand relationship 'Acount'" in e.message
 
 
 @pytest.mark.parametrize("query,message", [
@@ -121,7 +122,8 @@ def test_invalid_type_exact_message(view):
     e = error_of(view, "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Casez)")
     assert e.to_json() == invalid_type("Casez").to_json()
     e = error_of(view, "SELECT Name, (SELECT Id FROM Contactz) FROM Account")
-    assert e.error_code == "INVALID_TYPE" and "Didn't understand relationship 'Contactz'" in e.message
+    assert e.error_code == "INVALID_TYPE"
+    assert "Didn't understand relationship 'Contactz'" in e.message
 
 
 @pytest.mark.parametrize("query,message", [

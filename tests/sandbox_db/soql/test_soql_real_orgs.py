@@ -32,7 +32,8 @@ def raw(db, sql: str, params=()) -> list[tuple]:
     sql = re.sub(r"\{(\w+)\}", lambda m: db.base_table(m.group(1)), sql)
     cur = db.cursor()
     try:
-        return [tuple(json_value(v) for v in row) for row in cur.execute(sql, list(params)).fetchall()]
+        rows = cur.execute(sql, list(params)).fetchall()
+        return [tuple(json_value(v) for v in row) for row in rows]
     finally:
         cur.close()
 
@@ -118,9 +119,9 @@ def test_soql_matches_hand_written_sql(org, soql, sql):
         got = [(r["Id"], tuple((c["Id"],) for c in r["Cases"]["records"]) if r["Cases"] else None)
                for r in res["records"]]
     assert len(got) == len(expected) and res["totalSize"] == len(expected)
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         assert len(g) == len(e)
-        for a, b in zip(g, e):
+        for a, b in zip(g, e, strict=True):
             assert a == pytest.approx(b) if isinstance(b, float) else a == b
 
 

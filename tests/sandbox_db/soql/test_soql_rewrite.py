@@ -33,7 +33,8 @@ def drifted():
             new = FIELD_MAP.get(name, {}).get(fname, fname)
             if f.get("relationship") and new != fname:
                 f["relationship"] = new.replace("__c", "__r")
-                f["child"] = {"Contact": "Members__r", "Case": "Tickets__r"}.get(name, f.get("child"))
+                children = {"Contact": "Members__r", "Case": "Tickets__r"}
+                f["child"] = children.get(name, f.get("child"))
             fields[new] = f
         out[OBJECT_MAP.get(name, name)] = {**spec, "fields": fields}
     schema = build_schema("b2b", out)
@@ -73,7 +74,8 @@ def test_exact_rewrite_keeps_formatting():
               "FROM Account a WHERE a.Id IN (SELECT AccountId FROM Contact)", schema) == \
         ("SELECT Label__c, (SELECT Surname__c FROM Members__r), (SELECT State__c FROM Cases) "
          "FROM Client__c a WHERE a.Id IN (SELECT Company__c FROM Contact)")
-    assert rw("SELECT Owner.Name, Status, COUNT(Id) FROM Case GROUP BY Owner.Name, Status", schema) \
+    assert rw("SELECT Owner.Name, Status, COUNT(Id) FROM Case GROUP BY Owner.Name, Status",
+              schema) \
         == "SELECT Agent__r.Name, State__c, COUNT(Id) FROM Case GROUP BY Agent__r.Name, State__c"
     assert rw("FIND {acme} RETURNING Account(Name WHERE Industry != null), Contact(LastName)",
               schema) == ("FIND {acme} RETURNING Client__c(Label__c WHERE Sector__c != null), "
