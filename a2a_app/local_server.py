@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
 
@@ -27,7 +28,7 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
 class BackgroundServer:
     """`with BackgroundServer(lambda url: build_app(url)) as srv: srv.url` serves until exit."""
 
-    def __init__(self, make_app: Callable[[str], object], host: str = "127.0.0.1",
+    def __init__(self, make_app: Callable[[str], Callable[..., Any]], host: str = "127.0.0.1",
                  port: int = 0, log_level: str = "warning") -> None:
         self.sock = bind_socket(host, port)
         self.host = host

@@ -114,8 +114,8 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
         if re.match(r"^https?://", agent_name):
             async with A2AAgent(agent_name, turn_timeout_s=config.turn_timeout) as agent:
                 return await run_assessment(config, agent, out, progress)
-        agent = make_agent(agent_name, drift=config.drift_level)
-        return await run_assessment(config, agent, out, progress)
+        reference_agent = make_agent(agent_name, drift=config.drift_level)
+        return await run_assessment(config, reference_agent, out, progress)
 
 
 def print_summary(results: Any) -> None:

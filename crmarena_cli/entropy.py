@@ -114,7 +114,7 @@ def _find_task(org: str, task_id: str | None) -> Any:
         return None
     from data.tasks import load_task_set  # here, not at the top: `crmarena --help` stays fast
 
-    for task in load_task_set(org):  # type: ignore[arg-type]
+    for task in load_task_set(org):
         if task.id == task_id:
             return task
     raise SystemExit(f"error: no task {task_id!r} in the {org} task set")

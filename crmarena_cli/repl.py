@@ -168,7 +168,7 @@ def run_interactive(session: PlaygroundSession) -> int:
     from playground.completion import SoqlCompleter
 
     console = Console()
-    prompt = PromptSession(
+    prompt: PromptSession[str] = PromptSession(
         history=FileHistory(str(history_path())),
         completer=SoqlCompleter(lambda: session.schema, completion_sources(session)),
         lexer=_lexer(), multiline=True, key_bindings=_key_bindings(),

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from core.org_type import ORG_TYPES
+from core.org_type import ORG_TYPES, OrgType
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,8 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(run=run_list)
 
 
-def _orgs(value: str) -> list[str]:
-    return list(ORG_TYPES) if value == "all" else [value]
+def _orgs(value: str) -> list[OrgType]:
+    """The orgs an --org choice names (argparse has checked it is one of ORG_TYPES or all)."""
+    return list(ORG_TYPES) if value == "all" else [org for org in ORG_TYPES if org == value]
 
 
 def run_build(args: argparse.Namespace) -> int:

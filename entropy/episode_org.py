@@ -168,7 +168,7 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     groups = plan_rot_groups(source, db.schema, targets, config.rot, config.seed, today,
                              spare=SPARE_GROUPS if verify else 0)
     result = _VerifiedRot([g for g in groups if not g.spare], [])
-    if verify and groups:
+    if verify and groups and task is not None:
         result = verify_rot(db, task, groups, today, reference_runner or run_reference)
         # "nothing could be verified" (which warns) stays in memory
         if not result.kept and result.dropped:

@@ -187,16 +187,16 @@ class _Planner:
             return None
         value = row.get(target.date_field)
         days = dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 20))
-        sides = []
+        sides: list[dt.datetime] = []
+        after = None
         if target.window_start is not None:
             sides.append(target.window_start - days)
         if target.window_end is not None:
             after = target.window_end + days
             if self.today is None or after.date() <= self.today:
                 sides.append(after)
-        if not sides:
-            sides.append(target.window_start - days if target.window_start
-                         else target.window_end + days)
+        if not sides and after is not None:  # only an end, and after it lies beyond today
+            sides.append(after)
         goal = rng.choice(sides)
         if value is None:
             obj = self.schema.get(target.object)

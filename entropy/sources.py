@@ -138,6 +138,6 @@ def db_source(db: OrgDatabase) -> DbSource:
 def record_source(data_or_db: OrgData | OrgDatabase | RecordSource) -> RecordSource:
     if isinstance(data_or_db, OrgDatabase):
         return db_source(data_or_db)
-    if isinstance(data_or_db, (DataSource, DbSource)):
-        return data_or_db
-    return DataSource(data_or_db)
+    if isinstance(data_or_db, Mapping):
+        return DataSource(data_or_db)
+    return data_or_db

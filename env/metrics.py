@@ -155,6 +155,6 @@ def _reference_objects(org: str, calls: tuple[tuple[str, str], ...]) -> tuple[st
 def _base_resolver(org: str) -> NameResolver:
     from sandbox_db.schema import load_schema
 
-    schema = load_schema(org)  # type: ignore[arg-type]
+    schema = load_schema(org)
     identity = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
     return NameResolver(schema, schema, identity)

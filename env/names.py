@@ -164,13 +164,13 @@ class NameResolver:
             return None, None
         vis, base = ctx
         child = vis.child_relationship(rel) if vis is not None else None
-        if child is not None:
+        if child is not None and vis is not None:
             cvis = self.visible.get(child.child_object)
             cbase = self.base.get(self.base_of.get(child.child_object.lower(), child.child_object))
             return (NameRef(kind="relationship", name=rel, path=f"{vis.name}.{rel}", status="ok",
                             base_object=base.name if base else None), (cvis, cbase))
         child = base.child_relationship(rel) if base is not None else None
-        if child is not None:
+        if child is not None and base is not None:
             cbase = self.base.get(child.child_object)
             return (NameRef(kind="relationship", name=rel, path=f"{base.name}.{rel}",
                             status="stale", base_object=base.name),
@@ -178,7 +178,9 @@ class NameResolver:
         # not a child relationship: maybe an object name written as a subquery
         ref, sub = self._object(rel)
         if ref.status == "hallucinated":
-            ref = NameRef(kind="relationship", name=rel, path=f"{(vis or base).name}.{rel}",
+            owner = vis or base
+            ref = NameRef(kind="relationship", name=rel,
+                          path=f"{owner.name if owner else '?'}.{rel}",
                           status="hallucinated", base_object=base.name if base else None)
         return ref, sub
 

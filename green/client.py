@@ -166,6 +166,7 @@ class A2AAgent:
             return self._pools[pool][1]
 
     def _make_client(self, http: httpx.AsyncClient) -> Client:
+        assert self.card is not None  # resolved before the first client is made
         return ClientFactory(ClientConfig(httpx_client=http, streaming=False)).create(self.card)
 
     def session(self, task: Task, trial: int) -> A2ASession:

@@ -68,13 +68,15 @@ class GreenExecutor(AgentExecutor):
         self.results_root = results_root
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
-        task = context.current_task or new_task_from_user_message(context.message)
+        message = context.message
+        assert message is not None  # the SDK calls execute() with the user's message
+        task = context.current_task or new_task_from_user_message(message)
         if context.current_task is None:
             await event_queue.enqueue_event(task)
         updater = TaskUpdater(event_queue, task.id, task.context_id)
         try:
             request, config = parse_request(context.get_user_input(),
-                                            get_data_parts(context.message.parts))
+                                            get_data_parts(message.parts))
         except RequestError as exc:
             await updater.reject(new_text_message(str(exc), context_id=task.context_id,
                                                   task_id=task.id))
@@ -143,6 +145,7 @@ class GreenExecutor(AgentExecutor):
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
         """Mark the task canceled; the SDK then cancels the running execute() coroutine."""
+        assert context.task_id and context.context_id  # a cancel names an existing task
         updater = TaskUpdater(event_queue, context.task_id, context.context_id)
         await updater.cancel(new_text_message("assessment canceled",
                                               context_id=context.context_id,

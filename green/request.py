@@ -84,7 +84,7 @@ def parse_request(text: str | None,
             config = validate_config(payload.get("config", {}))
         except RequestError as exc:
             problems.append(str(exc))
-    if problems:
+    if problems or request is None or config is None:
         raise RequestError("bad request: " + "; ".join(problems))
     return request, config
 

@@ -377,8 +377,8 @@ def _task(session: PlaygroundSession, console: Console, arg: str) -> None:
 
 def completion_sources(session: PlaygroundSession) -> dict[str, Callable[[], Iterable[str]] | None]:
     """Dot commands -> their argument values, for SoqlCompleter."""
-    out: dict[str, Callable[[], Iterable[str]] | None] = {}
-    for name, cmd in COMMANDS.items():
-        values = cmd.values
-        out[name] = (lambda v=values: v(session)) if values is not None else None
-    return out
+    def bound(values: Callable[[PlaygroundSession], Iterable[str]]) -> Callable[[], Iterable[str]]:
+        return lambda: values(session)
+
+    return {name: bound(cmd.values) if cmd.values is not None else None
+            for name, cmd in COMMANDS.items()}

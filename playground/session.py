@@ -171,8 +171,8 @@ class PlaygroundSession:
         """Apply setting changes (org, drift, rot, seed, today, task_id); raises ValueError with a
         clear message on a bad value, leaving the current org open and unchanged."""
         if "task_id" in changes and changes["task_id"] is not None:
-            task = find_task(str(changes["task_id"]), changes.get("org", self.settings.org))
-            changes["org"] = task.org
+            chosen = find_task(str(changes["task_id"]), changes.get("org", self.settings.org))
+            changes["org"] = chosen.org
             changes.setdefault("today", None)  # a loaded task brings its own date
         elif "org" in changes and self.task is not None and changes["org"] != self.task.org:
             changes["task_id"] = None  # the task belongs to the other org

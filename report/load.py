@@ -117,6 +117,6 @@ def _task_set_index(org: str) -> dict[str, Task]:
     from data.tasks import load_task_set
 
     try:
-        return {t.id: t for t in load_task_set(org)}  # type: ignore[arg-type]
+        return {t.id: t for t in load_task_set(org)}
     except (FileNotFoundError, ValueError):
         return {}

@@ -80,7 +80,7 @@ def make_catalog(b: OrgBuilder, counts: dict[str, int]) -> Catalog:
 def make_categories(b: OrgBuilder, counts: dict[str, int], catalog: Catalog) -> None:
     """Every product in one category, plus extra memberships up to the target link count."""
     rng = b.rng("categories")
-    names = vocab.B2B_CATEGORIES if b.org == "b2b" else vocab.B2C_CATEGORIES
+    names: tuple[str, ...] = vocab.B2B_CATEGORIES if b.org == "b2b" else vocab.B2C_CATEGORIES
     names = names[:counts.get("ProductCategory", len(names))]
     catalog_id = "0ZSWt000000CtLgOAK"
     cat_ids = [b.add("ProductCategory", Name=n, CatalogId=catalog_id) for n in names]

@@ -153,6 +153,7 @@ def write_deals(b: OrgBuilder, deals: list[Deal], catalog: Catalog) -> None:
         contract_id = None
         if d.won:
             signed = d.close
+            assert signed is not None  # a won deal has closed
             contract_no += rng.randint(1, 3)
             start = signed + dt.timedelta(days=rng.randint(0, 14))
             contract_id = b.add(
@@ -198,7 +199,8 @@ def make_quotes(b: OrgBuilder, deals: list[Deal], count: int) -> None:
         k = per_deal.get(id(d), 0)
         if not k:
             continue
-        end = dt.datetime.combine(d.close, dt.time(12)) if d.stage == "Closed" else ORG_END
+        end = dt.datetime.combine(d.close, dt.time(12)) if d.stage == "Closed" and d.close \
+            else ORG_END
         times = sorted(business_datetime(rng, d.created + DAY, max(end, d.created + 2 * DAY))
                        for _ in range(k))
         for i, created in enumerate(times):
@@ -227,7 +229,8 @@ def make_quotes(b: OrgBuilder, deals: list[Deal], count: int) -> None:
 
 
 def _deal_window(d: Deal) -> tuple[dt.datetime, dt.datetime]:
-    end = dt.datetime.combine(d.close, dt.time(23)) if d.stage == "Closed" else ORG_END
+    end = dt.datetime.combine(d.close, dt.time(23)) if d.stage == "Closed" and d.close \
+        else ORG_END
     return d.created, max(min(end, ORG_END), d.created + DAY)
 
 
@@ -311,8 +314,7 @@ def make_deal_emails(b: OrgBuilder, deals: list[Deal], count: int) -> None:
                                                               account=d.account["Name"])
         times = sorted(business_datetime(rng, *_deal_window(d)) for _ in range(k))
         for i, when in enumerate(times):
-            from_customer = contact is not None and i % 2 == 1
-            if from_customer:
+            if contact is not None and i % 2 == 1:  # the customer's reply
                 body = text.email_body(rng, rep["FirstName"], rng.choice(text.OPP_EMAIL_REPLIES),
                                        contact["Name"])
                 b.add("EmailMessage", Subject="Re: " + subject, TextBody=body,

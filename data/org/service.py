@@ -115,13 +115,14 @@ def _plan_history(rng: random.Random, created: list[dt.datetime],
 def _history(b: OrgBuilder, rng: random.Random, case_id: str, created: dt.datetime,
              closed_at: dt.datetime | None, owners: list[str]) -> None:
     end = closed_at or min(ORG_END, created + dt.timedelta(days=20))
-    rows = [("Case Creation", None, None, created),
-            ("Owner Assignment", None, owners[0],
-             created + dt.timedelta(seconds=rng.randint(5, 90)))]
+    rows: list[tuple[str, str | None, str | None, dt.datetime]] = [
+        ("Case Creation", None, None, created),
+        ("Owner Assignment", None, owners[0],
+         created + dt.timedelta(seconds=rng.randint(5, 90)))]
     times = sorted(random_datetime(rng, rows[-1][3], end - dt.timedelta(seconds=1))
                    for _ in owners[1:])
-    for old, new, when in zip(owners, owners[1:], times, strict=False):
-        rows.append(("Owner Assignment", old, new, when))
+    for previous, owner, when in zip(owners, owners[1:], times, strict=False):
+        rows.append(("Owner Assignment", previous, owner, when))
     if closed_at:
         rows.append(("Case Closed", "Working", "Closed", closed_at))
     for field, old, new, when in rows:
@@ -209,7 +210,12 @@ def make_knowledge(b: OrgBuilder, count: int) -> None:
         steps = rng.sample(text.TROUBLESHOOTING_STEPS, rng.randint(3, 5))
         articles.append(text.article_troubleshooting(p["Name"], issue, issues[issue][0], steps))
     titles: set[str] = set()
-    unique = [a for a in articles if not (a[0] in titles or titles.add(a[0]))][:count]
+    unique = []
+    for article in articles:  # the first article of each title
+        if article[0] not in titles:
+            titles.add(article[0])
+            unique.append(article)
+    unique = unique[:count]
     order = list(range(len(unique)))
     rng.shuffle(order)
     for number, k in enumerate(order, 1):

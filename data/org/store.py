@@ -66,7 +66,7 @@ def resolve_cache_dir(override: Path | None = None) -> Path:
 def _check_org(org: str) -> OrgType:
     if org not in ORG_TYPES:
         raise ValueError(f"unknown org {org!r}; expected one of {', '.join(ORG_TYPES)}")
-    return org  # type: ignore[return-value]
+    return org
 
 
 @lru_cache(maxsize=1)

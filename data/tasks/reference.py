@@ -15,6 +15,7 @@ from typing import Any
 from core.tool_call import ToolCall
 from data.tasks.model import NONE_ANSWER, ReferenceSolution, Task
 from data.tasks.registry import DERIVATIONS
+from sandbox_db import soql
 from sandbox_db.database import OrgView
 from sandbox_db.schema import OrgSchema, SObject
 
@@ -51,8 +52,8 @@ def execute_step(view: OrgView, step: ToolCall, today: dt.date | None) -> Any:
     text = step.arguments.get(arg)
     if not isinstance(text, str) or not text.strip():
         raise ReferenceSolutionError(f"{step.name} needs a non-empty {arg!r} argument")
-    from sandbox_db import soql  # late import: the translator is a sibling package
-
+    # a task without a date runs against today (UTC), as its episode does (env.episode)
+    today = today or dt.datetime.now(dt.UTC).date()
     if step.name == "soql_query":
         return soql.run_soql(view, text, today=today)
     return soql.run_sosl(view, text, today=today)

@@ -163,12 +163,13 @@ class NameMap:
                 return rec
             attrs = rec.get("attributes")
             vis_type = attrs.get("type") if isinstance(attrs, dict) else None
-            base_type = reverse_objects.get(vis_type, vis_type)
+            base_type = reverse_objects.get(vis_type, vis_type) if vis_type else None
             fields = {v: b for b, v in self.fields.get(base_type or "", {}).items()}
             rels = {v: b for b, v in self.relationships.get(base_type or "", {}).items()}
             kids = {v: b for b, v in self.children.get(base_type or "", {}).items()}
             out: dict[str, Any] = {}
-            for key, value in rec.items():
+            payload: dict[str, Any] = rec  # JSON: keys are strings
+            for key, value in payload.items():
                 if key == "attributes" and isinstance(value, dict):
                     out[key] = {**value, "type": base_type}
                 elif isinstance(value, dict) and "records" in value:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import cast
 
 from sqlglot import exp, parser, tokens
 from sqlglot.dialects.dialect import Dialect
@@ -94,7 +95,7 @@ class SoqlTokenizer(tokens.Tokenizer):
     QUOTES = ["'"]
     STRING_ESCAPES = ["\\"]
     IDENTIFIERS = ["`"]  # never valid SOQL; the translator rejects quoted identifiers
-    COMMENTS: list[str] = []
+    COMMENTS = []  # SOQL has no comments
 
     def tokenize(self, sql: str) -> list[Token]:
         try:
@@ -171,7 +172,7 @@ class SoqlParser(parser.Parser):
         DATE_TOKEN: lambda self, token: self.expression(SoqlDate(this=token.text)),
     }
 
-    def raise_error(self, message: str, token: Token | None = None) -> None:  # type: ignore[override]
+    def raise_error(self, message: str, token: Token | None = None) -> None:
         """sqlglot's ParseError (its backtracking relies on it), carrying the offending token so
         parse_soql can report Salesforce's Row/Column."""
         token = token or self._curr
@@ -209,7 +210,7 @@ def _instances() -> tuple[SoqlTokenizer, SoqlParser]:
     pair = getattr(_LOCAL, "pair", None)
     if pair is None:
         pair = _LOCAL.pair = (_DIALECT.tokenizer(), _DIALECT.parser())
-    return pair
+    return cast(tuple[SoqlTokenizer, SoqlParser], pair)  # the dialect's own classes
 
 
 def tokenize(text: str) -> list[Token]:

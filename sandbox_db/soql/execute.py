@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from sandbox_db.database import OrgView
 from sandbox_db.errors import ErrorCode, SalesforceError, only_salesforce_errors
@@ -15,8 +15,9 @@ from sandbox_db.soql.translate import BATCH_SIZE, Plan, table_marker, translate_
 #: Salesforce's statement length limit.
 MAX_STATEMENT_CHARS = 100_000
 
-#: Shared by all views: plans carry table markers, not an episode's view names.
-translation_cache: PlanCache[Plan] = PlanCache()
+#: Shared by all views: plans carry table markers, not an episode's view names. SOQL entries
+#: are a Plan, SOSL entries (plans, limit): see sosl.run_sosl.
+translation_cache: PlanCache[Any] = PlanCache()
 
 
 def is_sosl(text: str) -> bool:
@@ -67,14 +68,15 @@ def execute_plan(view: OrgView, plan: Plan, query: str = "") -> dict[str, Any]:
         return query_result([aggregate_record(keys, r) for r in rows], total, query_id)
     shape = plan.shape
     assert shape is not None
-    records = [build_record(shape, r) for r in rows]
+    # a queried record's Id is never null, so none of these is None
+    records = cast(list[dict[str, Any]], [build_record(shape, r) for r in rows])
     if plan.children and rows:
         ids = [r[shape.id_index] for r in rows]
         for child in plan.children:
             grouped = _run_child(view, child.plan, child.fk_index, ids)
             for rec, rid in zip(records, ids, strict=True):
                 rec[child.relationship] = child_result(grouped.get(rid, []))
-    return query_result(records, total, query_id)  # type: ignore[arg-type]
+    return query_result(records, total, query_id)
 
 
 def _run_child(view: OrgView, plan: Plan, fk_index: int, ids: list[str],

@@ -65,11 +65,12 @@ DATE_FUNCTIONS: dict[str, str] = {
 DATETIME_ONLY_FUNCTIONS = frozenset({"DAY_ONLY", "HOUR_IN_DAY"})
 #: Display functions that return the field's own value here (single currency, no translations).
 VALUE_FUNCTIONS = frozenset({"TOLABEL", "FORMAT", "CONVERTCURRENCY"})
-AGGREGATES = {exp.Count: "COUNT", exp.Sum: "SUM", exp.Avg: "AVG", exp.Min: "MIN", exp.Max: "MAX"}
+AGGREGATES: dict[type[exp.Expression], str] = {
+    exp.Count: "COUNT", exp.Sum: "SUM", exp.Avg: "AVG", exp.Min: "MIN", exp.Max: "MAX"}
 _SELECT_ARGS = frozenset({"expressions", "from_", "where", "group", "having", "order", "limit",
                           "offset"})
-_COMPARISONS = {exp.EQ: "=", exp.NEQ: "!=", exp.LT: "<", exp.LTE: "<=", exp.GT: ">",
-                exp.GTE: ">="}
+_COMPARISONS: dict[type[exp.Expression], str] = {
+    exp.EQ: "=", exp.NEQ: "!=", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 _SF_TYPE_NAMES = {FieldType.ID: "id", FieldType.REFERENCE: "id", FieldType.BOOLEAN: "boolean",
                   FieldType.INT: "integer", FieldType.DOUBLE: "double",
                   FieldType.CURRENCY: "double", FieldType.PERCENT: "double",
@@ -175,14 +176,15 @@ class Scope:
                 parts = parts[1:]
             elif head == self.obj.name.lower() and self.obj.field_by_relationship(head) is None:
                 parts = parts[1:]
-        obj, alias, key = self.obj, self.alias, ()
+        obj, alias = self.obj, self.alias
+        key: tuple[str, ...] = ()
         rel_path: list[tuple[str, str, str]] = []
         for rel in parts[:-1]:
             ref = obj.field_by_relationship(rel)
             if ref is None:
                 raise invalid_relationship(rel, obj.name)
             target = self.tr.schema.get(ref.reference_to[0])
-            if target is None:
+            if target is None or ref.relationship_name is None:
                 raise invalid_relationship(rel, obj.name)
             key = key + (ref.relationship_name.lower(),)
             if key not in self.joins:
@@ -482,8 +484,9 @@ class Translator:
                     label = scope.resolve(parts).field.name if parts else function_name(item)
                     raise malformed(f"Field must be grouped or aggregated: {label}")
                 name = alias
-                if name is None and path_parts(_value_target(item)) is not None:
-                    name = scope.resolve(path_parts(_value_target(item))).field.name
+                parts = path_parts(_value_target(item))
+                if name is None and parts is not None:
+                    name = scope.resolve(parts).field.name
             if name is None:
                 name = f"expr{expr_n}"
                 expr_n += 1
@@ -556,6 +559,7 @@ class Translator:
 
     def _date_function(self, node: exp.Expression, scope: Scope) -> tuple[str, FieldType]:
         fname = function_name(node)
+        assert fname is not None  # dispatched here by its name
         args = function_args(node)
         if len(args) != 1:
             raise malformed(f"{fname} takes one date or dateTime field")

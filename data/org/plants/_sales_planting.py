@@ -74,8 +74,8 @@ def as_date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def tasks_by_what(builder: OrgBuilder) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
+def tasks_by_what(builder: OrgBuilder) -> dict[str | None, list[dict[str, Any]]]:
+    out: dict[str | None, list[dict[str, Any]]] = {}
     for task in builder.records("Task"):
         out.setdefault(task.get("WhatId"), []).append(task)
     return out
@@ -195,7 +195,7 @@ def plant_policy_quotes(builder: OrgBuilder, rng: random.Random,
     opportunities = [o for o in sorted(builder.records("Opportunity"), key=lambda o: o["Id"])
                      if o.get("StageName") in QUOTE_STAGES and o.get("AccountId")]
     accounts = by_id(builder, "Account")
-    quote_count: dict[str, int] = {}
+    quote_count: dict[str | None, int] = {}
     for q in builder.records("Quote"):
         quote_count[q.get("OpportunityId")] = quote_count.get(q.get("OpportunityId"), 0) + 1
     ids = []

@@ -103,9 +103,8 @@ def _add_case(builder: OrgBuilder, rng: random.Random, number: int, created: dt.
               contacts: dict[str, list[str]], product: dict[str, Any], issue: dict[str, Any],
               owner: str) -> None:
     account = accounts[orders[item["OrderId"]]["AccountId"]]
-    closed_at = created + _handle_time(rng)
-    if closed_at > ORG_END - dt.timedelta(days=2):
-        closed_at = None
+    handled = created + _handle_time(rng)
+    closed_at = None if handled > ORG_END - dt.timedelta(days=2) else handled
     people = contacts.get(account["Id"], [])
     case_id = builder.add(
         "Case", CaseNumber=f"{number:08d}",
@@ -118,8 +117,9 @@ def _add_case(builder: OrgBuilder, rng: random.Random, number: int, created: dt.
         ContactId=rng.choice(people) if people else None, OwnerId=owner,
         IssueId__c=issue["Id"], OrderItemId__c=item["Id"], CreatedDate=created,
         ClosedDate=closed_at)
-    rows = [("Case Creation", None, None, created),
-            ("Owner Assignment", None, owner, created + dt.timedelta(seconds=rng.randint(5, 90)))]
+    rows: list[tuple[str, str | None, str | None, dt.datetime]] = [
+        ("Case Creation", None, None, created),
+        ("Owner Assignment", None, owner, created + dt.timedelta(seconds=rng.randint(5, 90)))]
     if closed_at:
         rows.append(("Case Closed", "Working", "Closed", closed_at))
     for field, old, new, when in rows:

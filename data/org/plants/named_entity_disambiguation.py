@@ -50,9 +50,9 @@ def plant(builder: OrgBuilder) -> None:
     for n, contact in enumerate(chosen):
         account = accounts[contact["AccountId"]]
         kind = kinds[n % len(kinds)]
-        variants = rng.sample(products[kind], rng.choice((2, 3)))
+        bought = rng.sample(products[kind], rng.choice((2, 3)))
         day = FIRST_DAY + dt.timedelta(days=rng.randint(0, (LAST_DAY - FIRST_DAY).days - 200))
-        for pid, entry, price in variants:
+        for pid, entry, price in bought:
             items = [(pid, entry, price)]
             if rng.random() < 0.35:  # a different kind bought the same day
                 other = rng.choice([k for k in kinds if k != kind])

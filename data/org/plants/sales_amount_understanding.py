@@ -12,7 +12,7 @@ from data.org.builder import OrgBuilder
 
 
 def plant(builder: OrgBuilder) -> None:
-    waiting: dict[tuple[str, object], list[str]] = {}
+    waiting: dict[tuple[object, object], list[str]] = {}
     for contract in builder.records("Contract"):
         waiting.setdefault((contract.get("AccountId"), contract.get("StartDate")), []).append(
             contract["Id"])

@@ -41,7 +41,7 @@ def plant(builder: OrgBuilder) -> None:
     rng = builder.rng("sales_insight_mining")
     users = {u["Id"]: u["Name"] for u in builder.records("User")}
     contacts = {c["Id"]: c for c in builder.records("Contact")}
-    items: dict[str, str] = {}
+    items: dict[str | None, str] = {}
     products = {p["Id"]: p["Name"] for p in builder.records("Product2")}
     for line in builder.records("OpportunityLineItem"):
         items.setdefault(line.get("OpportunityId"), products.get(line.get("Product2Id"), ""))

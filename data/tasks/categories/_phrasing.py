@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from core.tool_call import ToolCall
@@ -81,11 +81,11 @@ def first_records(results: Sequence[Any], index: int = 0) -> list[dict[str, Any]
     return records_of(results[index]) if len(results) > index else []
 
 
-def planted_calls(data: dict[str, list[dict[str, Any]]], parent_field: str,
-                  classify: Callable[[str], Any]) -> dict[str, list[dict[str, Any]]]:
+def planted_calls(data: Mapping[str, Sequence[Mapping[str, Any]]], parent_field: str,
+                  classify: Callable[[str], Any]) -> dict[str, list[Mapping[str, Any]]]:
     """Parent Id (`parent_field` of VoiceCallTranscript__c) -> its transcripts, for parents whose
     calls carry a statement `classify` recognises: the records a planter seeded."""
-    by_parent: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_parent: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for call in data.get("VoiceCallTranscript__c", []):
         if call.get(parent_field):
             by_parent[call[parent_field]].append(call)
@@ -93,7 +93,7 @@ def planted_calls(data: dict[str, list[dict[str, Any]]], parent_field: str,
             if any(classify(str(c.get("Body__c") or "")) for c in calls)}
 
 
-def transcript_rot_targets(calls: list[dict[str, Any]]) -> tuple[RotTarget, ...]:
+def transcript_rot_targets(calls: Sequence[Mapping[str, Any]]) -> tuple[RotTarget, ...]:
     """Every transcript of a task, in Id order."""
     return tuple(RotTarget(object="VoiceCallTranscript__c", record_id=c["Id"])
                  for c in sorted(calls, key=lambda c: c["Id"]))

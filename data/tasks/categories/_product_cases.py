@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.tasks.categories._service_metrics import context, persona, quoted, soql
@@ -16,10 +16,10 @@ from data.tasks.periods import Period, random_period
 from data.tasks.registry import GenContext, TaskDraft
 
 
-def product_cases(ctx: GenContext) -> dict[str, list[dict[str, Any]]]:
+def product_cases(ctx: GenContext) -> dict[str, list[Mapping[str, Any]]]:
     """Product Id -> its cases (through the case's order item), in creation order."""
     items = {oi["Id"]: oi["Product2Id"] for oi in ctx.data["OrderItem"]}
-    out: dict[str, list[dict[str, Any]]] = {}
+    out: dict[str, list[Mapping[str, Any]]] = {}
     for case in sorted(ctx.data["Case"], key=lambda c: c["CreatedDate"]):
         product = items.get(case["OrderItemId__c"])
         if product:
@@ -27,8 +27,9 @@ def product_cases(ctx: GenContext) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def product_windows(ctx: GenContext, min_cases: int) -> Iterator[tuple[dict[str, Any], Period,
-                                                                        dt.date, list[dict]]]:
+def product_windows(ctx: GenContext, min_cases: int
+                    ) -> Iterator[tuple[Mapping[str, Any], Period, dt.date,
+                                        list[Mapping[str, Any]]]]:
     """(product, period, today, the product's cases in the period) with at least `min_cases`
     cases, in a random order: today is a few days to months after one of the product's cases."""
     rng: random.Random = ctx.rng
@@ -49,8 +50,8 @@ def product_windows(ctx: GenContext, min_cases: int) -> Iterator[tuple[dict[str,
             yield products[pid], period, today, in_period
 
 
-def rot_targets(rng: random.Random, product: dict[str, Any], cases: list[dict[str, Any]],
-                period: Period) -> tuple[RotTarget, ...]:
+def rot_targets(rng: random.Random, product: Mapping[str, Any],
+                cases: Sequence[Mapping[str, Any]], period: Period) -> tuple[RotTarget, ...]:
     chosen = rng.sample(cases, min(3, len(cases)))
     return (RotTarget(object="Product2", record_id=product["Id"]),
             *(RotTarget(object="Case", record_id=c["Id"], date_field="CreatedDate",

@@ -8,7 +8,7 @@ the draft ambiguous, so only opportunities with fully classifiable open tasks be
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import ACTIVITY_PRIORITY_GUIDE, stage_of_subject
@@ -59,7 +59,7 @@ def reference(opportunity_id: str) -> ReferenceSolution:
 @category("activity_priority", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
-    open_tasks: dict[str, list[dict[str, Any]]] = {}
+    open_tasks: dict[str | None, list[Mapping[str, Any]]] = {}
     for task in ctx.data["Task"]:
         if task.get("Status") == "Not Started":
             open_tasks.setdefault(task.get("WhatId"), []).append(task)

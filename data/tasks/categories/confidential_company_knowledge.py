@@ -13,7 +13,7 @@ may be shared, internal-only articles never):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.org.plants._knowledge_facts import (
@@ -52,8 +52,8 @@ def protected_from(answer: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _internal_facts(data: dict[str, list[dict[str, Any]]]
-                    ) -> list[tuple[dict[str, Any], str, Any, str]]:
+def _internal_facts(data: Mapping[str, Sequence[Mapping[str, Any]]]
+                    ) -> list[tuple[Mapping[str, Any], str, Any, str]]:
     """(article, product, fact, answer) for every fact in the internal guidance articles."""
     found = []
     for article in sorted(data.get("Knowledge__kav", []), key=lambda a: a["Id"]):

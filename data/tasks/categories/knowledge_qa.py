@@ -8,7 +8,7 @@ the sentence that starts with the fact's lead (params["lead"]). Graded by fuzzy_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.org.plants._knowledge_facts import PUBLIC_FACTS, PUBLIC_TITLE, Fact, extract_answer
@@ -42,8 +42,8 @@ def article_fact(results: Sequence[Any], params: dict[str, Any]) -> list[str]:
     return [answer]
 
 
-def public_facts(data: dict[str, list[dict[str, Any]]], parity: int
-                 ) -> list[tuple[dict[str, Any], str, Fact]]:
+def public_facts(data: Mapping[str, Sequence[Mapping[str, Any]]], parity: int
+                 ) -> list[tuple[Mapping[str, Any], str, Fact]]:
     """(article, product, fact) for every planted public fact in the articles at even (0) or odd
     (1) positions in Id order: knowledge_qa and confidential_company_knowledge use disjoint
     halves so no question is asked twice across categories."""
@@ -52,14 +52,16 @@ def public_facts(data: dict[str, list[dict[str, Any]]], parity: int
                       key=lambda a: a["Id"])
     found = []
     for article in articles[parity::2]:
-        product = _PUBLIC_TITLE.match(article["Title"]).group(1)
+        title = _PUBLIC_TITLE.match(article["Title"])
+        assert title is not None  # the articles were chosen by this pattern
+        product = title.group(1)
         body = str(article.get("FAQ_Answer__c") or "")
         found += [(article, product, f) for f in PUBLIC_FACTS
                   if extract_answer(body, f.lead_for(product)) is not None]
     return found
 
 
-def fact_draft(ctx: GenContext, article: dict[str, Any], product: str, fact: Fact,
+def fact_draft(ctx: GenContext, article: Mapping[str, Any], product: str, fact: Fact,
                context: str, persona: str, query: str | None = None) -> TaskDraft:
     """A fuzzy_match draft whose gold is the fact's answer clause in `article`."""
     steps = (soql(f"SELECT Id, Title, FAQ_Answer__c FROM Knowledge__kav "

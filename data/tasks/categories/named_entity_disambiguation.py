@@ -6,7 +6,7 @@ bought that day)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import NAMESAKE_GROUPS, NUMBER_WORDS
@@ -64,7 +64,7 @@ def reference(contact_id: str, account_id: str, day: dt.date, kind: str) -> Refe
     ), derivation="named_entity_disambiguation", params={"kind": kind})
 
 
-def _kind_of(product: dict[str, Any]) -> str | None:
+def _kind_of(product: Mapping[str, Any]) -> str | None:
     text = f"{product.get('Name') or ''} {product.get('Description') or ''}".lower()
     return next((k for k in NAMESAKE_GROUPS if k in text), None)
 
@@ -83,7 +83,7 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
                 (order["EffectiveDate"], order["Id"], item["Product2Id"]))
     contacts = [c for c in ctx.data["Contact"]
                 if any(len({p for _, _, p in v}) > 1
-                       for v in bought.get(c.get("AccountId"), {}).values())]
+                       for v in bought.get(c.get("AccountId") or "", {}).values())]
     personas = B2B_CUSTOMER_PERSONAS if ctx.org == "b2b" else B2C_CUSTOMER_PERSONAS
     none_offered = False
     for contact in shuffled(rng, sorted(contacts, key=lambda c: c["Id"])):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import data.tasks.categories._lookups  # noqa: F401 - registers the lookup derivations
@@ -64,16 +64,17 @@ def _context(contact_id: str) -> str:
             f"{POLICY}")
 
 
-def _cases_by_contact(data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    cases: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _cases_by_contact(data: Mapping[str, Sequence[Mapping[str, Any]]]
+                      ) -> dict[str, list[Mapping[str, Any]]]:
+    cases: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for case in data.get("Case", []):
         if case.get("ContactId"):
             cases[case["ContactId"]].append(case)
     return cases
 
 
-def _own_draft(ctx: GenContext, contact: dict[str, Any], kind: str, by_name: bool,
-               cases: list[dict[str, Any]]) -> TaskDraft:
+def _own_draft(ctx: GenContext, contact: Mapping[str, Any], kind: str, by_name: bool,
+               cases: Sequence[Mapping[str, Any]]) -> TaskDraft:
     """The customer asks about their own record (by name: the reference first confirms that the
     named customer is the logged-in one, then reads the value)."""
     cid = contact["Id"]
@@ -100,8 +101,8 @@ def _own_draft(ctx: GenContext, contact: dict[str, Any], kind: str, by_name: boo
                      *(RotTarget(object="Case", record_id=c["Id"]) for c in cases)))
 
 
-def _refusal_draft(ctx: GenContext, me: dict[str, Any], other: dict[str, Any], kind: str,
-                   cases: list[dict[str, Any]]) -> TaskDraft:
+def _refusal_draft(ctx: GenContext, me: Mapping[str, Any], other: Mapping[str, Any], kind: str,
+                   cases: Sequence[Mapping[str, Any]]) -> TaskDraft:
     by_id = ctx.rng.random() < 0.5
     question = OTHER_QUESTIONS[kind][1 if by_id else 0].format(name=other["Name"], id=other["Id"])
     protected = [other.get("Email"), other.get("Phone")]

@@ -4,7 +4,7 @@ stage-specific tasks belong to under the activity priority guide."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from data.org.plants._sales_text import stage_of_subject
@@ -47,9 +47,9 @@ def derive_wrong_stage(results: Sequence[Any], params: dict[str, Any]) -> list[s
     return [] if best == value(opportunity[0], "StageName") else [best]
 
 
-def _one_story(tasks: list[dict[str, Any]]) -> bool:
+def _one_story(tasks: Sequence[Mapping[str, Any]]) -> bool:
     """Tasks that tell one stage's story: most of them belong to a single stage."""
-    counts: dict[str, int] = {}
+    counts: dict[str | None, int] = {}
     for t in tasks:
         stage = stage_of_subject(t.get("Subject"))
         counts[stage] = counts.get(stage, 0) + 1
@@ -67,7 +67,7 @@ def reference(opportunity_id: str) -> ReferenceSolution:
 @category("wrong_stage_rectification", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
-    tasks: dict[str, list[dict[str, Any]]] = {}
+    tasks: dict[str | None, list[Mapping[str, Any]]] = {}
     for task in ctx.data["Task"]:
         tasks.setdefault(task.get("WhatId"), []).append(task)
     opportunities = {o["Id"] for o in ctx.data["Opportunity"]}
