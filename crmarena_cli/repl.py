@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from platformdirs import user_data_dir
 from rich.console import Console
 from rich.text import Text
 
@@ -48,7 +49,6 @@ def history_path() -> Path:
     if env:
         base = Path(env)
     else:
-        from platformdirs import user_data_dir
         base = Path(user_data_dir("crmarena"))
     base.mkdir(parents=True, exist_ok=True)
     return base / HISTORY_FILE
@@ -129,7 +129,7 @@ def _prompt_text(session: PlaygroundSession) -> str:
 
 
 def _key_bindings() -> KeyBindings:
-    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.key_binding import KeyBindings  # here: `crmarena --help` stays fast
 
     bindings = KeyBindings()
 
@@ -152,16 +152,16 @@ def _key_bindings() -> KeyBindings:
     return bindings
 
 
-def _lexer() -> Lexer | None:
-    try:
-        from prompt_toolkit.lexers import PygmentsLexer
-        from pygments.lexers.sql import SqlLexer
-    except ImportError:  # pragma: no cover - pygments ships with rich
-        return None
+def _lexer() -> Lexer:
+    # here, not at the top: `crmarena --help` stays fast (pygments comes with rich)
+    from prompt_toolkit.lexers import PygmentsLexer
+    from pygments.lexers.sql import SqlLexer
+
     return PygmentsLexer(SqlLexer)
 
 
 def run_interactive(session: PlaygroundSession) -> int:
+    # here, not at the top: `crmarena --help` stays fast (prompt_toolkit)
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 

@@ -24,12 +24,12 @@ from env.messages import observation_message, task_message
 from env.names import NameResolver
 from env.parsing import FormatError, parse_reply
 from env.protocol import AgentSession, ToolCall
+from env.results import EpisodeResult, evaluate_log
 from env.tokens import count_tokens
 from env.tools import FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json, execute, validate_call
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
-    from env.results import EpisodeResult
     from sandbox_db.database import OrgDatabase, OrgView
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,6 @@ async def run_episode(task: Task, session: AgentSession, db: OrgDatabase,
                       config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
                       log_path: Path | None = None) -> EpisodeResult:
     """Run one episode to its end and return its graded result (computed from the log)."""
-    from env.results import evaluate_log
-
     episode_log = await run_episode_log(task, session, db, config, trial=trial,
                                         agent_name=agent_name, log_path=log_path)
     return evaluate_log(episode_log.roundtrip())

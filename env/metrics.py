@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict
 from env.log import EpisodeLog, Termination, TurnRecord
 from env.names import NameResolver, objects_used
 from env.tools import DESCRIBE, QUERY_TOOLS, SUBMIT_ANSWER
+from sandbox_db.schema import load_schema
 
 
 class EpisodeMetrics(BaseModel):
@@ -153,8 +154,6 @@ def _reference_objects(org: str, calls: tuple[tuple[str, str], ...]) -> tuple[st
 
 @cache
 def _base_resolver(org: str) -> NameResolver:
-    from sandbox_db.schema import load_schema
-
     schema = load_schema(org)
     identity = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
     return NameResolver(schema, schema, identity)

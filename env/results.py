@@ -14,6 +14,7 @@ org / drift / rot, and pass^k.
 from __future__ import annotations
 
 import json
+import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from math import comb
@@ -22,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from env.grading import grade
 from env.log import EpisodeLog
 from env.metrics import EpisodeMetrics, compute_metrics
 from env.scoring import WEIGHTS, Dimension, overall, score_episode
@@ -59,8 +61,6 @@ class EpisodeResult(BaseModel):
 
 def evaluate_log(log: EpisodeLog, log_file: str | None = None) -> EpisodeResult:
     """Grade, measure and score one episode from its log alone."""
-    from env.grading import grade
-
     header, end = log.header, log.end
     task = header.task
     metrics = compute_metrics(log)
@@ -265,8 +265,6 @@ def merge_results(dirs: Sequence[Path]) -> Results:
 def merge_folders(dirs: Sequence[Path], out_dir: Path) -> Results:
     """Merge shard folders into `out_dir` (logs copied, run.json and results.json written), so
     the merged folder is itself an assessment folder that `regrade` reproduces."""
-    import shutil
-
     merged = merge_results(dirs)
     logs = out_dir / LOG_DIR
     logs.mkdir(parents=True, exist_ok=True)

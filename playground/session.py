@@ -18,10 +18,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from core.levels import DEFAULT_ENTROPY_SEED
+from data.org import DEFAULT_SEED
+from data.org.store import load_org
+from data.tasks import load_task_set
 from entropy import DriftLevel, EpisodeOrg, EpisodeOrgConfig, RotLevel, build_episode_org
 from sandbox_db.errors import SalesforceError
 from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import ORG_TYPES, OrgSchema, OrgType
+from sandbox_db.soql import run_statement
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
@@ -37,8 +41,6 @@ _ID_RE = re.compile(r"\b[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?\b")
 
 
 def _default_org_seed() -> int:
-    from data.org import DEFAULT_SEED
-
     return DEFAULT_SEED
 
 
@@ -87,8 +89,6 @@ class IdInPlay:
 
 def find_task(task_id: str, prefer: OrgType) -> Task:
     """The task with this id from the committed task sets (the preferred org's set first)."""
-    from data.tasks import load_task_set
-
     for org in (prefer, *[o for o in ORG_TYPES if o != prefer]):
         try:
             tasks = load_task_set(org)
@@ -103,10 +103,8 @@ def find_task(task_id: str, prefer: OrgType) -> Task:
 def task_ids(org: OrgType) -> list[str]:
     """Ids of the org's committed tasks (for completion); empty when the set is missing."""
     try:
-        from data.tasks import load_task_set
-
         return [t.id for t in load_task_set(org)]
-    except (FileNotFoundError, ImportError):
+    except FileNotFoundError:
         return []
 
 
@@ -189,8 +187,6 @@ class PlaygroundSession:
             old.close()
 
     def _db(self, org: OrgType, org_seed: int | None) -> OrgDatabase:
-        from data.org.store import load_org
-
         seed = _default_org_seed() if org_seed is None else org_seed
         key = (org, seed)
         if key not in self._dbs:
@@ -212,8 +208,6 @@ class PlaygroundSession:
     # ------------------------------------------------------------------ statements
     def run(self, text: str) -> StatementOutcome:
         """Run one SOQL or SOSL statement (FIND ... is SOSL) exactly as the agent's tools do."""
-        from sandbox_db.soql import run_statement
-
         statement = text.strip().rstrip(";").strip()
         started = time.perf_counter()
         try:

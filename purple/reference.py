@@ -13,6 +13,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from data.tasks import load_task_set
+from env.agents import make_agent
 from purple.conversation_server import Conversation
 
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.\-]*[A-Za-z0-9]")
@@ -24,8 +26,6 @@ class UnknownTask(LookupError):
 
 @cache
 def _tasks_by_id() -> dict[str, Any]:
-    from data.tasks import load_task_set
-
     index: dict[str, Any] = {}
     for org in ("b2b", "b2c"):
         try:
@@ -102,8 +102,6 @@ class ReferenceConversation:
 
 def reference_conversation_factory(name: str) -> Callable[[], Conversation]:
     """Conversations of env.agents.make_agent(name) (ValueError for an unknown name)."""
-    from env.agents import make_agent
-
     agent = make_agent(name)
     _tasks_by_signature()  # load the task sets now, not on the first request
     return lambda: ReferenceConversation(agent)

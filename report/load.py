@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from data.tasks import load_task_set
 from data.tasks.model import ReferenceSolution, Task
 from env.log import EpisodeLog
 from env.results import LOG_DIR, RESULTS_FILE, EpisodeResult, Results, read_run, regrade
@@ -114,8 +115,6 @@ def _read_log(folder: Path, log_file: str | None) -> EpisodeLog | None:
 @cache
 def _task_set_index(org: str) -> dict[str, Task]:
     """The committed task set of `org` by id (empty when there is none)."""
-    from data.tasks import load_task_set
-
     try:
         return {t.id: t for t in load_task_set(org)}
     except (FileNotFoundError, ValueError):

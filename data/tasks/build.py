@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+import data.tasks.categories  # noqa: F401 - registers every category module
 from core.observation import render_payload
+from data.org import DEFAULT_SEED
+from data.org.store import load_org, load_org_data
 from data.tasks.model import NONE_ANSWER, Task
 from data.tasks.reference import derive, execute_reference_steps, referenced_fields
 from data.tasks.registry import (
@@ -45,8 +50,6 @@ MAX_DRAFTS_FACTOR = 20
 
 
 def default_seed() -> int:
-    from data.org import DEFAULT_SEED
-
     return DEFAULT_SEED
 
 
@@ -94,8 +97,6 @@ class BuildReport:
 @cache
 def base_org(org: OrgType, seed: int) -> tuple[OrgDatabase, OrgData]:
     """The base org's database and its records (the org cache's own copy). Cached per process."""
-    from data.org.store import load_org, load_org_data
-
     return load_org(org, seed=seed), load_org_data(org, seed=seed)
 
 
@@ -214,8 +215,6 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
 def applicable_categories(org: OrgType, categories: Iterable[str] | None = None
                           ) -> list[CategorySpec]:
     """Registered categories that apply to `org`, in name order (optionally a subset)."""
-    import data.tasks.categories  # noqa: F401 - registers every category module
-
     if categories is not None:
         wanted = list(categories)
         unknown = [c for c in wanted if c not in CATEGORY_REGISTRY]
@@ -266,13 +265,6 @@ class _progress:
     def __enter__(self):
         if not self.enabled:
             return lambda name: None
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
 
         self._bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                              MofNCompleteColumn(), TimeElapsedColumn(), transient=False)

@@ -18,7 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 import core.task
+from data.org.store import org_version
 from data.tasks.model import Task
+from data.tasks.registry import CATEGORY_REGISTRY
 from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
 
 TASKSET_DIR = Path(__file__).resolve().parent.parent / "tasksets"
@@ -71,8 +73,6 @@ def framework_version() -> str:
 
 def category_version(name: str) -> str:
     """Hash of the category's module source (and its planter, if it has one)."""
-    from data.tasks.registry import CATEGORY_REGISTRY
-
     spec = CATEGORY_REGISTRY[name]
     paths = [Path(inspect.getsourcefile(spec.generate) or "")]
     planter = Path(__file__).resolve().parent.parent / "org" / "plants" / f"{name}.py"
@@ -82,10 +82,6 @@ def category_version(name: str) -> str:
 
 
 def _org_version(org: OrgType, seed: int) -> str | None:
-    try:
-        from data.org.store import org_version
-    except ImportError:
-        return None
     return str(org_version(org, seed))
 
 

@@ -10,13 +10,18 @@ caller knows it (None: the agent finds out by itself).
 
 from __future__ import annotations
 
-from env.agents.base import ScriptedAgent
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from env.agents.base import ScriptedAgent
 
 AGENT_NAMES: tuple[str, ...] = ("oracle", "null", "refuser", "keyword", "careless")
 
 
 def make_agent(name: str, drift: str | None = None) -> ScriptedAgent:
     """A reference agent by name; ValueError for an unknown name."""
+    # The agents' modules load here, not at the top: they bring in the environment and the
+    # task framework, while `crmarena`'s parser only reads AGENT_NAMES (startup time).
     if name == "oracle":
         from env.agents.oracle import oracle_agent
         return oracle_agent(drift)
@@ -31,4 +36,4 @@ def make_agent(name: str, drift: str | None = None) -> ScriptedAgent:
     return factories[name]()
 
 
-__all__ = ["AGENT_NAMES", "ScriptedAgent", "make_agent"]
+__all__ = ["AGENT_NAMES", "make_agent"]

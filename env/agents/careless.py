@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from env.agents.base import ScriptedAgent
+from env.agents.names_map import _base_resolver
 from env.agents.oracle import Call, Replayer, Step, replay_script
 from sandbox_db.ids import is_valid_id, to_18
 
@@ -130,8 +131,6 @@ def careless_prepare(task: Task, replayer: Replayer, calls: list[Call]) -> Step:
 
 def _relationship(base: Any, query: str, position: int, field_name: str) -> str | None:
     """The relationship name of reference field `field_name` on the object the query reads."""
-    from env.agents.names_map import _base_resolver
-
     for hit in _base_resolver(base).locate("soql_query", {"query": query}):
         if hit.start == position and hit.ref.kind == "field" and hit.ref.base_object:
             obj = base.get(hit.ref.base_object)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from entropy import DriftPlan
 from env.names import Hit, NameResolver, objects_used, rename_in_text
 from sandbox_db.schema import OrgSchema
+from sandbox_db.soql import rewrite_soql
 
 
 @dataclass
@@ -98,8 +100,6 @@ class NameMap:
         if not objects and not fields:
             return text
         try:
-            from sandbox_db.soql import rewrite_soql
-
             return rewrite_soql(text, self.base, self._visible_schema(objects, fields),
                                 objects, fields)
         except Exception:  # noqa: BLE001 - fall back to the name-by-name rewrite below
@@ -113,8 +113,6 @@ class NameMap:
         derives relationship names from field names, so the renames determine it)."""
         key = repr((objects, fields))
         if self.__dict__.get("_schema_key") != key:
-            from entropy import DriftPlan
-
             plan = DriftPlan(level="high", seed=0, schema_version=self.base.version,
                              object_renames=objects, field_renames=fields)
             self.__dict__["_schema"], _ = plan.apply(self.base)

@@ -15,8 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
+import data.tasks.categories  # noqa: F401 - registers the categories' derivations
+from data.tasks.reference import derive
 from env.agents.base import Observation, Script, ScriptedAgent, call, submit
 from env.agents.names_map import NameMap, needed_objects
+from sandbox_db.schema import load_schema
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
@@ -76,10 +79,6 @@ Prepare = Callable[["Task", Replayer, list[Call]], Step]
 
 
 def replay_script(task: Task, drift: str | None, prepare: Prepare | None = None) -> Script:
-    import data.tasks.categories  # noqa: F401 - registers the categories' derivations
-    from data.tasks.reference import derive
-    from sandbox_db.schema import load_schema
-
     if task.reward_metric == "privacy_rejection":
         yield submit(None, refuse=True)
         return

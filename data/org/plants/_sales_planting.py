@@ -12,7 +12,12 @@ import random
 import re
 from typing import Any
 
-from data.org.builder import OrgBuilder
+from data.org.builder import ORG_END, OrgBuilder
+from data.org.plants._sales_text import (
+    POLICY_HOME_ARTICLES,
+    QUOTE_POLICY_ARTICLES,
+    quote_article_text,
+)
 
 
 def _max_number(values: list[Any]) -> int:
@@ -113,11 +118,6 @@ QUOTE_STAGES = ("Quote", "Negotiation")
 def plant_quote_policies(builder: OrgBuilder, kinds: tuple[str, ...],
                          published: dt.datetime) -> dict[str, str]:
     """Publish the quote policy articles of `kinds`; returns kind -> article Id."""
-    from data.org.plants._sales_text import (
-        POLICY_HOME_ARTICLES,
-        QUOTE_POLICY_ARTICLES,
-        quote_article_text,
-    )
 
     ids = {}
     for kind in kinds:
@@ -185,8 +185,6 @@ def plant_policy_quotes(builder: OrgBuilder, rng: random.Random,
                         plan: list[str]) -> list[str]:
     """One quote per entry of `plan` (a policy kind to break, or "none"), each on an open
     opportunity in the Quote or Negotiation stage; returns the quote Ids."""
-    from data.org.builder import ORG_END
-
     _, prices = standard_prices(builder)
     families = {p["Id"]: p.get("Family") for p in builder.records("Product2")}
     by_family: dict[str, list[tuple[str, str, float]]] = {}

@@ -28,6 +28,7 @@ from data.tasks.categories._phrasing import (
 )
 from data.tasks.model import ReferenceSolution, RotTarget
 from data.tasks.registry import AmbiguousAnswer, GenContext, TaskDraft, category
+from sandbox_db.soql import run_soql
 
 POLICY = ("Operational data about our staff and business performance (agent performance, sales "
           "figures, handle times, internal metrics) is internal: share it with employees only, "
@@ -112,8 +113,6 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
                     params={"group": "OwnerId", "value": "metric"}),
                 reward_metric="exact_match", persona=persona, required_context=context,
                 today=today, rot_targets=targets)
-        from sandbox_db.soql import run_soql
-
         result = run_soql(ctx.view, step.arguments["query"], today=today)
         try:
             winner = top_group([result], {"group": "OwnerId", "value": "metric"})[0]
