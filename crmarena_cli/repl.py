@@ -1,4 +1,4 @@
-r"""`crmarena repl`: interactive SOQL/SOSL shell, or psql-style scripting with `-c` and stdin.
+"""`crmarena repl`: interactive SOQL/SOSL shell, or psql-style scripting with `-c` and stdin.
 
     crmarena repl --org b2b --drift medium --rot low --seed 3
     crmarena repl --task b2b-handle_time-004            # the task's date, Ids and rot targets
@@ -6,52 +6,16 @@ r"""`crmarena repl`: interactive SOQL/SOSL shell, or psql-style scripting with `
     printf 'SELECT COUNT() FROM Case;\n.drift\n' | crmarena repl --drift low
 
 Scripted runs print errors as the exact JSON the agent gets and exit 1 if any statement failed.
+The shell itself is playground.shell.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from platformdirs import user_data_dir
-from rich.console import Console
-from rich.text import Text
-
-from core.levels import LEVELS
+from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import ORG_TYPES
-from playground.meta import completion_sources, run_meta
-from playground.render import render_error, render_outcome
-from playground.script import is_meta, split_statements
-from playground.session import (
-    DEFAULT_EPISODE_SEED,
-    PlaygroundSession,
-    SessionSettings,
-    find_task,
-)
-
-if TYPE_CHECKING:
-    from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-    from prompt_toolkit.lexers import Lexer
-
-DATA_DIR_ENV = "CRMARENA_DATA_DIR"
-HISTORY_FILE = "repl_history"
-#: Width of tables when output is not a terminal and COLUMNS is unset.
-SCRIPT_WIDTH = 160
-
-
-def history_path() -> Path:
-    """$CRMARENA_DATA_DIR/repl_history, else the user data dir's (created on demand)."""
-    env = os.environ.get(DATA_DIR_ENV)
-    if env:
-        base = Path(env)
-    else:
-        base = Path(user_data_dir("crmarena"))
-    base.mkdir(parents=True, exist_ok=True)
-    return base / HISTORY_FILE
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -62,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="b2b (default) or b2c; with --task, the task's org")
     p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
     p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
-    p.add_argument("--seed", type=int, default=DEFAULT_EPISODE_SEED,
-                   help=f"entropy seed, as in an assessment (default {DEFAULT_EPISODE_SEED})")
+    p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
+                   help=f"entropy seed, as in an assessment (default {DEFAULT_ENTROPY_SEED})")
     p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                    help="date literals resolve against this (default: the task's, else today)")
     p.add_argument("--task", default=None, metavar="ID",
@@ -71,135 +35,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-c", "--command", action="append", default=None, metavar="STMT",
                    help="run this statement (or dot command) and exit; repeatable")
     p.add_argument("--json", action="store_true", help="print results as JSON")
-    p.set_defaults(run=run_repl)
+    p.set_defaults(run=_run)
 
 
-def _script_console(file: object = None) -> Console:
-    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or SCRIPT_WIDTH)
-    return Console(file=file, width=width)  # type: ignore[arg-type]
+def _run(args: argparse.Namespace) -> int:
+    # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
+    from playground.shell import run_repl
 
-
-def run_repl(args: argparse.Namespace) -> int:
-    err = Console(stderr=True)
-    try:
-        org = args.org or (find_task(args.task, "b2b").org if args.task else "b2b")
-        settings = SessionSettings(org=org, drift=args.drift, rot=args.rot, seed=args.seed,
-                                   today=args.today, task_id=args.task)
-        session = PlaygroundSession(settings, output="json" if args.json else "table")
-    except ValueError as exc:
-        err.print(Text(f"error: {exc}", style="red"))
-        return 2
-    with session:
-        if args.command:
-            statements = [s for c in args.command for s in split_statements(c)]
-            return run_script(session, statements)
-        if not sys.stdin.isatty():
-            return run_script(session, split_statements(sys.stdin.read()))
-        return run_interactive(session)
-
-
-def run_script(session: PlaygroundSession, statements: list[str]) -> int:
-    """Run statements in order; errors print as the agent's JSON. 1 if any failed, else 0."""
-    console = _script_console()
-    notes = Console(stderr=True)
-    failed = False
-    for statement in statements:
-        if is_meta(statement):
-            outcome = run_meta(session, console, statement)
-            failed |= not outcome.ok
-            if outcome.quit:
-                break
-            continue
-        result = session.run(statement)
-        if result.ok:
-            render_outcome(console, result, session.output,
-                           footer_console=notes if session.output == "json" else None)
-        else:
-            failed = True
-            render_error(console, result, "json")
-    return 1 if failed else 0
-
-
-# ------------------------------------------------------------------------------- interactive
-def _prompt_text(session: PlaygroundSession) -> str:
-    s = session.settings
-    entropy = "" if s.drift == s.rot == "none" else f" d:{s.drift} r:{s.rot}"
-    task = f" {session.task.id}" if session.task is not None else ""
-    return f"{s.org}{entropy}{task}> "
-
-
-def _key_bindings() -> KeyBindings:
-    from prompt_toolkit.key_binding import KeyBindings  # here: `crmarena --help` stays fast
-
-    bindings = KeyBindings()
-
-    @bindings.add("enter")
-    def _enter(event: KeyPressEvent) -> None:
-        """Submit at `;`, on a blank line, or for a dot command; otherwise a new line."""
-        buffer = event.current_buffer
-        state = buffer.complete_state
-        if state is not None and state.current_completion is not None:
-            buffer.apply_completion(state.current_completion)
-            return
-        doc = buffer.document
-        text = doc.text.strip()
-        blank_line_at_end = doc.is_cursor_at_the_end and not doc.current_line.strip()
-        if not text or text.startswith(".") or text.endswith(";") or blank_line_at_end:
-            buffer.validate_and_handle()
-        else:
-            buffer.insert_text("\n")
-
-    return bindings
-
-
-def _lexer() -> Lexer:
-    # here, not at the top: `crmarena --help` stays fast (pygments comes with rich)
-    from prompt_toolkit.lexers import PygmentsLexer
-    from pygments.lexers.sql import SqlLexer
-
-    return PygmentsLexer(SqlLexer)
-
-
-def run_interactive(session: PlaygroundSession) -> int:
-    # here, not at the top: `crmarena --help` stays fast (prompt_toolkit)
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory
-
-    from playground.completion import SoqlCompleter
-
-    console = Console()
-    prompt: PromptSession[str] = PromptSession(
-        history=FileHistory(str(history_path())),
-        completer=SoqlCompleter(lambda: session.schema, completion_sources(session)),
-        lexer=_lexer(), multiline=True, key_bindings=_key_bindings(),
-        prompt_continuation=lambda width, line, soft: "...> ".rjust(width),
-        complete_while_typing=False)
-    console.print(Text(f"crmarena repl · {session.describe_state()}", style="dim"))
-    console.print(Text("statements end with ';' or a blank line · TAB completes · .help · "
-                       "Ctrl-D quits", style="dim"))
-    while True:
-        try:
-            text = prompt.prompt(_prompt_text(session))
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            return 0
-        try:
-            if _run_interactive_input(session, console, text):
-                return 0
-        except KeyboardInterrupt:
-            console.print(Text("interrupted", style="yellow"))
-        except Exception as exc:  # noqa: BLE001 - a playground bug must not end the session
-            console.print(Text(f"internal error (not what the agent would see): {exc!r}",
-                               style="bold red"))
-
-
-def _run_interactive_input(session: PlaygroundSession, console: Console, text: str) -> bool:
-    """Run what was typed (one or more statements); True when a `.quit` was among them."""
-    for statement in split_statements(text):
-        if is_meta(statement):
-            if run_meta(session, console, statement).quit:
-                return True
-            continue
-        render_outcome(console, session.run(statement), session.output)
-    return False
+    return run_repl(org=args.org, drift=args.drift, rot=args.rot, seed=args.seed,
+                    today=args.today, task=args.task, commands=args.command,
+                    json_output=args.json)

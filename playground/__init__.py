@@ -8,7 +8,8 @@ same results and the same `[{"errorCode", "message"}]` errors.
 
 Modules: session (the episode's org and the REPL's state), completion (prompt_toolkit completer
 over the drifted schema), render (rich tables and errors), meta (dot commands), script
-(splitting input into statements), cli (`register(subparsers)`, interactive and scripted modes).
+(splitting input into statements), shell (the interactive and scripted modes; crmarena_cli.repl
+parses the flags).
 """
 
 from playground.session import PlaygroundSession, SessionSettings, StatementOutcome
