@@ -87,7 +87,7 @@ def run_prewarm(args: argparse.Namespace) -> int:
     from data.tasks import load_task_set
     from entropy import EpisodeOrgConfig, episode_rot
 
-    orgs = list(ORG_TYPES) if args.org == "all" else [args.org]
+    orgs = org_cli.orgs_of_choice(args.org)
     levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
     started = time.perf_counter()
     done = 0

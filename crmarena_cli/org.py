@@ -106,8 +106,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.set_defaults(run=run_export)
 
 
-def _orgs(choice: str) -> list[OrgType]:
-    return list(ORG_TYPES) if choice == "all" else [choice]  # type: ignore[list-item]
+def orgs_of_choice(choice: str) -> list[OrgType]:
+    """The orgs an --org choice names (argparse has checked it is one of ORG_TYPES or all)."""
+    return list(ORG_TYPES) if choice == "all" else [org for org in ORG_TYPES if org == choice]
 
 
 def _fail(message: str) -> int:
@@ -133,7 +134,7 @@ def run_build(args: argparse.Namespace) -> int:
         return _fail("--source imports one org: give --org b2b or --org b2c")
     if args.source is not None and not args.source.is_dir():
         return _fail(f"{args.source} is not a directory")
-    for org in _orgs(args.org):
+    for org in orgs_of_choice(args.org):
         started = time.perf_counter()
         try:
             was_cached = not args.force and cached_info(org, args.seed, source=args.source)
@@ -154,7 +155,7 @@ def run_info(args: argparse.Namespace) -> int:
     from sandbox_db.schema import load_schema
 
     out = []
-    for org in _orgs(args.org):
+    for org in orgs_of_choice(args.org):
         info = build_org(org, args.seed)
         out.append(info.to_json())
         if not args.json:

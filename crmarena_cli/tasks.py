@@ -11,7 +11,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from core.org_type import ORG_TYPES, OrgType
+from core.org_type import ORG_TYPES
+from crmarena_cli.org import orgs_of_choice
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,11 +40,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.set_defaults(run=run_list)
 
 
-def _orgs(value: str) -> list[OrgType]:
-    """The orgs an --org choice names (argparse has checked it is one of ORG_TYPES or all)."""
-    return list(ORG_TYPES) if value == "all" else [org for org in ORG_TYPES if org == value]
-
-
 def run_build(args: argparse.Namespace) -> int:
     # here, not at the top: `crmarena --help` stays fast (the task framework, DuckDB)
     from data.tasks.build import DEFAULT_PER_CATEGORY, BuildReport, build_task_set, default_seed
@@ -51,7 +47,7 @@ def run_build(args: argparse.Namespace) -> int:
     from data.tasks.taskset import dump_task_set, make_meta, save_task_set, taskset_path
 
     console = Console(stderr=True)
-    orgs = _orgs(args.org)
+    orgs = orgs_of_choice(args.org)
     if args.out is not None and len(orgs) != 1:
         console.print("[red]--out needs a single --org[/red]")
         return 2
@@ -108,7 +104,7 @@ def run_list(args: argparse.Namespace) -> int:
     from data.tasks.taskset import load_task_set  # here: `crmarena --help` stays fast
 
     tasks = []
-    for org in _orgs(args.org):
+    for org in orgs_of_choice(args.org):
         try:
             tasks.extend(load_task_set(org))
         except FileNotFoundError as exc:

@@ -9,5 +9,5 @@
 """
 
 # First, before anything imports a2a: a2a_app turns a2a-sdk's OpenTelemetry spans off.
-import a2a_app  # noqa: F401
+import a2a_app  # noqa: F401 - imported for that side effect
 
