@@ -1,9 +1,9 @@
 """Benchmark of entropy: how long one episode's entropic org takes to build, and what rot does
 to a careless agent.
 
-    uv run python bench/entropy_levels.py                 # real b2b org (built/cached on first use)
+    uv run python bench/entropy_levels.py          # real b2b org (built/cached on first use)
     uv run python bench/entropy_levels.py --org b2c --careless
-    uv run python bench/entropy_levels.py --sample        # the small synthetic org (no build needed)
+    uv run python bench/entropy_levels.py --sample # the small synthetic org (no build needed)
 
 The issue's budget: building one episode's entropic view takes <= 10 ms after the base org is
 loaded. Views are created lazily (first query per object), so the table also reports the cost
