@@ -113,9 +113,12 @@ Exploit = Callable[[Task, dict[str, list[str]]], GradeResult | None]
 
 
 def _fact_exploit(build: Callable[[list[str]], str]) -> Exploit:
+    """Answers build(golds of the kind), where that is more than the kind's most common gold (the
+    prior alone is a heuristic of its own, not a grader exploit)."""
     def run(task: Task, priors: dict[str, list[str]]) -> GradeResult | None:
         kind = fact_kind(task)
-        if task.reward_metric != "fuzzy_match" or kind not in priors:
+        if task.reward_metric != "fuzzy_match" or kind not in priors \
+                or build(priors[kind]) == priors[kind][0]:
             return None
         answer = [build(priors[kind])]
         return grade(task, answer, False, _submit(answer))
