@@ -33,10 +33,9 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
+from num2words import num2words
 from rich.console import Console
 from rich.table import Table
-
-from num2words import num2words
 
 from data.org.plants._knowledge_facts import PUBLIC_FACTS
 from data.org.plants._sales_sentiment import SUBTOPICS

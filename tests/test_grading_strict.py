@@ -127,7 +127,8 @@ def test_fuzzy_match_passes_legitimate_phrasings(gold, submitted):
     ("$1.76M", "$1760000"), ("1.76 million", "1760000"), ("USD 1.76m", "$1760000"),
     ("1,758,244.75", "1758244.75"), ("12 m", "12 m"), ("12m", "12 m"),
     ("July 15, 2024", "d20240715"), ("15th of July 2024", "d20240715"), ("July 2024", "d202407"),
-    ("2024-07-15T10:00:00Z", "d20240715"), ("one of them", "one of them"), ("24/7", "around the clock"),
+    ("2024-07-15T10:00:00Z", "d20240715"), ("one of them", "one of them"),
+    ("24/7", "around the clock"),
     ("one million, seven hundred and fifty-eight thousand, two hundred and forty-five", "1758245"),
 ])
 def test_spoken_text_writes_numbers_one_way(text, canonical):
