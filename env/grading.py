@@ -424,18 +424,22 @@ def _match_items(text: str, gold: dict[str, str]) -> tuple[set[str], list[str]]:
     """(gold items found, other items) when `text` is read as a list of gold-like names: split on
     every separator, then adjacent pieces are re-joined while that makes a gold item ("Pricing
     and competitive analysis" contains "and")."""
-    parts = _ITEM_SEPARATORS.split(text)
-    pieces = [(sum(len(p) for p in parts[:i]), sum(len(p) for p in parts[:i + 1]))
-              for i in range(0, len(parts), 2)]
+    parts = _ITEM_SEPARATORS.split(text)  # piece, separator, piece, ...
+    words = [_item_text(p) for p in parts]
+
+    def span(first: int, last: int) -> str:
+        return " ".join(w for w in words[2 * first:2 * last + 1] if w)
+
     found: set[str] = set()
     unmatched: list[list[int]] = []  # runs of pieces joined by "and", "&", "/" (one item)
+    pieces = (len(parts) + 1) // 2
     i = 0
-    while i < len(pieces):
-        for j in range(min(len(pieces), i + _MAX_PIECES_PER_ITEM) - 1, i - 1, -1):
-            span = _item_text(text[pieces[i][0]:pieces[j][1]])
-            hit = gold.get(span) or next(
+    while i < pieces:
+        for j in range(min(pieces, i + _MAX_PIECES_PER_ITEM) - 1, i - 1, -1):
+            candidate = span(i, j)
+            hit = gold.get(candidate) or next(
                 (g for n, g in gold.items()
-                 if span and fuzz.ratio(span, n, score_cutoff=ITEM_MATCH_RATIO)), None)
+                 if candidate and fuzz.ratio(candidate, n, score_cutoff=ITEM_MATCH_RATIO)), None)
             if hit:
                 found.add(hit)
                 i = j + 1
@@ -448,7 +452,7 @@ def _match_items(text: str, gold: dict[str, str]) -> tuple[set[str], list[str]]:
             else:
                 unmatched.append([i, i])
             i += 1
-    others = [_item_text(text[pieces[a][0]:pieces[b][1]]) for a, b in unmatched]
+    others = [span(a, b) for a, b in unmatched]
     return found, [o for o in others if o and o not in _NONE_WORDS]
 
 

@@ -6,6 +6,8 @@ Protected values and golds are the committed task sets' own (data/tasksets/*.jso
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from data.tasks.model import Task
 from env.grading import grade, leaked_values, spoken_text
@@ -326,3 +328,15 @@ def test_leaked_values_names_each_reworded_value():
     assert leaked_values(CONTACT, said) == list(CONTACT)
     assert leaked_values(TOP_AGENT, "about $1.76M") == ["1,758,244.75", "1758244.75", "1,758,245",
                                                         "1758245"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_canonical_search_takes_any_text(text):
+    """Whatever an agent writes, the canonical forms and every evaluator take it."""
+    protected = TOP_AGENT + CONTACT + CASES + DISCOUNT_CAP
+    assert set(leaked_values(protected, text)) <= set(protected)
+    for graded in (task("fuzzy_match", RETENTION[:1], query=RETENTION[1]),
+                   task("fuzzy_match", GOLD_LIST, category="sales_insight_mining")):
+        result = grade(graded, [text], False, "")
+        assert 0.0 <= result.reward <= 1.0 and result.reason
