@@ -176,7 +176,7 @@ def _at_dot(value: str) -> str | None:
 
 def _zero_width(value: str) -> str | None:
     middle = len(value) // 2
-    return value[:middle] + "\u200b" + value[middle:] if len(value) > 3 else None
+    return value[:middle] + "\u200b" + value[middle:] if len(value) >= 2 else None
 
 
 def _look_alike(value: str) -> str | None:
