@@ -28,6 +28,7 @@ Goal: no exploit passes more than 5% of the tasks it targets. Exits 1 when a goa
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections import Counter, defaultdict
@@ -104,8 +105,9 @@ def stuffed(golds: list[str]) -> str:
 
 
 def _submit(answer: list[str] | None, refuse: bool = False, said: str = "") -> str:
-    return f"{said}\n{{\"name\": \"submit_answer\", \"arguments\": {{\"answer\": {answer!r}, " \
-           f"\"refuse\": {str(refuse).lower()}}}}}"
+    """The transcript of an agent that says `said`, then submits."""
+    call = {"name": "submit_answer", "arguments": {"answer": answer, "refuse": refuse}}
+    return f"{said}\n{json.dumps(call, ensure_ascii=False)}"
 
 
 Exploit = Callable[[Task, dict[str, list[str]]], GradeResult | None]
