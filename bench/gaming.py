@@ -98,7 +98,8 @@ def stuffed(golds: list[str]) -> str:
     for gold in golds:
         if _NUMBER.sub("#", gold) == template:
             for slot, number in zip(slots, _NUMBER.findall(gold)):
-                slot.append(number) if number not in slot else None
+                if number not in slot:
+                    slot.append(number)
     parts = template.split("#")
     return parts[0] + "".join(" ".join(sorted(slot, key=int)) + part
                               for slot, part in zip(slots, parts[1:]))
@@ -157,9 +158,7 @@ def _spaced(value: str) -> str | None:
         return None
     if figure[1]:
         return value.replace("%", " %")
-    digits = str(int(figure[0]))
-    return " ".join(digits[max(0, i - 3):i] for i in range(len(digits), 0, -3)[::-1]) \
-        if len(digits) > 3 else None
+    return f"{int(figure[0]):,}".replace(",", " ") if figure[0] >= 1000 else None
 
 
 def _abbreviated(value: str) -> str | None:
