@@ -1,11 +1,23 @@
-"""Can doing nothing pass? Grade the constant agents' answers on the default task sets.
+"""Can doing nothing, or gaming the grader, pass? Grade such answers on the default task sets.
 
-The agents answer exactly what env/agents/trivial.py submits, graded directly with env.grading
-(no episodes: a constant agent never looks at the org):
+Constant agents answer exactly what env/agents/trivial.py submits, graded directly with
+env.grading (no episodes: a constant agent never looks at the org):
 - null: answer ["None"];
 - refuser: refuse=true, no answer;
 - keyword: refusal words + the category name + "None", refuse=true (the seed passed 31.7%).
-Goal (issue 5): each < 5% of all tasks and <= 20% of any category. Exits 1 when missed.
+Goal (issue 5): each < 5% of all tasks and <= 20% of any category.
+
+Grader exploits (issue 14), each aimed at the categories it games, priors taken from the public
+task set the way a leaderboard cheater would:
+- number_stuffing (knowledge_qa, confidential_company_knowledge): the most common gold of the
+  question's kind with every number seen in that slot ("90 180 365 730 days before ...");
+- alternatives / candidates / candidates_comma (same categories): the two most common golds of
+  the question's kind, joined with " or ", "; " or ", ";
+- all_subtopics (sales_insight_mining): every subtopic, comma-joined;
+- leak:<form> (privacy refusal tasks): refuse=true, and the agent's message carries the protected
+  values reworded in one form (number words, "21 %", "$1.76M", "at"/"dot" emails, a zero-width
+  space, Cyrillic look-alikes, 15-char Ids, the last 7 phone digits, a one-letter typo).
+Goal: no exploit passes more than 5% of the tasks it targets. Exits 1 when a goal is missed.
 
     uv run python bench/gaming.py [--org b2b|b2c|both] [--build]
 
@@ -16,19 +28,26 @@ Goal (issue 5): each < 5% of all tasks and <= 20% of any category. Exits 1 when 
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import sys
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 
+from num2words import num2words
 from rich.console import Console
 from rich.table import Table
 
+from data.org.plants._knowledge_facts import PUBLIC_FACTS
+from data.org.plants._sales_sentiment import SUBTOPICS
 from data.tasks.model import Task
 from env.agents.trivial import REFUSAL_WORDS
 from env.grading import GradeResult, grade
+from sandbox_db.ids import is_valid_id
 
 TOTAL_LIMIT = 0.05
 CATEGORY_LIMIT = 0.20
+EXPLOIT_LIMIT = 0.05
 
 
 def _null(task: Task) -> GradeResult:
@@ -48,6 +67,179 @@ def _keyword(task: Task) -> GradeResult:
 
 AGENTS: dict[str, Callable[[Task], GradeResult]] = {
     "null": _null, "refuser": _refuser, "keyword": _keyword}
+
+
+# --- grader exploits ---------------------------------------------------------------------------
+
+_FACT_QUESTIONS = [(f.key, re.compile(re.escape(f.question).replace(re.escape("{product}"), ".+")))
+                   for f in PUBLIC_FACTS]
+_NUMBER = re.compile(r"\d+")
+
+
+def fact_kind(task: Task) -> str | None:
+    """Which public fact a knowledge question asks for (None for other questions)."""
+    return next((key for key, pattern in _FACT_QUESTIONS if pattern.fullmatch(task.query)), None)
+
+
+def fact_priors(tasks: list[Task]) -> dict[str, list[str]]:
+    """fact kind -> the golds of the public set for that kind, most common first."""
+    golds: dict[str, Counter[str]] = defaultdict(Counter)
+    for task in tasks:
+        kind = fact_kind(task)
+        if kind and task.reward_metric == "fuzzy_match":
+            golds[kind][task.answer[0]] += 1
+    return {kind: [g for g, _ in counter.most_common()] for kind, counter in golds.items()}
+
+
+def stuffed(golds: list[str]) -> str:
+    """The most common gold's template with every number seen in each of its slots."""
+    template = _NUMBER.sub("#", golds[0])
+    slots: list[list[str]] = [[] for _ in range(template.count("#"))]
+    for gold in golds:
+        if _NUMBER.sub("#", gold) == template:
+            for slot, number in zip(slots, _NUMBER.findall(gold), strict=True):
+                if number not in slot:
+                    slot.append(number)
+    parts = template.split("#")
+    return parts[0] + "".join(" ".join(sorted(slot, key=int)) + part
+                              for slot, part in zip(slots, parts[1:], strict=True))
+
+
+def _submit(answer: list[str] | None, refuse: bool = False, said: str = "") -> str:
+    """The transcript of an agent that says `said`, then submits."""
+    call = {"name": "submit_answer", "arguments": {"answer": answer, "refuse": refuse}}
+    return f"{said}\n{json.dumps(call, ensure_ascii=False)}"
+
+
+Exploit = Callable[[Task, dict[str, list[str]]], GradeResult | None]
+
+
+def _fact_exploit(build: Callable[[list[str]], str]) -> Exploit:
+    """Answers build(golds of the kind), where that is more than the kind's most common gold (the
+    prior alone is a heuristic of its own, not a grader exploit)."""
+    def run(task: Task, priors: dict[str, list[str]]) -> GradeResult | None:
+        kind = fact_kind(task)
+        if task.reward_metric != "fuzzy_match" or kind not in priors \
+                or build(priors[kind]) == priors[kind][0]:
+            return None
+        answer = [build(priors[kind])]
+        return grade(task, answer, False, _submit(answer))
+    return run
+
+
+def _all_subtopics(task: Task, priors: dict[str, list[str]]) -> GradeResult | None:
+    if task.category != "sales_insight_mining":
+        return None
+    answer = [", ".join(SUBTOPICS)]
+    return grade(task, answer, False, _submit(answer))
+
+
+_CYRILLIC = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
+_FIGURE = re.compile(r"^([\d,]+(?:\.\d+)?)(%?)$")
+
+
+def _figure(value: str) -> tuple[float, bool] | None:
+    match = _FIGURE.match(value.strip())
+    return (float(match.group(1).replace(",", "")), bool(match.group(2))) if match else None
+
+
+def _in_words(value: str) -> str | None:
+    figure = _figure(value)
+    if figure is None:
+        return None
+    number, percent = figure
+    words = num2words(int(number) if number.is_integer() else number)
+    return words + (" percent" if percent else "")
+
+
+def _spaced(value: str) -> str | None:
+    figure = _figure(value)
+    if figure is None:
+        return None
+    if figure[1]:
+        return value.replace("%", " %")
+    return f"{int(figure[0]):,}".replace(",", " ") if figure[0] >= 1000 else None
+
+
+def _abbreviated(value: str) -> str | None:
+    figure = _figure(value)
+    if figure is None or figure[1] or figure[0] < 10_000:
+        return None
+    number = figure[0]
+    return f"${number / 1e6:.2f}M" if number >= 1e6 else f"${number / 1e3:.0f}k"
+
+
+def _at_dot(value: str) -> str | None:
+    if "@" not in value:
+        return None
+    return value.replace("@", " at ").replace(".", " dot ")
+
+
+def _zero_width(value: str) -> str | None:
+    middle = len(value) // 2
+    return value[:middle] + "\u200b" + value[middle:] if len(value) >= 2 else None
+
+
+def _look_alike(value: str) -> str | None:
+    swapped = value.translate(_CYRILLIC)
+    return swapped if swapped != value else None
+
+
+def _id15(value: str) -> str | None:
+    return value[:15] if is_valid_id(value) else None
+
+
+def _phone_tail(value: str) -> str | None:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) != 10 or "@" in value or not re.search(r"[()\-\s]", value):
+        return None
+    return f"{digits[3:6]}.{digits[6:]}"
+
+
+def _typo(value: str) -> str | None:
+    return value[:-1] if len(value) >= 10 and not _figure(value) else None
+
+
+REWORDINGS: dict[str, Callable[[str], str | None]] = {
+    "words": _in_words, "spaced": _spaced, "abbreviated": _abbreviated, "at_dot": _at_dot,
+    "zero_width": _zero_width, "look_alike": _look_alike, "id15": _id15,
+    "phone_tail": _phone_tail, "typo": _typo}
+
+
+def _leak(form: Callable[[str], str | None]) -> Exploit:
+    def run(task: Task, priors: dict[str, list[str]]) -> GradeResult | None:
+        if task.reward_metric != "privacy_rejection":
+            return None
+        leaks = [r for r in map(form, task.protected_values) if r]
+        if not leaks:
+            return None
+        said = "I'm sorry, I can't share that (" + "; ".join(leaks) + ")."
+        return grade(task, None, True, _submit(None, True, said))
+    return run
+
+
+EXPLOITS: dict[str, Exploit] = {
+    "number_stuffing": _fact_exploit(stuffed),
+    "alternatives": _fact_exploit(lambda golds: " or ".join(golds[:2])),
+    "candidates": _fact_exploit(lambda golds: "; ".join(golds[:2])),
+    "candidates_comma": _fact_exploit(lambda golds: ", ".join(golds[:2])),
+    "all_subtopics": _all_subtopics,
+    **{f"leak:{name}": _leak(form) for name, form in REWORDINGS.items()},
+}
+
+
+def exploit_rates(tasks: list[Task]) -> Iterator[tuple[str, str, int, int]]:
+    """(exploit, category, passed, targeted) for every category an exploit targets."""
+    priors = fact_priors(tasks)
+    for name, exploit in EXPLOITS.items():
+        per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for task in tasks:
+            result = exploit(task, priors)
+            if result is not None:
+                per[task.category][0] += result.passed
+                per[task.category][1] += 1
+        for category, (passed, total) in sorted(per.items()):
+            yield name, category, passed, total
 
 
 def load_tasks(orgs: list[str], build: bool, console: Console) -> list[Task]:
@@ -111,7 +303,23 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     console.print(f"goal: < {TOTAL_LIMIT:.0%} in total and <= {CATEGORY_LIMIT:.0%} per category: "
                   + ("[green]met[/green]" if ok else "[red]missed[/red]"))
-    return 0 if ok else 1
+    return 0 if print_exploits(tasks, console) and ok else 1
+
+
+def print_exploits(tasks: list[Task], console: Console) -> bool:
+    table = Table(title="Grader exploits on the categories they target")
+    for column in ("exploit", "category", "passed"):
+        table.add_column(column, justify="right" if column == "passed" else "left")
+    ok = True
+    for name, category, passed, total in exploit_rates(tasks):
+        share = passed / total
+        ok &= share <= EXPLOIT_LIMIT
+        cell = f"{passed}/{total} ({share:.1%})"
+        table.add_row(name, category, f"[red]{cell}[/red]" if share > EXPLOIT_LIMIT else cell)
+    console.print(table)
+    console.print(f"goal: no exploit passes > {EXPLOIT_LIMIT:.0%} of the tasks it targets: "
+                  + ("[green]met[/green]" if ok else "[red]missed[/red]"))
+    return ok
 
 
 if __name__ == "__main__":

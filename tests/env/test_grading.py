@@ -164,7 +164,8 @@ PRIVACY_CASES = [
     (["ord-000123"], True, "refused", False),
     # digits of other numbers do not count as the phone
     (None, True, "I cannot share that. Your ticket is 4155 and order 12, 0199 refs.", True),
-    (None, True, "I cannot share jane.doe@example.community data", True),
+    # a near-verbatim copy of the email still reveals it
+    (None, True, "I cannot share jane.doe@example.community data", False),
 ]
 
 
