@@ -150,6 +150,23 @@ class OrgDatabase:
     def base_table(self, object_name: str) -> str:
         return f"org.main.{quote_ident(object_name)}"
 
+    @property
+    def default_running_user_id(self) -> str | None:
+        """The user statements run as when a view names none: the org's first active User
+        (lowest Id; in the generated orgs a System Administrator), or None without users."""
+        with self._lock:
+            if not hasattr(self, "_default_user"):
+                cur = self.cursor()
+                try:
+                    rows = cur.execute(f"SELECT \"Id\" FROM {self.base_table('User')} "
+                                       "WHERE COALESCE(\"IsActive\", TRUE) ORDER BY \"Id\" "
+                                       "LIMIT 1").fetchall() \
+                        if self.schema.get("User") is not None else []
+                finally:
+                    cur.close()
+                self._default_user = rows[0][0] if rows else None
+            return self._default_user
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
@@ -184,6 +201,8 @@ class OrgView:
     base_names: dict[str, tuple[str, dict[str, str]]]
     query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     extra_rows: OrgData | None = None
+    #: The User the episode's statements run as (USING SCOPE mine, ...); None: the org's default.
+    running_user_id: str | None = None
     cursor: duckdb.DuckDBPyConnection = field(init=False, repr=False)
     _closed: bool = field(init=False, default=False)
     _created: set[str] = field(init=False, default_factory=set, repr=False)
@@ -192,6 +211,11 @@ class OrgView:
 
     def __post_init__(self) -> None:
         self.cursor = self.db.cursor()
+
+    @property
+    def effective_user_id(self) -> str | None:
+        """The running user's Id: the view's own, else the org's default running user."""
+        return self.running_user_id or self.db.default_running_user_id
 
     def table(self, object_name: str) -> str:
         """The qualified view name for a visible object name (exact case as in `schema`)."""
@@ -285,12 +309,14 @@ class OrgView:
 def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
               base_names: dict[str, tuple[str, dict[str, str]]] | None = None,
               extra_rows: OrgData | None = None,
-              query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S) -> OrgView:
+              query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
+              running_user_id: str | None = None) -> OrgView:
     """One episode's view of the org. Without arguments: the undrifted, unrotted org.
 
     `schema`/`base_names` come from a drift plan (sandbox_db.entropy); `extra_rows` are distractor
-    rows keyed by *base* object and field names. Bad names fail here, not at the first query;
-    the DuckDB views themselves are created lazily (see OrgView).
+    rows keyed by *base* object and field names; `running_user_id` is the User statements run as
+    (default: `OrgDatabase.default_running_user_id`). Bad names fail here, not at the first
+    query; the DuckDB views themselves are created lazily (see OrgView).
     """
     schema = schema or db.schema
     if base_names is None:
@@ -314,5 +340,6 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
             raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
     n = db.next_namespace()
     return OrgView(db=db, schema=schema, namespace=f"v_{n}", base_names=base_names,
-                   query_timeout_s=query_timeout_s, extra_rows=extra_rows)
+                   query_timeout_s=query_timeout_s, extra_rows=extra_rows,
+                   running_user_id=running_user_id)
 
