@@ -65,6 +65,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="date literals resolve against this (default: the task's, else today)")
     p.add_argument("--task", default=None, metavar="ID",
                    help="build the episode org for this task (its date, drift and rot targets)")
+    p.add_argument("--user", default=None, metavar="USER_ID",
+                   help="the User statements run as (USING SCOPE mine, team, ...); default: "
+                        "the org's first active User")
     p.add_argument("-c", "--command", action="append", default=None, metavar="STMT",
                    help="run this statement (or dot command) and exit; repeatable")
     p.add_argument("--json", action="store_true", help="print results as JSON")
@@ -81,7 +84,7 @@ def run_repl(args: argparse.Namespace) -> int:
     try:
         org = args.org or (find_task(args.task, "b2b").org if args.task else "b2b")
         settings = SessionSettings(org=org, drift=args.drift, rot=args.rot, seed=args.seed,
-                                   today=args.today, task_id=args.task)
+                                   today=args.today, task_id=args.task, user=args.user)
         session = PlaygroundSession(settings, output="json" if args.json else "table")
     except ValueError as exc:
         err.print(Text(f"error: {exc}", style="red"))

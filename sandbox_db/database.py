@@ -156,16 +156,24 @@ class OrgDatabase:
         (lowest Id; in the generated orgs a System Administrator), or None without users."""
         with self._lock:
             if not hasattr(self, "_default_user"):
-                cur = self.cursor()
-                try:
-                    rows = cur.execute(f"SELECT \"Id\" FROM {self.base_table('User')} "
-                                       "WHERE COALESCE(\"IsActive\", TRUE) ORDER BY \"Id\" "
-                                       "LIMIT 1").fetchall() \
-                        if self.schema.get("User") is not None else []
-                finally:
-                    cur.close()
+                rows = self._users("WHERE COALESCE(\"IsActive\", TRUE) ORDER BY \"Id\" LIMIT 1")
                 self._default_user = rows[0][0] if rows else None
             return self._default_user
+
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        """{"Id", "Name", "Username"} of a User of the org, or None."""
+        rows = self._users("WHERE \"Id\" = $1", [user_id])
+        return {"Id": rows[0][0], "Name": rows[0][1], "Username": rows[0][2]} if rows else None
+
+    def _users(self, where: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        if self.schema.get("User") is None:
+            return []
+        cur = self.cursor()
+        try:
+            return cur.execute(f"SELECT \"Id\", \"Name\", \"Username\" FROM "
+                               f"{self.base_table('User')} {where}", params or []).fetchall()
+        finally:
+            cur.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
@@ -216,6 +224,11 @@ class OrgView:
     def effective_user_id(self) -> str | None:
         """The running user's Id: the view's own, else the org's default running user."""
         return self.running_user_id or self.db.default_running_user_id
+
+    def running_user(self) -> dict[str, Any] | None:
+        """{"Id", "Name", "Username"} of the user this view's statements run as."""
+        user_id = self.effective_user_id
+        return self.db.user(user_id) if user_id else None
 
     def table(self, object_name: str) -> str:
         """The qualified view name for a visible object name (exact case as in `schema`)."""
@@ -338,6 +351,8 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
         unknown = set().union(*(r.keys() for r in rows)) - set(base_obj.field_names) if rows else set()
         if unknown:
             raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
+    if running_user_id is not None and db.user(running_user_id) is None:
+        raise ValueError(f"running user {running_user_id!r} is not a User of the org")
     n = db.next_namespace()
     return OrgView(db=db, schema=schema, namespace=f"v_{n}", base_names=base_names,
                    query_timeout_s=query_timeout_s, extra_rows=extra_rows,

@@ -29,11 +29,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--drift", choices=ENTROPY_LEVELS, default="none")
     p.add_argument("--rot", choices=ENTROPY_LEVELS, default="none")
     p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
+    p.add_argument("--user", default=None, metavar="USER_ID",
+                   help="the User the statement runs as (USING SCOPE mine, team, ...); default: "
+                        "the org's first active User")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(run=run_soql_command)
 
 
-def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date) -> Any:
+def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date,
+               user: str | None = None) -> Any:
     """The episode-like view: via sandbox_db.entropy when present, else the plain org."""
     try:
         from sandbox_db.entropy import build_view as entropy_view
@@ -41,8 +45,8 @@ def build_view(db: Any, drift: str, rot: str, seed: int, today: dt.date) -> Any:
         if drift != "none" or rot != "none":
             raise SystemExit("--drift/--rot other than 'none' need sandbox_db.entropy") from None
         from sandbox_db.database import open_view
-        return open_view(db)
-    return entropy_view(db, drift, rot, seed, today=today)
+        return open_view(db, running_user_id=user)
+    return entropy_view(db, drift, rot, seed, today=today, running_user_id=user)
 
 
 def run_soql_command(args: argparse.Namespace) -> int:
@@ -51,7 +55,12 @@ def run_soql_command(args: argparse.Namespace) -> int:
 
     today = args.today or dt.datetime.now(dt.timezone.utc).date()
     db = load_org(args.org)
-    view = build_view(db, args.drift, args.rot, args.seed, today)
+    try:
+        view = build_view(db, args.drift, args.rot, args.seed, today, args.user)
+    except ValueError as exc:  # an unknown --user
+        db.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     indent = None if args.compact else 2
     try:
         result = run_statement(view, args.query, today=today)
