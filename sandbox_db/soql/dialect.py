@@ -375,9 +375,9 @@ class SoqlParser(parser.Parser):
                     else exp.Offset(expression=literal)
                 select.set(clause.name.lower(), node)
         if self._match(TokenType.FOR):
-            select.set("soql_for", self._keyword_list(("VIEW", "REFERENCE", "UPDATE")))
+            select.set("soql_for", self._keyword(("VIEW", "REFERENCE", "UPDATE")))
         if self._match(TokenType.UPDATE):
-            select.set("soql_update", self._keyword_list(("TRACKING", "VIEWSTAT")))
+            select.set("soql_update", self._keyword(("TRACKING", "VIEWSTAT")))
         return select
 
     # -- pieces -----------------------------------------------------------------------------------
@@ -569,17 +569,13 @@ class SoqlParser(parser.Parser):
         assert node is not None
         return node
 
-    def _keyword_list(self, allowed: tuple[str, ...]) -> list[str]:
-        words = []
-        while True:
-            token = self._curr
-            if token is None or token.text.upper() not in allowed \
-                    or token.text.upper() in words:
-                self.raise_error("Unexpected keyword", token)
-            words.append(token.text.upper())
-            self._advance()
-            if not self._match(TokenType.COMMA):
-                return words
+    def _keyword(self, allowed: tuple[str, ...]) -> str:
+        """One of `allowed` (FOR VIEW|REFERENCE|UPDATE, UPDATE TRACKING|VIEWSTAT)."""
+        token = self._curr
+        if token is None or token.text.upper() not in allowed:
+            self.raise_error("Unexpected keyword", token)
+        self._advance()
+        return token.text.upper()
 
 
 class SOQL(Dialect):

@@ -85,7 +85,7 @@ class ObjectSpec:
 
     def source_offset(self, pos: int) -> int | None:
         for start, end, source in self.segments:
-            if start <= pos < end:
+            if start <= pos <= end:  # the end: an error at the end of the object's clauses
                 return source + pos - start
         return None
 

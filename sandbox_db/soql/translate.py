@@ -29,6 +29,7 @@ SCOPE, WITH DATA CATEGORY and list views: filters.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -301,7 +302,7 @@ class Translator:
         if update:
             base = self.ctx.base_object(scope.obj)
             if base is None or not base.name.endswith("__kav"):
-                raise filters.filter_error(f"UPDATE {update[0]} is only supported on knowledge "
+                raise filters.filter_error(f"UPDATE {update} is only supported on knowledge "
                                            f"article types, not {scope.obj.name}")
         if select.args.get("list_view") is not None and not self.allow_list_view:
             raise self.unexpected_at(select.args["list_view"])
@@ -884,8 +885,6 @@ class Translator:
         if type(node) in _COMPARISONS:
             return self._comparison(node, _COMPARISONS[type(node)], scope, having_groups)
         if isinstance(node, exp.Like):
-            if node.args.get("escape"):
-                raise unexpected("ESCAPE")
             return self._like(node, scope, having_groups)
         if isinstance(node, exp.In):
             return self._in(node, scope, having_groups)
@@ -1193,9 +1192,21 @@ def _display_name(fname: str | None) -> str:
                                                                           fname or "")
 
 
+#: Operators SOQL lacks, reported at the operator the user wrote.
+_OPERATORS = {exp.Is: "IS", exp.Escape: "ESCAPE", exp.Add: "+", exp.Sub: "-", exp.Mul: "*",
+              exp.Div: "/", exp.DPipe: "||", exp.Between: "BETWEEN"}
+
+
 def _unsupported(node: exp.Expression, tr: Translator | None = None) -> SalesforceError:
+    word = _OPERATORS.get(type(node))
+    if word is not None and tr is not None and tr.text:
+        span = source_span(node.this)
+        found = re.compile(rf"\b{word}\b" if word.isalpha() else re.escape(word), re.I).search(
+            tr.text, span[1] + 1 if span else 0)
+        if found:
+            return malformed_at(tr.text, found.start(), found.group(0))
     name = function_name(node)
-    if name is None and isinstance(node, exp.Func) and not isinstance(node, exp.Star):
+    if name is None and isinstance(node, exp.Func) and not isinstance(node, exp.Concat):
         name = node.sql_name() if hasattr(node, "sql_name") else node.key.upper()
     if name:
         return malformed(f"Unknown function: {name}")
