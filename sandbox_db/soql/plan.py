@@ -57,7 +57,7 @@ class Formatted:
 class Compound:
     """A compound field (an address or a geolocation) built from its parts' columns."""
 
-    parts: tuple[tuple[str, int], ...]  # (JSON key, column)
+    parts: tuple[tuple[str, int | None], ...]  # (JSON key, column; None: always null)
 
 
 @dataclass

@@ -53,7 +53,7 @@ def build_record(shape: Shape, row: tuple[Any, ...]) -> dict[str, Any] | None:
         elif kind is Formatted:
             rec[key] = item.render(row[item.index])
         elif kind is Compound:
-            parts = {k: json_value(row[i]) for k, i in item.parts}
+            parts = {k: None if i is None else json_value(row[i]) for k, i in item.parts}
             rec[key] = parts if any(v is not None for v in parts.values()) else None
         else:
             rec[key] = _typeof_record(item, row)

@@ -428,7 +428,7 @@ class Translator:
                                 if not alias else f"duplicate alias: {alias}")
             seen.add(key)
             if res.compound is not None:
-                leaf: Any = Compound(tuple((p, col(sql)) for p, sql in res.compound.items()))
+                leaf: Any = _compound(res.compound, col)
             elif render is not None:
                 leaf = Formatted(col(res.sql), render)
             else:
@@ -537,7 +537,7 @@ class Translator:
         if target.has_key(res.field.name):
             raise malformed(f"duplicate field selected: {res.field.name}")
         target.entries.append((res.field.name, col(res.sql) if res.compound is None else
-                               Compound(tuple((p, col(s)) for p, s in res.compound.items()))))
+                               _compound(res.compound, col)))
 
     def _child_plan(self, sub: exp.Subquery, parent: Scope) -> ChildPlan:
         select = sub.this
@@ -1152,6 +1152,17 @@ def canonical_id(text: str) -> str:
             pos = chunk * 5 + i
             chars[pos] = chars[pos].upper() if bits >> i & 1 else chars[pos].lower()
     return "".join(chars) + suffix
+
+
+#: The keys of an address value, as the REST API returns it (a geolocation: latitude, longitude).
+ADDRESS_KEYS = ("city", "country", "geocodeAccuracy", "latitude", "longitude", "postalCode",
+                "state", "street")
+
+
+def _compound(parts: dict[str, str], col: Callable[[str], int]) -> Compound:
+    """An address (every address key, null where the org has no part) or a geolocation."""
+    keys = ("latitude", "longitude") if set(parts) <= {"latitude", "longitude"} else ADDRESS_KEYS
+    return Compound(tuple((k, col(parts[k]) if k in parts else None) for k in keys))
 
 
 def _limit_sql(limit: int | None, offset: int | None) -> str:
