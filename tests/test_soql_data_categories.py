@@ -137,3 +137,22 @@ def test_category_and_tracking_errors(org, statement, code, text):
     with pytest.raises(SalesforceError) as err:
         (run_sosl if statement.startswith("FIND") else run_soql)(view, statement, today=TODAY)
     assert err.value.error_code == code and text in err.value.message, err.value
+
+
+def test_data_categories_under_high_drift(org):
+    db, view, _ = org
+    from sandbox_db.entropy.drift import plan_drift
+    from sandbox_db.soql import rewrite_soql
+    plan = plan_drift(db.schema, "high", 4, must_rename=[
+        ("Knowledge__DataCategorySelection", "DataCategoryName"),
+        ("Knowledge__DataCategorySelection", "ParentId"), ("Knowledge__kav", "Title")])
+    visible, base_names = plan.apply(db.schema)
+    soql = ("SELECT Id, Title FROM Knowledge__kav WITH DATA CATEGORY Topic__c BELOW Sales__c "
+            "AND Product__c AT Software__c ORDER BY Id")
+    new = rewrite_soql(soql, db.schema, visible, plan.object_renames, plan.field_renames)
+    with open_view(db, visible, base_names) as drifted:
+        a = [tuple(v for k, v in r.items() if k != "attributes")
+             for r in run_soql(view, soql, today=TODAY)["records"]]
+        b = [tuple(v for k, v in r.items() if k != "attributes")
+             for r in run_soql(drifted, new, today=TODAY)["records"]]
+    assert a and a == b

@@ -147,3 +147,37 @@ def test_polymorphic_errors(org, soql, code, text):
     with pytest.raises(SalesforceError) as err:
         q(view, soql)
     assert err.value.error_code == code and text in err.value.message, err.value
+
+
+def test_polymorphic_statements_under_high_drift(org):
+    db, view, _ = org
+    from sandbox_db.entropy.drift import plan_drift
+    from sandbox_db.soql import rewrite_soql
+    plan = plan_drift(db.schema, "high", 6, must_rename=[("Task", "WhatId"), ("Task", "WhoId"),
+                                                          ("Opportunity", "Name"),
+                                                          ("Contact", "Email")])
+    visible, base_names = plan.apply(db.schema)
+    statements = [
+        "SELECT Id, What.Name, What.Type, Who.Email FROM Task WHERE What.Type = 'Opportunity' "
+        "ORDER BY Id LIMIT 25",
+        "SELECT Id, TYPEOF What WHEN Opportunity THEN Name, Amount WHEN Account THEN Phone "
+        "ELSE Name END FROM Task ORDER BY Id LIMIT 25",
+    ]
+
+    def values(rec: object, drifted: bool = False) -> object:
+        """Values in order; object names (What.Type) as the base schema names them."""
+        if isinstance(rec, list):
+            return [values(r, drifted) for r in rec]
+        if isinstance(rec, dict):
+            return [values(v, drifted) if k != "Type" or not drifted else base_object.get(v, v)
+                    for k, v in rec.items() if k != "attributes"]
+        return rec
+
+    base_object = {plan.visible_object(o.name): o.name for o in db.schema.objects}
+
+    with open_view(db, visible, base_names, extra_rows=view.extra_rows) as drifted:
+        for soql in statements:
+            new = rewrite_soql(soql, db.schema, visible, plan.object_renames, plan.field_renames)
+            a = run_soql(view, soql, today=TODAY)["records"]
+            b = run_soql(drifted, new, today=TODAY)["records"]
+            assert a and values(a) == values(b, drifted=True), new

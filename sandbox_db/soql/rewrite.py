@@ -117,6 +117,15 @@ class _Renamer:
         if isinstance(node, exp.Select):
             self.select(node, None, edits)  # semi-join
             return
+        if isinstance(node, (exp.EQ, exp.NEQ, exp.In)) \
+                and self.is_type_path(node.this, obj, user_alias, aliases):
+            values = node.expressions if isinstance(node, exp.In) else [node.expression]
+            for value in values:  # `What.Type = 'Account'` names an object: it drifts too
+                target = self.schema_from.get(value.this) \
+                    if isinstance(value, exp.Literal) and value.is_string else None
+                if target is not None and "start" in value.meta:
+                    edits.append((value.meta["start"], value.meta["end"],
+                                  "'" + self.object_to(target).name + "'"))
         if isinstance(node, SoqlTypeOf):
             self.typeof(node, obj, user_alias, edits, aliases)
             return
@@ -149,6 +158,22 @@ class _Renamer:
             _edit(edits, when.this, self.object_to(target).name)
             for f in when.expressions:
                 self.path(f, target, None, edits, {})
+
+    def is_type_path(self, node: exp.Expression, obj: SObject, user_alias: str | None,
+                     aliases: dict[str, SObject]) -> bool:
+        """`What.Type`: the Type of a polymorphic relationship (its values are object names)."""
+        idents = _identifiers(node) if isinstance(node, (exp.Column, exp.Dot)) else []
+        if len(idents) < 2 or idents[-1].name.lower() != "type":
+            return False
+        obj, idents = self.start(obj, idents, user_alias, [], aliases)
+        for ident in idents[:-2]:
+            ref = obj.field_by_relationship(ident.name)
+            target = self.schema_from.get(ref.reference_to[0]) if ref else None
+            if target is None:
+                return False
+            obj = target
+        ref = obj.field_by_relationship(idents[-2].name) if len(idents) >= 2 else None
+        return ref is not None and len(ref.reference_to) > 1
 
     def start(self, obj: SObject, idents: list[exp.Identifier], user_alias: str | None,
               edits: list[Edit], aliases: dict[str, SObject],

@@ -434,6 +434,10 @@ def _translate_object(spec: ObjectSpec, ctx: OrgContext, today: dt.date, stateme
         select = parse_soql(spec.soql)
         if select.args.get("group") or select.args.get("having"):
             raise malformed_search("GROUP BY is not supported in SOSL")
+        if select.args.get("scope") is not None:  # SOSL has USING ListView, not USING SCOPE
+            start = select.args["scope"].meta["start"]
+            keyword = spec.soql.upper().rfind("SCOPE", 0, start)
+            raise malformed_at(spec.soql, keyword, spec.soql[keyword:keyword + 5])
         options = statement.options
         if options.categories is not None and _is_article(ctx, obj):
             select.set("data_category", options.categories)
