@@ -419,18 +419,20 @@ def _category_groups(raw: dict[str, Any] | None) -> tuple[DataCategoryGroup, ...
     groups = []
     for name, spec in (raw or {}).items():
         parents: dict[str, str | None] = {}
-
-        def walk(tree: dict[str, Any] | None, parent: str | None) -> None:
-            for category, children in (tree or {}).items():
-                if category in parents:
-                    raise ValueError(f"data category group {name}: duplicate {category}")
-                parents[category] = parent
-                walk(children, category)
-
-        walk(spec["categories"], None)
+        _walk_categories(name, spec["categories"], None, parents)
         groups.append(DataCategoryGroup(name=name, label=spec.get("label", name),
                                         objects=tuple(spec["objects"]), parents=parents))
     return tuple(groups)
+
+
+def _walk_categories(group: str, tree: dict[str, Any] | None, parent: str | None,
+                     parents: dict[str, str | None]) -> None:
+    """category -> parent for every category of a nested {category: {child: ...}} tree."""
+    for category, children in (tree or {}).items():
+        if category in parents:
+            raise ValueError(f"data category group {group}: duplicate {category}")
+        parents[category] = parent
+        _walk_categories(group, children, category, parents)
 
 
 @cache

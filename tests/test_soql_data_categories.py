@@ -47,8 +47,9 @@ def org(request):
     db = load_org(request.param)
     view = open_view(db)
     selections: dict[str, set[tuple[str, str]]] = {}
-    for parent, group, category in raw(db, "SELECT ParentId, DataCategoryGroupName, "
-                                           "DataCategoryName FROM {Knowledge__DataCategorySelection}"):
+    rows = raw(db, "SELECT ParentId, DataCategoryGroupName, DataCategoryName "
+                   "FROM {Knowledge__DataCategorySelection}")
+    for parent, group, category in rows:
         selections.setdefault(parent, set()).add((group, category))
     yield db, view, selections
     view.close()

@@ -172,7 +172,8 @@ def add_account_locations(b: OrgBuilder) -> None:
     """The shipping city's coordinates, a few kilometres apart per account."""
     rng = b.rng("account-geolocation")
     for acc in b.records("Account"):
-        point = CITY_COORDINATES.get((acc.get("ShippingState") or "", acc.get("ShippingCity") or ""))
+        point = CITY_COORDINATES.get((acc.get("ShippingState") or "",
+                                      acc.get("ShippingCity") or ""))
         jitter = (rng.uniform(-0.04, 0.04), rng.uniform(-0.04, 0.04))
         if point is not None:
             acc["ShippingLatitude"] = round(point[0] + jitter[0], 6)

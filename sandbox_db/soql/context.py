@@ -1,4 +1,5 @@
-"""What a statement is translated against: the episode's visible schema and the base it drifted from.
+"""What a statement is translated against: the episode's visible schema and the base schema it
+drifted from.
 
 Statements name objects and fields as the agent sees them (the visible, possibly drifted schema),
 but some of the org's meaning is defined once, in base names: which field is a record's owner

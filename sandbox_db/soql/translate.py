@@ -40,12 +40,11 @@ from sandbox_db.database import quote_ident
 from sandbox_db.errors import (
     ErrorCode,
     SalesforceError,
-    invalid_field,
     invalid_relationship,
     invalid_type,
 )
 from sandbox_db.ids import to_18
-from sandbox_db.schema import NUMERIC_TYPES, TEXT_TYPES, FieldType, OrgSchema, SField, SObject
+from sandbox_db.schema import NUMERIC_TYPES, TEXT_TYPES, FieldType, OrgSchema, SField
 from sandbox_db.soql import filters
 from sandbox_db.soql.context import OrgContext, as_context
 from sandbox_db.soql.dates import parse_date_value, relative_range
@@ -610,8 +609,9 @@ class Translator:
         if wanted is not None and res.field.type not in wanted:
             raise SalesforceError(
                 ErrorCode.INVALID_FIELD,
-                f"{name}() can only be applied to {'picklist' if fname == 'TOLABEL' else 'currency'}"
-                f" fields; {res.field.name} is of type {res.field.type.value}")
+                f"{name}() can only be applied to "
+                f"{'picklist' if fname == 'TOLABEL' else 'currency'} fields; {res.field.name} is "
+                f"of type {res.field.type.value}")
 
     def _distance(self, node: exp.Expression, scope: Scope) -> str:
         """DISTANCE(location field, GEOLOCATION(lat, lon), 'mi'|'km') -> SQL."""
@@ -1212,8 +1212,8 @@ def _unsupported(node: exp.Expression, tr: Translator | None = None) -> Salesfor
     word = _OPERATORS.get(type(node))
     if word is not None and tr is not None and tr.text:
         span = source_span(node.this)
-        found = re.compile(rf"\b{word}\b" if word.isalpha() else re.escape(word), re.I).search(
-            tr.text, span[1] + 1 if span else 0)
+        pattern = rf"\b{word}\b" if word.isalpha() else re.escape(word)
+        found = re.compile(pattern, re.IGNORECASE).search(tr.text, span[1] + 1 if span else 0)
         if found:
             return malformed_at(tr.text, found.start(), found.group(0))
     name = function_name(node)

@@ -70,7 +70,7 @@ FEATURES = [
 
 
 def features(text: str) -> list[str]:
-    return [name for name, pat in FEATURES if re.search(pat, text, re.I)] or ["(basic)"]
+    return [name for name, pat in FEATURES if re.search(pat, text, re.IGNORECASE)] or ["(basic)"]
 
 
 @dataclass
@@ -120,7 +120,7 @@ class Report:
         return [r for r in self.rows if r.bug]
 
     def by_feature(self) -> dict[str, tuple[int, int]]:
-        """Feature -> (syntax statements passed, syntax statements) for the statements showing it."""
+        """Feature -> (syntax statements passed, syntax statements showing it)."""
         out: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
         for r in self.of("syntax"):
             for f in features(r.case["text"]):
