@@ -100,8 +100,10 @@ def test_category_filter_with_where_order_and_security(org):
 def test_sosl_data_category_and_update_tracking(org):
     _, view, selections = org
     search = "FIND {troubleshooting} RETURNING Knowledge__kav(Id, Title) WITH DATA CATEGORY " \
-             "Product__c AT Software__c UPDATE TRACKING"
-    found = sorted(r["Id"] for r in run_sosl(view, search, today=TODAY)["searchRecords"])
+             "Product__c AT Software__c WITH HIGHLIGHT UPDATE TRACKING"
+    hits = run_sosl(view, search, today=TODAY)["searchRecords"]
+    assert all("highlight.Title" not in r for r in hits)  # articles highlight with SNIPPET only
+    found = sorted(r["Id"] for r in hits)
     plain = run_sosl(view, "FIND {troubleshooting} RETURNING Knowledge__kav(Id, Title)",
                      today=TODAY)["searchRecords"]
     software = set(articles(selections, ("Product", "AT", ["Software"])))

@@ -246,13 +246,11 @@ def _with_clause(text: str, pos: int, options: dict[str, Any]) -> int:
 
 def _category_clause(text: str, pos: int) -> tuple[Any, int]:
     """`Group__c AT x AND Group2__c BELOW (y, z)`: parsed by the SOQL grammar."""
-    clause = re.match(r"(?:\s*\w+\s+\w+\s*(?:\w+|\([^)]*\))\s*(?:AND\b)?)+", text[pos:],
-                      re.IGNORECASE)
+    one = r"\s*\w+\s+\w+\s*(?:\(\s*\w+(?:\s*,\s*\w+)*\s*\)|\w+)"
+    clause = re.match(rf"{one}(?:\s+AND\b{one})*", text[pos:], re.IGNORECASE)
     if not clause:
         raise search_error_at(text, pos, text[pos:pos + 20].strip() or "<EOF>")
-    spec = clause.group(0).rstrip()
-    if spec.upper().endswith("AND"):
-        spec = spec[:-3]
+    spec = clause.group(0)
     try:
         select = parse_soql(f"SELECT Id FROM Knowledge__kav WITH DATA CATEGORY {spec}")
     except SyntaxErrorAt as exc:
@@ -562,6 +560,7 @@ def _response(view: OrgView, statement: SearchStatement, plans: list[Plan],
                                                     or base_name in _SNIPPET_OBJECTS)
         highlights = (options.highlight and (base_name in _HIGHLIGHT_OBJECTS
                                              or base_name.endswith("__c"))) or snippets
+        sources = _snippet_sources(view, obj, records, statement) if snippets else {}
         for n, rec in enumerate(records):
             if highlights and n < MAX_HIGHLIGHTED:
                 for key in text_fields:
@@ -569,7 +568,7 @@ def _response(view: OrgView, statement: SearchStatement, plans: list[Plan],
                     if marked is not None:
                         rec[f"highlight.{key}"] = marked
             if snippets:
-                text = _snippet_source(view, obj, rec, statement, fields)
+                text = sources.get(rec["attributes"]["url"].rsplit("/", 1)[1])
                 rec["snippet.text"] = snippet(text, statement.tree, options.snippet or 0)
             if corrected:
                 rec["searchRecordMetadata"] = {"spellCorrected": True}
@@ -590,22 +589,22 @@ def _labels(ctx: OrgContext, plan: Plan) -> list[tuple[str, Any]]:
             and (f := obj.field(k)) is not None]
 
 
-def _snippet_source(view: OrgView, obj: SObject | None, rec: dict[str, Any],
-                    statement: SearchStatement, fields: dict[str, Any]) -> str | None:
-    """The text a snippet is cut from: the first searched text area that matches."""
-    if obj is None:
-        return None
-    rid = rec["attributes"]["url"].rsplit("/", 1)[1]
+def _snippet_sources(view: OrgView, obj: SObject | None, records: list[dict[str, Any]],
+                     statement: SearchStatement) -> dict[str, str | None]:
+    """Record Id -> the text its snippet is cut from: its first searched text area that matches
+    (one query for all the records)."""
+    if obj is None or not records:
+        return {}
     areas = [f for f in obj.fields if f.type == FieldType.TEXTAREA
              and f.name in searched_fields(obj, statement.group)]
     if not areas:
-        return None
+        return {}
+    ids = [r["attributes"]["url"].rsplit("/", 1)[1] for r in records]
     cols = ", ".join(quote_ident(f.name) for f in areas)
-    _, rows = view.execute(f"SELECT {cols} FROM {view.table(obj.name)} WHERE \"Id\" = $1", [rid])
-    for value in rows[0] if rows else ():
-        if value and highlight(value, statement.tree) is not None:
-            return value
-    return None
+    _, rows = view.execute(f"SELECT \"Id\", {cols} FROM {view.table(obj.name)} "
+                           f"WHERE \"Id\" IN (SELECT unnest($1::VARCHAR[]))", [ids])
+    return {row[0]: next((v for v in row[1:] if v and highlight(v, statement.tree) is not None),
+                         None) for row in rows}
 
 
 # --- spell correction ------------------------------------------------------------------------
