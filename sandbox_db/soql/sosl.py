@@ -482,12 +482,13 @@ def _translate_search(search: str, ctx: OrgContext, today: dt.date,
     statement = parse_sosl(search)
     if tree is not None:
         statement = replace(statement, tree=tree)
-    _check_options(statement, ctx)
     specs = statement.returning
     if specs is None:
         specs = tuple(ObjectSpec(o.name, f"SELECT Id FROM {o.name}", False)
                       for o in ctx.visible.objects if searched_fields(o, statement.group))
-    return statement, [_translate_object(s, ctx, today, statement, search) for s in specs]
+    plans = [_translate_object(s, ctx, today, statement, search) for s in specs]
+    _check_options(statement, ctx)  # after the objects: an unknown one is INVALID_TYPE first
+    return statement, plans
 
 
 # --- running -------------------------------------------------------------------------------
