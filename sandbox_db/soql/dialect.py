@@ -56,7 +56,7 @@ RESERVED_WORDS = frozenset({
     "AND", "ASC", "DESC", "EXCLUDES", "FIRST", "FROM", "GROUP", "HAVING", "IN", "INCLUDES",
     "LAST", "LIKE", "LIMIT", "NOT", "NULL", "NULLS", "OR", "SELECT", "WHERE", "WITH", "USING",
     "ORDER", "OFFSET", "FOR", "UPDATE", "TYPEOF", "WHEN", "THEN", "ELSE", "END", "TRUE",
-    "FALSE", "GROUP BY", "ORDER BY",
+    "FALSE",
 })
 #: `WITH <mode>` clauses that change nothing in a read-only org the running user can fully read.
 WITH_MODES = frozenset({"SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"})

@@ -119,7 +119,7 @@ class Scope:
             if ref is not None and is_polymorphic(ref):
                 if i != len(parts) - 2:
                     raise invalid_relationship(parts[i + 1], NAME_OBJECT)
-                return self.name_field(obj, alias, key, ref, parts[-1], rel_path)
+                return self.name_field(alias, key, ref, parts[-1], rel_path)
             ref, obj, alias, key = self.parent(obj, alias, key, rel)
             rel_path.append(Hop(ref.relationship_name, obj.name, f"{alias}.\"Id\""))
         name = parts[-1]
@@ -147,24 +147,24 @@ class Scope:
         whens = " ".join(f"WHEN '{t.key_prefix}' THEN '{t.name}'" for t in self.targets(ref))
         return f"(CASE substr({ref_sql}, 1, 3) {whens} END)"
 
-    def polymorphic_hop(self, obj: SObject, alias: str, ref: SField) -> Hop:
+    def polymorphic_hop(self, alias: str, ref: SField) -> Hop:
         ref_sql = f"{alias}.{quote_ident(ref.name)}"
         return Hop(ref.relationship_name, ref.reference_to[0], ref_sql, self.type_sql(ref_sql, ref))
 
-    def target_alias(self, obj: SObject, alias: str, key: tuple[str, ...], ref: SField,
+    def target_alias(self, alias: str, key: tuple[str, ...], ref: SField,
                      target: SObject) -> str:
         """A join to one target of a polymorphic reference (matches only that target's rows)."""
         return self._join(key + (ref.relationship_name.lower(), target.name.lower()), target,
                           "{a}.\"Id\" = " + f"{alias}.{quote_ident(ref.name)}")
 
-    def name_field(self, obj: SObject, alias: str, key: tuple[str, ...], ref: SField, name: str,
+    def name_field(self, alias: str, key: tuple[str, ...], ref: SField, name: str,
                    rel_path: list[Hop]) -> Resolved:
         """`What.Name`: a Name-object field through a polymorphic relationship."""
         canonical = next((n for n in NAME_OBJECT_FIELDS if n.lower() == name.lower()), None)
         if canonical is None:
             raise invalid_field(name, NAME_OBJECT)
         ref_sql = f"{alias}.{quote_ident(ref.name)}"
-        hop = self.polymorphic_hop(obj, alias, ref)
+        hop = self.polymorphic_hop(alias, ref)
         ftype = NAME_OBJECT_FIELDS[canonical]
         if canonical == "Id":
             sql = ref_sql
@@ -176,7 +176,7 @@ class Scope:
                 f = target.name_field if canonical == "Name" else \
                     self.tr.ctx.field_by_base_name(target, canonical)
                 if f is not None:
-                    t_alias = self.target_alias(obj, alias, key, ref, target)
+                    t_alias = self.target_alias(alias, key, ref, target)
                     values.append(f"{t_alias}.{quote_ident(f.name)}")
             sql = f"COALESCE({', '.join(values)})" if len(values) > 1 else \
                 values[0] if values else "NULL"

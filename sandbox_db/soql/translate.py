@@ -494,7 +494,7 @@ class Translator:
                             f"{ref.relationship_name} always refers to {ref.reference_to[0]}")
         if shape.has_key(ref.relationship_name):
             raise malformed(f"duplicate field selected: {ref.relationship_name}")
-        hop = scope.polymorphic_hop(obj, alias, ref)
+        hop = scope.polymorphic_hop(alias, ref)
         id_index = col(hop.id_sql)
         type_index = col(hop.type_sql or "NULL")
         targets = {t.name.lower(): t for t in scope.targets(ref)}
@@ -509,7 +509,7 @@ class Translator:
                                 f"types ({', '.join(ref.reference_to)})")
             if target.name in variants:
                 raise malformed(f"duplicate WHEN {name} in TYPEOF")
-            t_alias = scope.target_alias(obj, alias, key, ref, target)
+            t_alias = scope.target_alias(alias, key, ref, target)
             start = (target, t_alias, key + (ref.relationship_name.lower(), target.name.lower()))
             variant = Shape(target.name, id_index)
             for f in when.expressions:
@@ -523,7 +523,7 @@ class Translator:
                 parts = path_parts(f) or []
                 if len(parts) != 1:
                     raise invalid_relationship(parts[0], "Name")
-                res = scope.name_field(obj, alias, key, ref, parts[0], [])
+                res = scope.name_field(alias, key, ref, parts[0], [])
                 default.entries.append((res.field.name, col(res.sql)))
         shape.entries.append((ref.relationship_name, TypeOf(id_index, type_index, variants,
                                                              default)))
@@ -1061,7 +1061,7 @@ class Translator:
                                   "DISTANCE() can only be compared with < or >")
         query = node.args.get("query")
         if query is not None:
-            return self._semi_join(left, query, scope)
+            return self._semi_join(left, query)
         values = [self._value(v, left.ftype, left.name, having_groups is not None)
                   for v in node.expressions]
         if not values:
@@ -1077,7 +1077,7 @@ class Translator:
             params = [self.param(v.value) for v in values]
         return f"COALESCE({sql} IN ({', '.join(params)}), FALSE)"
 
-    def _semi_join(self, left: Operand, query: exp.Expression, scope: Scope) -> str:
+    def _semi_join(self, left: Operand, query: exp.Expression) -> str:
         select = query.this if isinstance(query, exp.Subquery) else query
         if not isinstance(select, exp.Select):
             raise _unsupported(query, self)
