@@ -52,9 +52,10 @@ QUERIES: list[tuple[str, str | list[str]]] = [
      "SELECT Id, Name, Email FROM {Contact} WHERE AccountId = '{account}' ORDER BY Id"),
     ("SELECT Id, Priority, Account.Name, Owner.Name FROM Case WHERE Priority IN ('High', "
      "'Critical') ORDER BY Account.Name",
-     "SELECT c.Id, c.Priority, a.Name, u.Name FROM {Case} c LEFT JOIN {Account} a ON a.Id = "
-     "c.AccountId LEFT JOIN {User} u ON u.Id = c.OwnerId WHERE c.Priority IN ('High', "
-     "'Critical') ORDER BY lower(a.Name) NULLS FIRST, c.Id"),
+     "SELECT c.Id, c.Priority, a.Name, COALESCE(u.Name, g.Name) FROM {Case} c LEFT JOIN "
+     "{Account} a ON a.Id = c.AccountId LEFT JOIN {User} u ON u.Id = c.OwnerId LEFT JOIN {Group} "
+     "g ON g.Id = c.OwnerId WHERE c.Priority IN ('High', 'Critical') "
+     "ORDER BY lower(a.Name) NULLS FIRST, c.Id"),  # a case's owner is a user or a queue
     ("SELECT OwnerId, COUNT(Id) n FROM Case WHERE Status = 'Closed' GROUP BY OwnerId "
      "ORDER BY COUNT(Id) DESC LIMIT 5",
      "SELECT OwnerId, COUNT(Id) FROM {Case} WHERE Status = 'Closed' GROUP BY OwnerId "

@@ -32,6 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="date literals resolve against this (default: the task's, else today)")
     p.add_argument("--task", default=None, metavar="ID",
                    help="build the episode org for this task (its date, drift and rot targets)")
+    p.add_argument("--user", default=None, metavar="USER_ID",
+                   help="the User statements run as (USING SCOPE mine, team, ...); default: "
+                        "the org's first active User")
     p.add_argument("-c", "--command", action="append", default=None, metavar="STMT",
                    help="run this statement (or dot command) and exit; repeatable")
     p.add_argument("--json", action="store_true", help="print results as JSON")
@@ -43,5 +46,5 @@ def _run(args: argparse.Namespace) -> int:
     from playground.shell import run_repl
 
     return run_repl(org=args.org, drift=args.drift, rot=args.rot, seed=args.seed,
-                    today=args.today, task=args.task, commands=args.command,
+                    today=args.today, task=args.task, user=args.user, commands=args.command,
                     json_output=args.json)

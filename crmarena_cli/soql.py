@@ -26,6 +26,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--drift", choices=LEVELS, default="none")
     p.add_argument("--rot", choices=LEVELS, default="none")
     p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
+    p.add_argument("--user", default=None, metavar="USER_ID",
+                   help="the User the statement runs as (USING SCOPE mine, team, ...); default: "
+                        "the org's first active User")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(run=run_soql_command)
 
@@ -38,7 +41,13 @@ def run_soql_command(args: argparse.Namespace) -> int:
 
     today = args.today or dt.datetime.now(dt.UTC).date()
     db = load_org(args.org)
-    view = build_view(db, args.drift, args.rot, args.seed, today=today)
+    try:
+        view = build_view(db, args.drift, args.rot, args.seed, today=today,
+                          running_user_id=args.user)
+    except ValueError as exc:  # an unknown --user
+        db.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     indent = None if args.compact else 2
     try:
         result = run_statement(view, args.query, today=today)

@@ -88,7 +88,7 @@ def _raw_field(f: Any) -> dict[str, Any]:
     return {"type": f.type.value, "label": f.label, "description": f.description,
             "to": list(f.reference_to), "relationship": f.relationship_name,
             "child": f.child_relationship_name, "values": list(f.picklist_values),
-            "name_field": f.name_field}
+            "name_field": f.name_field, "compound": f.compound, "compound_part": f.compound_part}
 
 
 def _apply(plan: DriftPlan, schema: OrgSchema) -> tuple[OrgSchema, BaseNames]:
@@ -119,7 +119,8 @@ def _apply(plan: DriftPlan, schema: OrgSchema) -> tuple[OrgSchema, BaseNames]:
             fields[new] = spec
             field_map[new] = f.name
         visible = obj_name(o.name)
-        raw[visible] = {"label": o.label, "key_prefix": o.key_prefix, "fields": fields}
+        raw[visible] = {"label": o.label, "key_prefix": o.key_prefix, "fields": fields,
+                        "scopes": list(o.scopes)}
         base_names[visible] = (o.name, field_map)
     return build_schema(schema.org, raw), base_names
 

@@ -57,6 +57,8 @@ class EpisodeOrgConfig(BaseModel):
     rot: RotLevel = "none"
     seed: int = 0
     today: dt.date | None = None
+    #: The User statements run as (USING SCOPE mine, ...); None: the org's default running user.
+    running_user_id: str | None = None
 
 
 @dataclass
@@ -214,13 +216,16 @@ def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | No
     visible, base_names = plan.apply(db.schema)
     rot = episode_rot(db, config, task, data, reference_runner)
     rows = merge_groups(rot.kept)
-    view = open_view(db, visible, base_names, rows or None)
+    view = open_view(db, visible, base_names, rows or None,
+                     running_user_id=config.running_user_id)
     return EpisodeOrg(view=view, plan=plan, rot_rows=rows, rot_groups=rot.kept,
                       dropped_groups=rot.dropped)
 
 
 def build_view(db: OrgDatabase, drift: DriftLevel = "none", rot: RotLevel = "none",
-               seed: int = 0, today: dt.date | None = None, task: Task | None = None) -> OrgView:
+               seed: int = 0, today: dt.date | None = None, task: Task | None = None,
+               running_user_id: str | None = None) -> OrgView:
     """Just the view (CLI, REPL, export-db): closing the view releases everything."""
-    config = EpisodeOrgConfig(org=db.schema.org, drift=drift, rot=rot, seed=seed, today=today)
+    config = EpisodeOrgConfig(org=db.schema.org, drift=drift, rot=rot, seed=seed, today=today,
+                              running_user_id=running_user_id)
     return build_episode_org(db, config, task).view

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,11 +52,25 @@ class EpisodeOrgHandle:
         self.closer.close()
 
 
+_USER_ID = re.compile(r"\b005[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?\b")
+
+
+def persona_user_id(db: OrgDatabase, task: Task) -> str | None:
+    """The User the task's persona is, when it names one of the org's Users by Id; else None
+    (the episode then runs as the org's default running user)."""
+    for candidate in _USER_ID.findall(task.persona or ""):
+        if db.user(candidate) is not None:
+            return candidate
+    return None
+
+
 def open_episode_org(db: OrgDatabase, task: Task, config: EpisodeConfig,
                      today: dt.date) -> EpisodeOrgHandle:
-    """The episode's own entropic view (drift + rot); blocking."""
+    """The episode's own entropic view (drift + rot), running as the task's persona; blocking."""
+    user = persona_user_id(db, task)
     org = build_episode_org(db, EpisodeOrgConfig(org=config.org, drift=config.drift,
-                                                 rot=config.rot, seed=config.seed, today=today),
+                                                 rot=config.rot, seed=config.seed, today=today,
+                                                 running_user_id=user),
                             task)
     return EpisodeOrgHandle(org.view, org)
 

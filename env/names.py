@@ -20,6 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from sandbox_db.schema import OrgSchema, SObject
+from sandbox_db.soql.paths import NAME_OBJECT_FIELDS
 
 NameStatus = Literal["ok", "stale", "hallucinated"]
 NameKind = Literal["object", "field", "relationship"]
@@ -44,9 +45,15 @@ LIMIT OFFSET HAVING NULL TRUE FALSE WITH TYPEOF WHEN THEN ELSE END USING SCOPE R
 VIEW REFERENCE UPDATE TRACKING VIEWSTAT SECURITY_ENFORCED USER_MODE SYSTEM_MODE AT
 ABOVE BELOW ABOVE_OR_BELOW ALL ROWS FIELDS STANDARD CUSTOM FIND RETURNING
 SIDEBAR DIVISION SNIPPET NETWORK METADATA HIGHLIGHT SPELL_CORRECTION LISTVIEW PRICEBOOKID
+DATA CATEGORY RECORDVISIBILITYCONTEXT TARGET_LENGTH
 TODAY YESTERDAY TOMORROW
 """.split())
 _DATE_LITERAL_RE = re.compile(r"^(LAST|NEXT|THIS)_[A-Z0-9_]+$")
+#: Words after which (or before which) an identifier is a value, not a field: a scope, a data
+#: category group or category, a TYPEOF type, a list view.
+_VALUE_AFTER = frozenset({"SCOPE", "WHEN", "AT", "ABOVE", "BELOW", "ABOVE_OR_BELOW"})
+_CATEGORY_OPERATORS = frozenset({"AT", "ABOVE", "BELOW", "ABOVE_OR_BELOW"})
+_CURRENCY_RE = re.compile(r"[A-Za-z]{3}\d+")
 _TOKEN_RE = re.compile(
     r"'(?:\\.|[^'\\])*'"                      # string literal
     r"|\{(?:\\.|[^}\\])*\}"                    # SOSL search term
@@ -130,9 +137,9 @@ class NameResolver:
             walked = f"{walked}.{seg}"
             base_name = base.name if base else None
             if i == len(segments) - 1:
-                if vis is not None and vis.field(seg) is not None:
+                if vis is not None and (vis.field(seg) is not None or vis.compound(seg)):
                     status: NameStatus = "ok"
-                elif base is not None and base.field(seg) is not None:
+                elif base is not None and (base.field(seg) is not None or base.compound(seg)):
                     status = "stale"
                 else:
                     status = "hallucinated"
@@ -141,6 +148,18 @@ class NameResolver:
                 return
             ref_vis = vis.field_by_relationship(seg) if vis is not None else None
             ref_base = base.field_by_relationship(seg) if base is not None else None
+            poly = ref_vis if ref_vis is not None else ref_base
+            if poly is not None and len(poly.reference_to) > 1 and i == len(segments) - 2:
+                # a polymorphic relationship (What, Who, Owner) leads to the Name object
+                yield hit(NameRef(kind="relationship", name=seg, path=walked,
+                                  status="ok" if ref_vis is not None else "stale",
+                                  base_object=base_name))
+                last = segments[-1]
+                known = any(last.lower() == n.lower() for n in NAME_OBJECT_FIELDS)
+                yield Hit(NameRef(kind="field", name=last, path=f"{walked}.{last}",
+                                  status="ok" if known else "hallucinated",
+                                  base_object=base_name), start, skip + i + 1)
+                return
             if ref_vis is not None:
                 yield hit(NameRef(kind="relationship", name=seg, path=walked, status="ok",
                               base_object=base_name))
@@ -231,13 +250,37 @@ class NameResolver:
             obj_ref, ctx = self._object(obj_tok.text)
             yield Hit(obj_ref, obj_tok.start, 0)
         aliases = {obj_tok.text.lower()}
-        if (from_i + 2 < len(block) and block[from_i + 2].is_ident
-                and block[from_i + 2].text.upper() not in _KEYWORDS):
-            aliases.add(block[from_i + 2].text.lower())
+        after = from_i + 2
+        if (after < len(block) and block[after].is_ident
+                and block[after].text.upper() not in _KEYWORDS):
+            aliases.add(block[after].text.lower())
+            after += 1
+        # FROM Contact c, c.Account a: each alias stands for a parent path
+        joins: dict[str, str] = {}
+        join_tokens = set()
+        while after + 2 < len(block) and block[after].text == "," and block[after + 1].is_ident \
+                and block[after + 2].is_ident and block[after + 2].text.upper() not in _KEYWORDS:
+            first, _, rest = block[after + 1].text.partition(".")
+            path = f"{joins.get(first.lower(), '')}.{rest}".strip(".") \
+                if first.lower() in aliases or first.lower() in joins else block[after + 1].text
+            joins[block[after + 2].text.lower()] = path
+            if ctx is not None:
+                yield from self._path(f"{path}.Id", ctx, ctx[1].name if ctx[1] else obj_tok.text,
+                                      -1)
+            join_tokens |= {after + 1, after + 2}
+            after += 3
         aliases |= _select_aliases(block, depth)
         i = 1
         while i < len(block):
             t = block[i]
+            if t.text.upper() == "TYPEOF" and t.depth == depth:  # fields of each WHEN type
+                i = next((j for j in range(i + 1, len(block))
+                          if block[j].text.upper() == "END" and block[j].depth == depth),
+                         len(block)) + 1
+                continue
+            if i in join_tokens:
+                i += 1
+                continue
             if t.text.upper() == "SELECT" and block[i - 1].text == "(":
                 sub_end = next((j for j in range(i + 1, len(block)) if block[j].depth < t.depth),
                                len(block))
@@ -250,7 +293,9 @@ class NameResolver:
             if ctx is not None and _is_name(block, i) and t.text.lower() not in aliases:
                 path, skip = t.text, 0
                 first, _, rest = path.partition(".")
-                if rest and first.lower() in aliases and not _has_relationship(ctx, first):
+                if rest and first.lower() in joins:
+                    path, skip = f"{joins[first.lower()]}.{rest}", 1
+                elif rest and first.lower() in aliases and not _has_relationship(ctx, first):
                     path, skip = rest, 1
                 yield from self._path(path, ctx, ctx[1].name if ctx[1] else obj_tok.text,
                                       t.start, skip)
@@ -326,7 +371,25 @@ def _is_name(toks: list[_Tok], i: int) -> bool:
     if upper in _KEYWORDS or _DATE_LITERAL_RE.match(upper):
         return False
     nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+    prev = toks[i - 1].text.upper() if i > 0 else ""
+    if prev in _VALUE_AFTER or nxt.upper() in _CATEGORY_OPERATORS \
+            or (prev == "=" and i > 1 and toks[i - 2].text.upper() == "LISTVIEW"):
+        return False  # a scope, a category group or category, a TYPEOF type, a list view
+    if prev in ("(", ",") and _in_category_list(toks, i):
+        return False
+    if _CURRENCY_RE.fullmatch(t.text) and prev in ("=", "!=", "<>", "<", "<=", ">", ">=", "(",
+                                                      ","):
+        return False  # a currency literal: USD5000
     return nxt not in ("(", ":")
+
+
+def _in_category_list(toks: list[_Tok], i: int) -> bool:
+    """`AT (usa__c, uk__c)`: the token is inside a data category list."""
+    depth = toks[i].depth
+    for j in range(i - 1, 0, -1):
+        if toks[j].text == "(" and toks[j].depth == depth - 1:
+            return toks[j - 1].text.upper() in _CATEGORY_OPERATORS
+    return False
 
 
 def _select_aliases(block: list[_Tok], depth: int) -> set[str]:

@@ -61,8 +61,9 @@ TOOL_SPECS: tuple[dict[str, Any], ...] = (
     },
     {
         "name": DESCRIBE,
-        "description": "Without `object`: list the org's objects (describeGlobal). With "
-                       "`object`: that object's fields, types and relationships.",
+        "description": "Without `object`: list the org's objects (describeGlobal) and the "
+                       "user your queries run as (runningUser). With `object`: that object's "
+                       "fields, types, relationships and supported USING SCOPE values.",
         "parameters": {
             "type": "object",
             "properties": {"object": {"type": "string", "minLength": 1,
@@ -141,9 +142,10 @@ def execute(view: OrgView, call: ToolCall, today: dt.date) -> ToolOutcome:
 
 
 def describe(view: OrgView, object_name: str | None) -> dict[str, Any]:
-    """describeGlobal, or one visible object's describe; unknown objects are NOT_FOUND."""
-    if object_name is None:
-        return view.schema.describe_global()
+    """describeGlobal (with the running user), or one visible object's describe; unknown objects
+    are NOT_FOUND."""
+    if object_name is None:  # plus who the session runs as (USING SCOPE mine, team, ...)
+        return {**view.schema.describe_global(), "runningUser": view.running_user()}
     obj = view.schema.get(object_name)
     if obj is None:
         raise SalesforceError(ErrorCode.NOT_FOUND,

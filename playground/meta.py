@@ -130,7 +130,7 @@ def _table(session: PlaygroundSession, console: Console, arg: str) -> None:
     console.print(Text("output: table", style="dim"))
 
 
-@command(".status", ".status", "the org, drift, rot, seed, today and task of this session")
+@command(".status", ".status", "the org, drift, rot, seed, today, task and user of this session")
 def _status(session: PlaygroundSession, console: Console, arg: str) -> None:
     if session.output == "json":
         print_json(console, {**session.settings.model_dump(mode="json"),
@@ -313,6 +313,15 @@ def _seed(session: PlaygroundSession, console: Console, arg: str) -> None:
     except ValueError:
         raise MetaError(f"seed must be an integer, not {arg!r}") from None
     _update(session, console, seed=seed)
+
+
+@command(".user", ".user [USER_ID|default]", "the User statements run as (USING SCOPE mine ...)")
+def _user(session: PlaygroundSession, console: Console, arg: str) -> None:
+    if not arg:
+        user = session.view.running_user() or {}
+        console.print(f"user {user.get('Id')} ({user.get('Name')})")
+        return
+    _update(session, console, user=None if arg.lower() == "default" else arg)
 
 
 @command(".today", ".today [YYYY-MM-DD|task]", "the date date literals resolve against")

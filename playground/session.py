@@ -58,6 +58,8 @@ class SessionSettings(BaseModel):
     task_id: str | None = None
     #: Seed of the base org (load_org); episodes use the default.
     org_seed: int | None = None
+    #: The User statements run as (USING SCOPE mine, ...); None: the org's default running user.
+    user: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,10 @@ class PlaygroundSession:
     def describe_state(self) -> str:
         s = self.settings
         task = f" task={self.task.id}" if self.task is not None else ""
+        user = self.view.running_user() or {}
         return (f"org={s.org} drift={s.drift} rot={s.rot} seed={s.seed} "
-                f"today={self.today.isoformat()}{task}")
+                f"today={self.today.isoformat()}{task} user={user.get('Id')} "
+                f"({user.get('Name')})")
 
     # ------------------------------------------------------------------ changes
     def update(self, **changes: Any) -> None:
@@ -198,8 +202,11 @@ class PlaygroundSession:
         if task is not None and task.org != settings.org:
             raise ValueError(f"task {task.id} is for the {task.org} org, not {settings.org}")
         db = self._db(settings.org, settings.org_seed)
+        if settings.user is not None and db.user(settings.user) is None:
+            raise ValueError(f"user {settings.user!r} is not a User of the {settings.org} org")
         config = EpisodeOrgConfig(org=settings.org, drift=settings.drift, rot=settings.rot,
-                                  seed=settings.seed, today=self._today(settings, task))
+                                  seed=settings.seed, today=self._today(settings, task),
+                                  running_user_id=settings.user)
         started = time.perf_counter()
         episode = build_episode_org(db, config, task)
         self.build_seconds = time.perf_counter() - started

@@ -55,14 +55,15 @@ def _script_console(file: object = None) -> Console:
 
 
 def run_repl(*, org: OrgType | None, drift: Level, rot: Level, seed: int,
-             today: dt.date | None, task: str | None, commands: list[str] | None,
+             today: dt.date | None, task: str | None, user: str | None,
+             commands: list[str] | None,
              json_output: bool) -> int:
     """Open the episode org the flags describe, then run `commands`, stdin, or a prompt."""
     err = Console(stderr=True)
     try:
         org = org or (find_task(task, "b2b").org if task else "b2b")
         settings = SessionSettings(org=org, drift=drift, rot=rot, seed=seed, today=today,
-                                   task_id=task)
+                                   task_id=task, user=user)
         session = PlaygroundSession(settings, output="json" if json_output else "table")
     except ValueError as exc:
         err.print(Text(f"error: {exc}", style="red"))

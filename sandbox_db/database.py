@@ -152,6 +152,31 @@ class OrgDatabase:
     def base_table(self, object_name: str) -> str:
         return f"org.main.{quote_ident(object_name)}"
 
+    @property
+    def default_running_user_id(self) -> str | None:
+        """The user statements run as when a view names none: the org's first active User
+        (lowest Id; in the generated orgs a System Administrator), or None without users."""
+        with self._lock:
+            if not hasattr(self, "_default_user"):
+                rows = self._users("WHERE COALESCE(\"IsActive\", TRUE) ORDER BY \"Id\" LIMIT 1")
+                self._default_user = rows[0][0] if rows else None
+            return self._default_user
+
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        """{"Id", "Name", "Username"} of a User of the org, or None."""
+        rows = self._users("WHERE \"Id\" = $1", [user_id])
+        return {"Id": rows[0][0], "Name": rows[0][1], "Username": rows[0][2]} if rows else None
+
+    def _users(self, where: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        if self.schema.get("User") is None:
+            return []
+        cur = self.cursor()
+        try:
+            return cur.execute(f"SELECT \"Id\", \"Name\", \"Username\" FROM "
+                               f"{self.base_table('User')} {where}", params or []).fetchall()
+        finally:
+            cur.close()
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
@@ -186,6 +211,8 @@ class OrgView:
     base_names: dict[str, tuple[str, dict[str, str]]]
     query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     extra_rows: OrgData | None = None
+    #: The User the episode's statements run as (USING SCOPE mine, ...); None: the org's default.
+    running_user_id: str | None = None
     cursor: duckdb.DuckDBPyConnection = field(init=False, repr=False)
     _closed: bool = field(init=False, default=False)
     _created: set[str] = field(init=False, default_factory=set, repr=False)
@@ -194,6 +221,16 @@ class OrgView:
 
     def __post_init__(self) -> None:
         self.cursor = self.db.cursor()
+
+    @property
+    def effective_user_id(self) -> str | None:
+        """The running user's Id: the view's own, else the org's default running user."""
+        return self.running_user_id or self.db.default_running_user_id
+
+    def running_user(self) -> dict[str, Any] | None:
+        """{"Id", "Name", "Username"} of the user this view's statements run as."""
+        user_id = self.effective_user_id
+        return self.db.user(user_id) if user_id else None
 
     def table(self, object_name: str) -> str:
         """The qualified view name for a visible object name (exact case as in `schema`)."""
@@ -288,12 +325,14 @@ class OrgView:
 def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
               base_names: dict[str, tuple[str, dict[str, str]]] | None = None,
               extra_rows: OrgData | None = None,
-              query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S) -> OrgView:
+              query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
+              running_user_id: str | None = None) -> OrgView:
     """One episode's view of the org. Without arguments: the undrifted, unrotted org.
 
     `schema`/`base_names` come from a drift plan (entropy); `extra_rows` are distractor
-    rows keyed by *base* object and field names. Bad names fail here, not at the first query;
-    the DuckDB views themselves are created lazily (see OrgView).
+    rows keyed by *base* object and field names; `running_user_id` is the User statements run as
+    (default: `OrgDatabase.default_running_user_id`). Bad names fail here, not at the first
+    query; the DuckDB views themselves are created lazily (see OrgView).
     """
     schema = schema or db.schema
     if base_names is None:
@@ -317,7 +356,10 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
                    if rows else set())
         if unknown:
             raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
+    if running_user_id is not None and db.user(running_user_id) is None:
+        raise ValueError(f"running user {running_user_id!r} is not a User of the org")
     n = db.next_namespace()
     return OrgView(db=db, schema=schema, namespace=f"v_{n}", base_names=base_names,
-                   query_timeout_s=query_timeout_s, extra_rows=extra_rows)
+                   query_timeout_s=query_timeout_s, extra_rows=extra_rows,
+                   running_user_id=running_user_id)
 

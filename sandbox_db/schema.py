@@ -65,6 +65,12 @@ DUCKDB_TYPES: dict[FieldType, str] = {
     FieldType.URL: "VARCHAR",
 }
 
+#: Parts of compound fields: an address (`ShippingAddress`) or a geolocation (`Location__c`).
+COMPOUND_PARTS = ("street", "city", "state", "postalCode", "country", "latitude", "longitude")
+#: USING SCOPE values and their describe labels (`{}` is the object's plural label).
+SCOPE_LABELS = {"everything": "All {}", "mine": "My {}", "team": "My team's {}",
+                "my_territory": "My territories' {}", "delegated": "Delegated {}"}
+
 TEXT_TYPES = frozenset(
     {FieldType.STRING, FieldType.TEXTAREA, FieldType.PICKLIST, FieldType.MULTIPICKLIST,
      FieldType.EMAIL, FieldType.PHONE, FieldType.URL}
@@ -92,6 +98,10 @@ class SField(BaseModel):
     child_relationship_name: str | None = None
     picklist_values: tuple[str, ...] = ()
     name_field: bool = False
+    #: Part of a compound field (`ShippingAddress`): the compound's name and this field's part
+    #: of it (`city`, `state`, `latitude`, `longitude`, ...). Compound fields have no column.
+    compound: str | None = None
+    compound_part: str | None = None
 
     @property
     def custom(self) -> bool:
@@ -100,6 +110,13 @@ class SField(BaseModel):
     @property
     def duckdb_type(self) -> str:
         return DUCKDB_TYPES[self.type]
+
+    @property
+    def relationship(self) -> str:
+        """The relationship name of a reference field (validated present on every reference)."""
+        if self.relationship_name is None:
+            raise ValueError(f"{self.name} is not a reference field")
+        return self.relationship_name
 
     @model_validator(mode="after")
     def _check(self) -> SField:
@@ -110,6 +127,9 @@ class SField(BaseModel):
             raise ValueError(f"non-reference field {self.name} has reference attributes")
         if self.type in (FieldType.PICKLIST, FieldType.MULTIPICKLIST) and not self.picklist_values:
             raise ValueError(f"picklist field {self.name} needs values")
+        if (self.compound is None) != (self.compound_part not in COMPOUND_PARTS):
+            raise ValueError(f"field {self.name}: compound needs a part, one of "
+                             f"{', '.join(COMPOUND_PARTS)}")
         return self
 
     def describe(self) -> dict[str, Any]:
@@ -132,6 +152,7 @@ class SField(BaseModel):
                 for v in self.picklist_values
             ],
             "inlineHelpText": self.description or None,
+            "compoundFieldName": self.compound,
         }
 
 
@@ -159,6 +180,8 @@ class SObject(BaseModel):
     key_prefix: str = PydField(min_length=3, max_length=3)
     fields: tuple[SField, ...]
     child_relationships: tuple[ChildRelationship, ...] = ()
+    #: USING SCOPE values this object supports (describe's supportedScopes).
+    scopes: tuple[str, ...] = ("everything",)
 
     @property
     def custom(self) -> bool:
@@ -190,6 +213,23 @@ class SObject(BaseModel):
         return next((f for f in self.fields if f.name_field), None)
 
     @property
+    def compounds(self) -> dict[str, dict[str, SField]]:
+        """Compound fields: {name: {part: component field}} (`ShippingAddress`: city, ...)."""
+        cached = self.__dict__.get("_compounds")
+        if cached is None:
+            cached = {}
+            for f in self.fields:
+                if f.compound:
+                    cached.setdefault(f.compound, {})[f.compound_part] = f
+            object.__setattr__(self, "_compounds", cached)
+        return cached
+
+    def compound(self, name: str) -> tuple[str, dict[str, SField]] | None:
+        """(exact name, parts) of the compound field called `name` (case-insensitive)."""
+        low = name.lower()
+        return next(((n, parts) for n, parts in self.compounds.items() if n.lower() == low), None)
+
+    @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
@@ -210,13 +250,65 @@ class SObject(BaseModel):
             "custom": self.custom,
             "queryable": True,
             "searchable": any(f.type in TEXT_TYPES for f in self.fields),
-            "fields": [f.describe() for f in self.fields],
+            "fields": [f.describe() for f in self.fields] + [
+                _compound_describe(name, parts) for name, parts in self.compounds.items()],
             "childRelationships": [c.describe() for c in self.child_relationships],
+            "supportedScopes": [{"name": s, "label": SCOPE_LABELS[s].format(self.label_plural)}
+                                for s in self.scopes],
         }
 
     def describe_global_entry(self) -> dict[str, Any]:
         return {"name": self.name, "label": self.label, "labelPlural": self.label_plural,
                 "keyPrefix": self.key_prefix, "custom": self.custom, "queryable": True}
+
+
+def compound_type(parts: dict[str, SField]) -> str:
+    """`address` when the compound has address parts, else `location` (a geolocation)."""
+    return "location" if set(parts) <= {"latitude", "longitude"} else "address"
+
+
+def _compound_describe(name: str, parts: dict[str, SField]) -> dict[str, Any]:
+    kind = compound_type(parts)
+    label = next(iter(parts.values())).label.rsplit(" ", 1)[0] + (
+        " Address" if kind == "address" else "")
+    return {"name": name, "label": label, "type": kind, "custom": name.endswith("__c"),
+            "nillable": True, "filterable": False, "groupable": False, "sortable": False,
+            "nameField": False, "referenceTo": [], "relationshipName": None,
+            "picklistValues": [], "inlineHelpText": None, "compoundFieldName": None}
+
+
+class DataCategoryGroup(BaseModel):
+    """A data category group (`Product`) and its category tree, for WITH DATA CATEGORY."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    label: str
+    objects: tuple[str, ...]
+    #: category -> its parent (None for the root, `All`)
+    parents: dict[str, str | None]
+
+    def ancestors(self, category: str) -> list[str]:
+        out, node = [], self.parents.get(category)
+        while node is not None:
+            out.append(node)
+            node = self.parents.get(node)
+        return out
+
+    def descendants(self, category: str) -> list[str]:
+        return [c for c in self.parents if category in self.ancestors(c)]
+
+
+class ListViewDef(BaseModel):
+    """A list view: an object's records that match a scope and a SOQL condition."""
+
+    model_config = ConfigDict(frozen=True)
+
+    object: str
+    developer_name: str
+    label: str
+    scope: str = "everything"
+    where: str = ""
 
 
 class OrgSchema(BaseModel):
@@ -226,6 +318,9 @@ class OrgSchema(BaseModel):
 
     org: OrgType
     objects: tuple[SObject, ...]
+    #: Org metadata in base names (drifted schemas leave these empty; see soql.context).
+    data_category_groups: tuple[DataCategoryGroup, ...] = ()
+    list_views: tuple[ListViewDef, ...] = ()
 
     def get(self, name: str) -> SObject | None:
         """Case-insensitive object lookup by API name."""
@@ -284,13 +379,24 @@ def _parse_object(name: str, spec: dict[str, Any]) -> dict[str, Any]:
             "child_relationship_name": f.get("child"),
             "picklist_values": tuple(f.get("values", ())),
             "name_field": f.get("name_field", False),
+            "compound": f.get("compound"),
+            "compound_part": f.get("compound_part"),
         })
+    scopes = spec.get("scopes")
+    if scopes is None:  # a drifted copy passes its base object's scopes through unchanged
+        scopes = ["everything", *(["mine"] if "OwnerId" in spec["fields"] else []),
+                  *spec.get("extra_scopes", ())]
+    unknown = [s for s in scopes if s not in SCOPE_LABELS]
+    if unknown:
+        raise ValueError(f"{name}: unknown scopes {unknown}")
     return {"name": name, "label": spec.get("label", default_label(name)),
-            "key_prefix": str(spec["key_prefix"]), "fields": fields}
+            "key_prefix": str(spec["key_prefix"]), "fields": fields, "scopes": tuple(scopes)}
 
 
-def build_schema(org: OrgType, objects: dict[str, dict[str, Any]]) -> OrgSchema:
-    """Validate raw object specs and derive child relationships from reference fields."""
+def build_schema(org: OrgType, objects: dict[str, dict[str, Any]],
+                 metadata: dict[str, Any] | None = None) -> OrgSchema:
+    """Validate raw object specs and derive child relationships from reference fields;
+    `metadata` holds the org's data category groups and list views (base names)."""
     parsed = [_parse_object(n, s) for n, s in objects.items()]
     children: dict[str, list[dict[str, str]]] = {p["name"]: [] for p in parsed}
     for p in parsed:
@@ -309,7 +415,33 @@ def build_schema(org: OrgType, objects: dict[str, dict[str, Any]]) -> OrgSchema:
                 seen.add(r["relationship_name"].lower())
                 unique.append(r)
         p["child_relationships"] = unique
-    return OrgSchema(org=org, objects=parsed)
+    metadata = metadata or {}
+    return OrgSchema(org=org, objects=parsed,
+                     data_category_groups=_category_groups(metadata.get("data_category_groups")),
+                     list_views=tuple(
+                         ListViewDef(object=obj, developer_name=name, **spec)
+                         for obj, views in (metadata.get("list_views") or {}).items()
+                         for name, spec in views.items()))
+
+
+def _category_groups(raw: dict[str, Any] | None) -> tuple[DataCategoryGroup, ...]:
+    groups = []
+    for name, spec in (raw or {}).items():
+        parents: dict[str, str | None] = {}
+        _walk_categories(name, spec["categories"], None, parents)
+        groups.append(DataCategoryGroup(name=name, label=spec.get("label", name),
+                                        objects=tuple(spec["objects"]), parents=parents))
+    return tuple(groups)
+
+
+def _walk_categories(group: str, tree: dict[str, Any] | None, parent: str | None,
+                     parents: dict[str, str | None]) -> None:
+    """category -> parent for every category of a nested {category: {child: ...}} tree."""
+    for category, children in (tree or {}).items():
+        if category in parents:
+            raise ValueError(f"data category group {group}: duplicate {category}")
+        parents[category] = parent
+        _walk_categories(group, children, category, parents)
 
 
 @cache
@@ -317,8 +449,10 @@ def load_schema(org: OrgType) -> OrgSchema:
     """The base schema of `org`: schemas/objects.yaml overlaid with schemas/{org}.yaml."""
     if org not in ORG_TYPES:
         raise ValueError(f"unknown org {org!r}; expected one of {', '.join(ORG_TYPES)}")
-    shared = yaml.safe_load((SCHEMA_DIR / "objects.yaml").read_text())["objects"]
+    shared_file = yaml.safe_load((SCHEMA_DIR / "objects.yaml").read_text())
+    shared = shared_file["objects"]
     own = yaml.safe_load((SCHEMA_DIR / f"{org}.yaml").read_text())["objects"]
     merged = {**shared, **own}
     order = ["User", "Account", *[n for n in merged if n not in ("User", "Account")]]
-    return build_schema(org, {n: merged[n] for n in order})
+    metadata = {k: shared_file.get(k) for k in ("data_category_groups", "list_views")}
+    return build_schema(org, {n: merged[n] for n in order}, metadata)

@@ -16,6 +16,7 @@ from data.org import DEFAULT_SEED, GENERATOR_VERSION, sales, service
 from data.org import catalog as catalog_mod
 from data.org import people as people_mod
 from data.org.builder import OrgBuilder
+from data.org.org_features import add_feature_records
 from data.org.plants import discover_planters
 from data.org.sizes import target_counts
 from sandbox_db.database import OrgData
@@ -48,7 +49,8 @@ def build_base(builder: OrgBuilder) -> None:
 
 
 def generate_org(org: OrgType, seed: int = DEFAULT_SEED) -> OrgData:
-    """The org `org` for `seed`: base records, then every planter in data/org/plants/."""
+    """The org `org` for `seed`: base records, every planter in data/org/plants/, then the
+    records behind SOQL's org-level features (data.org.org_features)."""
     builder = OrgBuilder(org, seed)
     build_base(builder)
     for name, plant in discover_planters():
@@ -56,6 +58,7 @@ def generate_org(org: OrgType, seed: int = DEFAULT_SEED) -> OrgData:
             plant(builder)
         except Exception as exc:
             raise RuntimeError(f"planter {name!r} failed on the {org} org: {exc}") from exc
+    add_feature_records(builder)
     return normalize(builder.schema, builder.data())
 
 

@@ -6,8 +6,12 @@
     rewrite_soql(query, schema_from, schema_to, object_map, field_map)  # names under drift
 
 Every failure is a `sandbox_db.errors.SalesforceError`; no DuckDB or Python error text escapes.
-Modules: dialect (sqlglot SOQL dialect), translate (allowlisted SOQL -> DuckDB SQL plan), dates
-(date literals), execute (run a plan on an OrgView), results (REST shapes), sosl, rewrite, cache.
+Statements run as the view's running user (`OrgView.running_user_id`, else the org's default).
+Modules: dialect (Salesforce's clause grammar over sqlglot), translate (allowlisted SOQL -> DuckDB
+SQL plan), paths (field paths, polymorphic Name object, compound fields), functions (FORMAT,
+toLabel, convertCurrency, DISTANCE), filters (USING SCOPE, WITH DATA CATEGORY, list views),
+context (visible <-> base names), dates (date literals), plan, execute (run a plan on an
+OrgView), results (REST shapes), sosl + search_terms, rewrite, cache.
 """
 
 from __future__ import annotations

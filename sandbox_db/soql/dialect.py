@@ -1,24 +1,33 @@
-"""SOQL as a sqlglot dialect: only the places where SOQL's grammar differs from SQL.
+"""SOQL as a sqlglot dialect: SOQL's own statement grammar over sqlglot's expression parser.
 
-sqlglot parses the SQL-shaped skeleton (SELECT ... FROM ... WHERE ... GROUP BY ... ORDER BY ...
-LIMIT ... OFFSET); this module adds what SOQL has and SQL lacks:
+sqlglot parses expressions and conditions (paths, functions, comparisons, AND/OR/NOT, IN,
+LIKE); this module owns the statement grammar, clause by clause in Salesforce's order:
 
-- unquoted date and datetime literals (`2024-01-31`, `2024-01-31T10:00:00Z`) and relative date
-  literals (`TODAY`, `LAST_N_DAYS:30`), merged by the tokenizer into one `SoqlDate` node so the
-  parser never sees `2024 - 01 - 31` arithmetic;
-- `INCLUDES (...)` / `EXCLUDES (...)` on multi-select picklists;
-- `FIELDS(ALL|STANDARD|CUSTOM)`;
+    SELECT item, ... FROM Object [alias] [, alias.Relationship alias ...]
+      [USING SCOPE scope | USING ListView = name] [WHERE ...]
+      [WITH DATA CATEGORY ... | WITH SECURITY_ENFORCED | ...] ...
+      [GROUP BY fields | ROLLUP(...) | CUBE(...)] [HAVING ...] [ORDER BY ...]
+      [LIMIT n] [OFFSET n] [FOR VIEW | REFERENCE | UPDATE] [UPDATE TRACKING | VIEWSTAT]
+
+and what SOQL has and SQL lacks:
+
+- unquoted date and datetime literals (`2024-01-31`, `2024-01-31T10:00:00Z`), relative date
+  literals (`TODAY`, `LAST_N_DAYS:30`) and currency literals (`USD5000`), merged by the tokenizer
+  into single tokens so the parser never sees `2024 - 01 - 31` arithmetic;
+- `TYPEOF What WHEN Account THEN Phone ... ELSE Name END` in the select list;
+- `INCLUDES (...)` / `EXCLUDES (...)` on multi-select picklists; `FIELDS(ALL|STANDARD|CUSTOM)`;
 - backslash string escapes.
 
 Parse errors become Salesforce's MALFORMED_QUERY with the row/column of the offending token.
-The parser is permissive (it is sqlglot's); the translator decides what is allowed.
+Every expression node carries its source span (`meta["start"]`, `meta["end"]`), so later errors
+quote what the user wrote, never sqlglot's rendering. The translator decides what is allowed.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from typing import cast
+from typing import Any, cast
 
 from sqlglot import exp, parser, tokens
 from sqlglot.dialects.dialect import Dialect
@@ -42,16 +51,29 @@ N_DATE_LITERALS = frozenset({
     "NEXT_N_FISCAL_QUARTERS", "N_FISCAL_QUARTERS_AGO", "LAST_N_FISCAL_YEARS",
     "NEXT_N_FISCAL_YEARS", "N_FISCAL_YEARS_AGO",
 })
-#: Clauses accepted and ignored: security and tracking modes change nothing in this org.
-IGNORED_CLAUSES = frozenset({
-    (TokenType.WITH, "SECURITY_ENFORCED"), (TokenType.WITH, "USER_MODE"),
-    (TokenType.WITH, "SYSTEM_MODE"), (TokenType.FOR, "VIEW"), (TokenType.FOR, "REFERENCE"),
+#: SOQL's reserved words: never an alias (Salesforce's list, plus the clause keywords).
+RESERVED_WORDS = frozenset({
+    "AND", "ASC", "DESC", "EXCLUDES", "FIRST", "FROM", "GROUP", "HAVING", "IN", "INCLUDES",
+    "LAST", "LIKE", "LIMIT", "NOT", "NULL", "NULLS", "OR", "SELECT", "WHERE", "WITH", "USING",
+    "ORDER", "OFFSET", "FOR", "UPDATE", "TYPEOF", "WHEN", "THEN", "ELSE", "END", "TRUE",
+    "FALSE",
 })
+#: `WITH <mode>` clauses that change nothing in a read-only org the running user can fully read.
+WITH_MODES = frozenset({"SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"})
+CATEGORY_OPERATORS = ("AT", "ABOVE", "BELOW", "ABOVE_OR_BELOW")
+#: RecordVisibilityContext parameters and their value kinds.
+VISIBILITY_PARAMETERS = {"MAXDESCRIPTORPERRECORD": "number", "SUPPORTSDOMAINS": "boolean",
+                         "SUPPORTSDELEGATES": "boolean"}
 DATE_VALUE_RE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2}))?")
+CURRENCY_RE = re.compile(r"([A-Za-z]{3})(\d+(?:\.\d+)?)$")
+_WORD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*$")
 
-#: The token type the tokenizer gives merged date literals (SOQL has no N'...' strings).
+#: Token types the tokenizer gives merged SOQL literals (SOQL has no N'...' or X'...' strings).
 DATE_TOKEN = TokenType.NATIONAL_STRING
+CURRENCY_TOKEN = TokenType.HEX_STRING
+_COMPARISON_TOKENS = frozenset({TokenType.EQ, TokenType.NEQ, TokenType.LT, TokenType.LTE,
+                                TokenType.GT, TokenType.GTE})
 
 
 class SoqlDate(exp.Expression):
@@ -59,6 +81,12 @@ class SoqlDate(exp.Expression):
     `LAST_N_DAYS:30`), kept as its source text; dates.py interprets it against `today`."""
 
     arg_types = {"this": True}
+
+
+class SoqlCurrency(exp.Expression):
+    """A currency literal: ISO code and amount (`USD5000` -> this='USD', expression='5000')."""
+
+    arg_types = {"this": True, "expression": True}
 
 
 class SoqlIncludes(exp.Expression):
@@ -73,22 +101,80 @@ class SoqlFields(exp.Expression):
     arg_types = {"this": True}
 
 
-def malformed(sql: str, line: int, col: int, token_text: str) -> SalesforceError:
+class SoqlTypeOf(exp.Expression):
+    """`TYPEOF What WHEN Account THEN Phone, Name ... [ELSE Name] END`."""
+
+    arg_types = {"this": True, "expressions": True, "default": False}
+
+
+class SoqlTypeWhen(exp.Expression):
+    """One `WHEN Type THEN field, ...` branch of a TYPEOF."""
+
+    arg_types = {"this": True, "expressions": True}
+
+
+class SoqlAliasJoin(exp.Expression):
+    """`FROM Contact c, c.Account a`: a parent path given its own alias."""
+
+    arg_types = {"this": True, "alias": True}
+
+
+class SoqlCategoryFilter(exp.Expression):
+    """`Geography__c AT (usa__c, uk__c)`: one data category group filter."""
+
+    arg_types = {"this": True, "op": True, "expressions": True}
+
+
+class SyntaxErrorAt(SalesforceError):
+    """A MALFORMED_QUERY/MALFORMED_SEARCH that knows where it is: `offset` into the statement
+    and the `token` there (so SOSL can report a RETURNING clause's error in its own text)."""
+
+    def __init__(self, code: ErrorCode, message: str, offset: int | None, token: str) -> None:
+        super().__init__(code, message)
+        self.offset = offset
+        self.token = token
+
+
+def malformed(sql: str, line: int, col: int, token_text: str,
+              code: ErrorCode = ErrorCode.MALFORMED_QUERY,
+              offset: int | None = None) -> SalesforceError:
     """Salesforce's MALFORMED_QUERY shape: the line, a caret, Row/Column, the token."""
     lines = sql.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else sql
     caret = " " * max(col - 1, 0) + "^"
-    return SalesforceError(
-        ErrorCode.MALFORMED_QUERY,
-        f"\n{text}\n{caret}\nERROR at Row:{line}:Column:{col}\nunexpected token: '{token_text}'")
+    return SyntaxErrorAt(
+        code, f"\n{text}\n{caret}\nERROR at Row:{line}:Column:{col}\nunexpected token: "
+              f"'{token_text}'", offset, token_text)
+
+
+def malformed_at(sql: str, start: int, token_text: str,
+                 code: ErrorCode = ErrorCode.MALFORMED_QUERY) -> SalesforceError:
+    """MALFORMED_QUERY (or `code`) at character offset `start` of `sql`."""
+    start = max(0, min(start, len(sql)))
+    line = sql.count("\n", 0, start) + 1
+    col = start - (sql.rfind("\n", 0, start) + 1) + 1
+    return malformed(sql, line, col, token_text, code, start)
 
 
 def _error_at(sql: str, token: Token | None) -> SalesforceError:
     if token is None or token.token_type == TokenType.SENTINEL:
-        lines = sql.rstrip().split("\n")
-        return malformed(sql, len(lines), len(lines[-1]) + 1, "<EOF>")
-    line_start = sql.rfind("\n", 0, token.start) + 1
-    return malformed(sql, token.line, token.start - line_start + 1, token.text or "<EOF>")
+        end = len(sql.rstrip())
+        return malformed_at(sql, end, "<EOF>")
+    return malformed_at(sql, token.start, sql[token.start:token.end + 1] or token.text or "<EOF>")
+
+
+def _unterminated_quote(sql: str) -> int | None:
+    """Offset of the quote that opens a string never closed (backslash escapes respected)."""
+    i, n = 0, len(sql)
+    while i < n:
+        if sql[i] == "'":
+            start, i = i, i + 1
+            while i < n and sql[i] != "'":
+                i += 2 if sql[i] == "\\" else 1
+            if i >= n:
+                return start
+        i += 1
+    return None
 
 
 class SoqlTokenizer(tokens.Tokenizer):
@@ -101,22 +187,29 @@ class SoqlTokenizer(tokens.Tokenizer):
         try:
             raw = super().tokenize(sql)
         except TokenError as exc:
-            raise malformed(sql, 1, 1, sql[:20]) from exc
+            start = _unterminated_quote(sql)
+            if start is None:
+                raise malformed_at(sql, 0, sql[:20]) from exc
+            rest = sql[start:].split("\n", 1)[0]
+            raise malformed_at(sql, start, rest[:40]) from exc
         return _merge_soql_literals(sql, raw)
 
 
 def _merge_soql_literals(sql: str, raw: list[Token]) -> list[Token]:
-    """Fold `2024-01-31[T..]` token runs and `LAST_N_DAYS : 30` into single DATE_TOKENs."""
+    """Fold `2024-01-31[T..]` token runs, `LAST_N_DAYS : 30` and currency literals in value
+    position (`> USD5000`, `IN (usd1.5, ...)`) into single tokens."""
     out: list[Token] = []
     i, n = 0, len(raw)
+    in_list = 0  # depth of `IN (` value lists
     while i < n:
         tok = raw[i]
         tt = tok.token_type
-        if tt == DATE_TOKEN:  # a user-written N'...' string: not SOQL
-            raise _error_at(sql, tok)
-        if i > 0 and i + 1 < n and (tt, raw[i + 1].text.upper()) in IGNORED_CLAUSES:
-            i += 2  # sharing/visibility clauses: one user sees everything here
-            continue
+        if tt in (DATE_TOKEN, CURRENCY_TOKEN, TokenType.BIT_STRING, TokenType.BYTE_STRING):
+            raise _error_at(sql, tok)  # N'...', X'...', B'...' strings: not SOQL
+        if tt == TokenType.L_PAREN and out and out[-1].token_type == TokenType.IN:
+            in_list += 1
+        elif tt == TokenType.R_PAREN and in_list:
+            in_list -= 1
         if tt == TokenType.NUMBER and len(tok.text) == 4 and i + 1 < n \
                 and raw[i + 1].token_type == TokenType.DASH:
             m = DATE_VALUE_RE.match(sql, tok.start)
@@ -145,6 +238,21 @@ def _merge_soql_literals(sql: str, raw: list[Token]) -> list[Token]:
                                  tok.start, num.end, tok.comments))
                 i += 3
                 continue
+            if tt == TokenType.VAR and CURRENCY_RE.match(tok.text) and out \
+                    and (out[-1].token_type in _COMPARISON_TOKENS
+                         or (in_list and out[-1].token_type in (TokenType.L_PAREN,
+                                                                TokenType.COMMA))):
+                end, last = tok.end, tok
+                if i + 2 < n and raw[i + 1].token_type == TokenType.DOT \
+                        and raw[i + 1].start == tok.end + 1 \
+                        and raw[i + 2].token_type == TokenType.NUMBER \
+                        and raw[i + 2].start == raw[i + 1].end + 1 and raw[i + 2].text.isdigit():
+                    end, last = raw[i + 2].end, raw[i + 2]
+                    i += 2
+                out.append(Token(CURRENCY_TOKEN, sql[tok.start:end + 1], last.line, last.col,
+                                 tok.start, end, tok.comments))
+                i += 1
+                continue
         out.append(tok)
         i += 1
     return out
@@ -165,11 +273,20 @@ def _parse_fields(self: SoqlParser) -> exp.Expression:
     return self.expression(SoqlFields(this=arg.text.upper()))
 
 
+def _currency(self: SoqlParser, token: Token) -> exp.Expression:
+    m = CURRENCY_RE.match(token.text)
+    assert m is not None
+    node = SoqlCurrency(this=m.group(1).upper(), expression=m.group(2))
+    node.meta.update(start=token.start, end=token.end)
+    return node
+
+
 class SoqlParser(parser.Parser):
     FUNCTION_PARSERS = {**parser.Parser.FUNCTION_PARSERS, "FIELDS": _parse_fields}
     PRIMARY_PARSERS = {
         **parser.Parser.PRIMARY_PARSERS,
         DATE_TOKEN: lambda self, token: self.expression(SoqlDate(this=token.text)),
+        CURRENCY_TOKEN: _currency,
     }
 
     def raise_error(self, message: str, token: Token | None = None) -> None:
@@ -182,6 +299,17 @@ class SoqlParser(parser.Parser):
             exc.soql_token = token  # type: ignore[attr-defined]
             raise
 
+    # -- expressions: sqlglot's, with source spans ----------------------------------------------
+
+    def _parse_bitwise(self) -> exp.Expr | None:
+        start = self._curr
+        node = super()._parse_bitwise()
+        if node is not None and start is not None and "start" not in node.meta \
+                and self._prev is not None:
+            node.meta.update(start=start.start, end=self._prev.end, line=start.line,
+                             col=start.col)
+        return node
+
     def _parse_range(self, this: exp.Expr | None = None, parse_is: bool = False) -> exp.Expr | None:
         this = super()._parse_range(this, parse_is)
         if self._curr.text.upper() in ("INCLUDES", "EXCLUDES") \
@@ -192,6 +320,262 @@ class SoqlParser(parser.Parser):
             values = self._parse_wrapped_csv(self._parse_primary)
             return self.expression(SoqlIncludes(this=this, expressions=values, exclude=exclude))
         return this
+
+    def _parse_query_modifiers(self, this):
+        return this  # SOQL's clauses are parsed, in order, by _parse_select_query
+
+    def _parse_set_operations(self, this: exp.Expr | None) -> exp.Expr | None:
+        return this  # no UNION/INTERSECT/EXCEPT in SOQL: the token stays and is reported
+
+    # -- the statement --------------------------------------------------------------------------
+
+    def _parse_statement(self) -> exp.Expr | None:
+        return self._parse_select_query()
+
+    def _parse_select_query(self, nested: bool = False, table: bool = False,
+                            parse_subquery_alias: bool = True,
+                            parse_set_operation: bool = True) -> exp.Expr | None:
+        if not self._match(TokenType.SELECT):
+            return None
+        items = [self._select_item()]
+        while self._match(TokenType.COMMA):
+            items.append(self._select_item())
+        select = exp.Select(expressions=items)
+        if not self._match(TokenType.FROM):
+            self.raise_error("Expecting FROM")
+        select.set("from_", exp.From(this=self._object_ref()))
+        joins = []
+        while self._match(TokenType.COMMA):
+            path = self._path_idents()
+            alias = self._alias_ident()
+            joins.append(SoqlAliasJoin(this=path, alias=alias))
+        if joins:
+            select.set("soql_joins", joins)
+        self._using(select)
+        if self._curr and self._curr.token_type == TokenType.WHERE:
+            select.set("where", self._parse_where())
+            self._using(select, list_view_only=True)
+        while self._match(TokenType.WITH):
+            self._with_clause(select)
+        if self._match(TokenType.GROUP_BY):
+            select.set("group", self._group_by())
+        if self._curr and self._curr.token_type == TokenType.HAVING:
+            select.set("having", self._parse_having())
+        if self._curr and self._curr.token_type == TokenType.ORDER_BY:
+            select.set("order", self._parse_order())
+        for clause in (TokenType.LIMIT, TokenType.OFFSET):
+            if self._match(clause):
+                number = self._curr
+                if number is None or number.token_type != TokenType.NUMBER \
+                        or not number.text.isdigit():
+                    self.raise_error(f"Expecting a number after {clause.name}", number)
+                self._advance()
+                literal = exp.Literal.number(number.text)
+                node = exp.Limit(expression=literal) if clause == TokenType.LIMIT \
+                    else exp.Offset(expression=literal)
+                select.set(clause.name.lower(), node)
+        if self._match(TokenType.FOR):
+            select.set("soql_for", self._keyword(("VIEW", "REFERENCE", "UPDATE")))
+        if self._match(TokenType.UPDATE):
+            select.set("soql_update", self._keyword(("TRACKING", "VIEWSTAT")))
+        return select
+
+    # -- pieces -----------------------------------------------------------------------------------
+
+    def _is_word(self, token: Token | None) -> bool:
+        return token is not None and token.token_type not in (
+            TokenType.STRING, TokenType.NUMBER, TokenType.SENTINEL, DATE_TOKEN, CURRENCY_TOKEN,
+        ) and bool(_WORD_RE.match(token.text))
+
+    def _word(self) -> exp.Identifier:
+        token = self._curr
+        if not self._is_word(token):
+            self.raise_error("Expecting a name", token)
+        self._advance()
+        return exp.Identifier(this=token.text, quoted=False).update_positions(token)
+
+    def _path_idents(self) -> exp.Expression:
+        """`a.b.c` as a Column/Dot of identifiers (every part keeps its position)."""
+        start = self._curr
+        parts = [self._word()]
+        while self._match(TokenType.DOT):
+            parts.append(self._word())
+        node: exp.Expression = exp.Column(this=parts[0]) if len(parts) == 1 else \
+            exp.Column(this=parts[1], table=parts[0]) if len(parts) == 2 else \
+            exp.Column(this=parts[2], table=parts[1], db=parts[0])
+        for extra in parts[3:]:
+            node = exp.Dot(this=node, expression=extra)
+        node.meta.update(start=start.start, end=self._prev.end, line=start.line, col=start.col)
+        return node
+
+    def _alias_ident(self, optional: bool = False) -> exp.Identifier | None:
+        token = self._curr
+        if self._is_word(token) and token.text.upper() not in RESERVED_WORDS:
+            return self._word()
+        if optional:
+            return None
+        self.raise_error("Expecting an alias", token)
+        return None
+
+    def _object_ref(self) -> exp.Table:
+        """FROM's object: a name (`Account`) or, in a child subquery, `Account.Contacts`."""
+        start = self._curr
+        path = [self._word()]
+        while self._match(TokenType.DOT):
+            path.append(self._word())
+        table = exp.Table(this=path[-1])
+        table.set("soql_path", path)
+        table.meta.update(start=start.start, end=self._prev.end)
+        alias = self._alias_ident(optional=True)
+        if alias is not None:
+            table.set("alias", exp.TableAlias(this=alias))
+        return table
+
+    def _select_item(self) -> exp.Expression:
+        start = self._curr
+        if start is not None and start.text.upper() == "TYPEOF" and self._is_word(self._next):
+            self._advance()
+            return self._typeof(start)
+        node = self._parse_assignment()
+        if node is None:
+            self.raise_error("Expecting a field", start)
+        assert node is not None
+        if "start" not in node.meta:
+            node.meta.update(start=start.start, end=self._prev.end, line=start.line,
+                             col=start.col)
+        alias = self._alias_ident(optional=True)
+        if alias is not None:
+            aliased = exp.Alias(this=node, alias=alias)
+            aliased.meta.update(start=start.start, end=self._prev.end)
+            return aliased
+        return cast(exp.Expression, node)  # sqlglot types a parsed node as its base Expr
+
+    def _field_list(self) -> list[exp.Expression]:
+        fields = [self._path_idents()]
+        while self._match(TokenType.COMMA):
+            fields.append(self._path_idents())
+        return fields
+
+    def _typeof(self, start: Token) -> exp.Expression:
+        field = self._path_idents()
+        whens = []
+        while self._match(TokenType.WHEN):
+            type_name = self._word()
+            if not self._match(TokenType.THEN):
+                self.raise_error("Expecting THEN")
+            whens.append(SoqlTypeWhen(this=type_name, expressions=self._field_list()))
+        if not whens:
+            self.raise_error("Expecting WHEN")
+        default = self._field_list() if self._match(TokenType.ELSE) else None
+        if not self._match(TokenType.END):
+            self.raise_error("Expecting END")
+        node = SoqlTypeOf(this=field, expressions=whens, default=default)
+        node.meta.update(start=start.start, end=self._prev.end, line=start.line, col=start.col)
+        return node
+
+    def _using(self, select: exp.Select, list_view_only: bool = False) -> None:
+        if not (self._curr and self._curr.token_type == TokenType.USING):
+            return
+        word = self._next.text.upper() if self._next else ""
+        if word == "SCOPE" and not list_view_only and not select.args.get("scope"):
+            self._advance(2)
+            select.set("scope", self._word())
+        elif word == "LISTVIEW" and not select.args.get("list_view"):
+            self._advance(2)
+            if not self._match(TokenType.EQ):
+                self.raise_error("Expecting =")
+            select.set("list_view", self._word())
+        else:
+            self.raise_error("Unexpected USING", self._next)
+
+    def _with_clause(self, select: exp.Select) -> None:
+        token = self._curr
+        word = token.text.upper() if self._is_word(token) else ""
+        if word == "DATA" and self._next and self._next.text.upper() == "CATEGORY" \
+                and not select.args.get("data_category"):
+            self._advance(2)
+            filters = [self._category_filter()]
+            while self._match(TokenType.AND):
+                filters.append(self._category_filter())
+            select.set("data_category", filters)
+        elif word in WITH_MODES and not select.args.get("with_mode"):
+            self._advance()
+            select.set("with_mode", word)
+        elif word == "RECORDVISIBILITYCONTEXT" and not select.args.get("visibility"):
+            self._advance()
+            select.set("visibility", self._visibility_parameters())
+        else:
+            self.raise_error("Unexpected WITH clause", token)
+
+    def _category_filter(self) -> SoqlCategoryFilter:
+        group = self._word()
+        op = self._curr
+        if not self._is_word(op) or op.text.upper() not in CATEGORY_OPERATORS:
+            self.raise_error("Expecting AT, ABOVE, BELOW or ABOVE_OR_BELOW", op)
+        self._advance()
+        if self._match(TokenType.L_PAREN):
+            names = [self._word()]
+            while self._match(TokenType.COMMA):
+                names.append(self._word())
+            self._match_r_paren()
+        else:
+            names = [self._word()]
+        return SoqlCategoryFilter(this=group, op=op.text.upper(), expressions=names)
+
+    def _visibility_parameters(self) -> dict[str, Any]:
+        if not self._match(TokenType.L_PAREN):
+            self.raise_error("Expecting (")
+        params: dict[str, Any] = {}
+        while True:
+            name = self._curr
+            kind = VISIBILITY_PARAMETERS.get(name.text.upper()) if self._is_word(name) else None
+            if kind is None or name.text.upper() in params:
+                self.raise_error("Unknown RecordVisibilityContext parameter", name)
+            self._advance()
+            if not self._match(TokenType.EQ):
+                self.raise_error("Expecting =")
+            value = self._curr
+            if kind == "number" and value.token_type == TokenType.NUMBER and value.text.isdigit():
+                params[name.text.upper()] = int(value.text)
+            elif kind == "boolean" and value.token_type in (TokenType.TRUE, TokenType.FALSE):
+                params[name.text.upper()] = value.token_type == TokenType.TRUE
+            else:
+                self.raise_error("Bad RecordVisibilityContext value", value)
+            self._advance()
+            if not self._match(TokenType.COMMA):
+                break
+        self._match_r_paren()
+        return params
+
+    def _group_by(self) -> exp.Group:
+        if self._curr and self._curr.token_type in (TokenType.ROLLUP, TokenType.CUBE) \
+                and self._next and self._next.token_type == TokenType.L_PAREN:
+            kind = "rollup" if self._curr.token_type == TokenType.ROLLUP else "cube"
+            self._advance()
+            fields = self._parse_wrapped_csv(self._group_item)
+            node = exp.Rollup(expressions=fields) if kind == "rollup" else \
+                exp.Cube(expressions=fields)
+            return exp.Group(**{kind: [node]})
+        fields = [self._group_item()]
+        while self._match(TokenType.COMMA):
+            fields.append(self._group_item())
+        return exp.Group(expressions=fields)
+
+    def _group_item(self) -> exp.Expression:
+        start = self._curr
+        node = self._parse_bitwise()
+        if node is None:
+            self.raise_error("Expecting a field", start)
+        assert node is not None
+        return cast(exp.Expression, node)  # sqlglot types a parsed node as its base Expr
+
+    def _keyword(self, allowed: tuple[str, ...]) -> str:
+        """One of `allowed` (FOR VIEW|REFERENCE|UPDATE, UPDATE TRACKING|VIEWSTAT)."""
+        token = self._curr
+        if token is None or token.text.upper() not in allowed:
+            self.raise_error("Unexpected keyword", token)
+        self._advance()
+        return token.text.upper()
 
 
 class SOQL(Dialect):
@@ -239,3 +623,14 @@ def parse_soql(text: str) -> exp.Select:
     if len(statements) != 1 or not isinstance(statements[0], exp.Select):
         raise _error_at(text, None)
     return statements[0]
+
+
+def source_span(node: exp.Expression) -> tuple[int, int] | None:
+    """[start, end] offsets of `node` in the statement, when the parser recorded them."""
+    meta = node.meta if node.meta else {}
+    if "start" in meta and "end" in meta:
+        return int(meta["start"]), int(meta["end"])
+    spans = [s for child in node.iter_expressions() if (s := source_span(child))]
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)

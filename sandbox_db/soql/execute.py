@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any, cast
+from typing import Any
 
 from sandbox_db.database import OrgView
 from sandbox_db.errors import ErrorCode, SalesforceError, only_salesforce_errors
 from sandbox_db.soql.cache import PlanCache
+from sandbox_db.soql.context import RUNNING_USER, context_of
 from sandbox_db.soql.results import aggregate_record, build_record, child_result, query_result
 from sandbox_db.soql.translate import BATCH_SIZE, Plan, table_marker, translate_soql
 
@@ -38,7 +39,7 @@ def run_soql(view: OrgView, query: str, *, today: dt.date) -> dict[str, Any]:
         today = as_date(today)
         plan = translation_cache.get_or_build(
             (query, view.schema.version, "soql", today),
-            lambda: translate_soql(query, view.schema, today))
+            lambda: translate_soql(query, context_of(view), today))
         return execute_plan(view, plan, query)
 
 
@@ -53,14 +54,23 @@ def bind_sql(view: OrgView, sql: str, objects: tuple[str, ...]) -> str:
     return sql
 
 
+def bind_params(view: OrgView, params: list[Any]) -> list[Any]:
+    """The plan's parameters with the running user's Id in place of RUNNING_USER."""
+    if RUNNING_USER not in params:
+        return params
+    user = view.effective_user_id
+    return [user if p is RUNNING_USER else p for p in params]
+
+
 def execute_plan(view: OrgView, plan: Plan, query: str = "") -> dict[str, Any]:
-    _, rows = view.execute(bind_sql(view, plan.sql, plan.objects), plan.params)
+    params = bind_params(view, plan.params)
+    _, rows = view.execute(bind_sql(view, plan.sql, plan.objects), params)
     if plan.kind == "count":
         return {"totalSize": int(rows[0][0]), "done": True, "records": []}
     total = len(rows)
     if total > BATCH_SIZE:
         rows = rows[:BATCH_SIZE]
-        _, counted = view.execute(bind_sql(view, plan.count_sql or "", plan.objects), plan.params)
+        _, counted = view.execute(bind_sql(view, plan.count_sql or "", plan.objects), params)
         total = int(counted[0][0])
     query_id = "01g" + hashlib.sha1(query.encode()).hexdigest()[:15] if total > len(rows) else None
     if plan.kind == "aggregate":
@@ -68,23 +78,24 @@ def execute_plan(view: OrgView, plan: Plan, query: str = "") -> dict[str, Any]:
         return query_result([aggregate_record(keys, r) for r in rows], total, query_id)
     shape = plan.shape
     assert shape is not None
-    # a queried record's Id is never null, so none of these is None
-    records = cast(list[dict[str, Any]], [build_record(shape, r) for r in rows])
-    if plan.children and rows:
-        ids = [r[shape.id_index] for r in rows]
-        for child in plan.children:
-            grouped = _run_child(view, child.plan, child.fk_index, ids)
-            for rec, rid in zip(records, ids, strict=True):
-                rec[child.relationship] = child_result(grouped.get(rid, []))
-    return query_result(records, total, query_id)
+    records = [build_record(shape, r) for r in rows]
+    _attach_children(view, plan, records, [r[shape.id_index] for r in rows])
+    return query_result(records, total, query_id)  # type: ignore[arg-type]
 
 
-def _run_child(view: OrgView, plan: Plan, fk_index: int, ids: list[str],
-               ) -> dict[str, list[dict[str, Any]]]:
-    params = [ids, *plan.params[1:]]
-    _, rows = view.execute(bind_sql(view, plan.sql, plan.objects), params)
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    assert plan.shape is not None
-    for r in rows:
-        grouped.setdefault(r[fk_index], []).append(build_record(plan.shape, r))  # type: ignore[arg-type]
-    return grouped
+def _attach_children(view: OrgView, plan: Plan, records: list[Any], ids: list[str]) -> None:
+    """Run each child subquery once for all `ids` (and its own children, level by level)."""
+    if not plan.children or not records:
+        return
+    for child in plan.children:
+        sub = child.plan
+        params = [ids, *bind_params(view, sub.params[1:])]
+        _, rows = view.execute(bind_sql(view, sub.sql, sub.objects), params)
+        assert sub.shape is not None
+        built = [build_record(sub.shape, r) for r in rows]
+        _attach_children(view, sub, built, [r[sub.shape.id_index] for r in rows])
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for r, rec in zip(rows, built, strict=True):
+            grouped.setdefault(r[child.fk_index], []).append(rec)  # type: ignore[arg-type]
+        for rec, rid in zip(records, ids, strict=True):
+            rec[child.relationship] = child_result(grouped.get(rid, []))

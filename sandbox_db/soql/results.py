@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from collections.abc import Callable
 from typing import Any
 
-from sandbox_db.soql.translate import ChildRef, Shape
+from sandbox_db.soql.plan import ChildRef, Compound, Formatted, Shape, TypeOf
 
 API_VERSION = "v62.0"
 SOBJECT_URL = f"/services/data/{API_VERSION}/sobjects"
@@ -38,22 +39,44 @@ def build_record(shape: Shape, row: tuple[Any, ...]) -> dict[str, Any] | None:
     rid = row[shape.id_index]
     if rid is None:
         return None
-    rec: dict[str, Any] = {"attributes": {"type": shape.type_name,
-                                          "url": f"{SOBJECT_URL}/{shape.type_name}/{rid}"}}
+    type_name = shape.type_name if shape.type_index is None else row[shape.type_index]
+    rec: dict[str, Any] = {"attributes": {"type": type_name,
+                                          "url": f"{SOBJECT_URL}/{type_name}/{rid}"}}
     for key, item in shape.entries:
-        if type(item) is int:
+        kind = type(item)
+        if kind is int:
             rec[key] = json_value(row[item])
-        elif type(item) is ChildRef:
-            rec[key] = None
-        else:
+        elif kind is Shape:
             rec[key] = build_record(item, row)
+        elif kind is ChildRef:
+            rec[key] = None
+        elif kind is Formatted:
+            rec[key] = item.render(row[item.index])
+        elif kind is Compound:
+            parts = {k: None if i is None else json_value(row[i]) for k, i in item.parts}
+            rec[key] = parts if any(v is not None for v in parts.values()) else None
+        else:
+            rec[key] = _typeof_record(item, row)
     return rec
 
 
-def aggregate_record(keys: list[tuple[str, int]], row: tuple[Any, ...]) -> dict[str, Any]:
+def _typeof_record(item: TypeOf, row: tuple[Any, ...]) -> dict[str, Any] | None:
+    """A TYPEOF parent: the WHEN branch of its type, else the ELSE fields, else just its type."""
+    rid = row[item.id_index]
+    if rid is None:
+        return None
+    shape = item.variants.get(row[item.type_index]) or item.default
+    if shape is None:
+        type_name = row[item.type_index]
+        return {"attributes": {"type": type_name, "url": f"{SOBJECT_URL}/{type_name}/{rid}"}}
+    return build_record(shape, row)
+
+
+def aggregate_record(keys: list[tuple[str, int, Callable[[Any], Any] | None]],
+                     row: tuple[Any, ...]) -> dict[str, Any]:
     rec: dict[str, Any] = {"attributes": {"type": "AggregateResult"}}
-    for key, index in keys:
-        rec[key] = json_value(row[index])
+    for key, index, render in keys:
+        rec[key] = json_value(row[index]) if render is None else render(row[index])
     return rec
 
 

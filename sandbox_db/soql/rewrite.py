@@ -24,7 +24,8 @@ from sandbox_db.errors import (
     only_salesforce_errors,
 )
 from sandbox_db.schema import OrgSchema, SObject
-from sandbox_db.soql.dialect import SoqlFields, parse_soql
+from sandbox_db.soql.context import as_context
+from sandbox_db.soql.dialect import SoqlCategoryFilter, SoqlFields, SoqlTypeOf, parse_soql
 from sandbox_db.soql.execute import is_sosl
 from sandbox_db.soql.sosl import _translate_search, parse_sosl
 from sandbox_db.soql.translate import Translator
@@ -72,65 +73,143 @@ class _Renamer:
     # -- walking --------------------------------------------------------------------------------
 
     def select(self, select: exp.Select, obj: SObject | None, edits: list[Edit],
-               child_of: SObject | None = None) -> None:
+               child_of: SObject | None = None, parent_alias: str | None = None) -> None:
         table = select.args["from_"].this
+        path = table.args.get("soql_path") or [table.this]
         if child_of is not None:
-            new_name, obj = self.child_relationship_to(child_of, table.name)
+            new_name, obj = self.child_relationship_to(child_of, path[-1].name)
+            if len(path) == 2 and path[0].name.lower() != (parent_alias or "").lower():
+                _edit(edits, path[0], self.object_to(child_of).name)
         else:
-            obj = self.schema_from.get(table.name)
+            obj = self.schema_from.get(path[-1].name)
             if obj is None:
-                raise invalid_type(table.name)
+                raise invalid_type(path[-1].name)
             new_name = self.object_to(obj).name
-        _edit(edits, table.this, new_name)
+        _edit(edits, path[-1], new_name)
         alias = table.args.get("alias")
         user_alias = alias.name if alias is not None else None
+        aliases: dict[str, SObject] = {}
+        for join in select.args.get("soql_joins") or []:  # FROM Contact c, c.Account a
+            idents = _identifiers(join.this)
+            parent = obj
+            for ident in idents[1:]:
+                ref = parent.field_by_relationship(ident.name)
+                target = self.schema_from.get(ref.reference_to[0]) if ref else None
+                if ref is None or target is None:
+                    raise invalid_relationship(ident.name, parent.name)
+                _edit(edits, ident, self.relationship_to(parent, ref.name))
+                parent = target
+            aliases[join.args["alias"].name.lower()] = parent
         for key, value in select.args.items():
-            if key == "from_" or value is None:
+            if key in ("from_", "soql_joins") or value is None:
                 continue
             for node in value if isinstance(value, list) else [value]:
                 if isinstance(node, exp.Expression):
-                    self.walk(node, obj, user_alias, edits)
+                    self.walk(node, obj, user_alias, edits, aliases)
 
     def walk(self, node: exp.Expression, obj: SObject, user_alias: str | None,
-             edits: list[Edit]) -> None:
+             edits: list[Edit], aliases: dict[str, SObject]) -> None:
         if isinstance(node, (exp.Column, exp.Dot)):
-            self.path(node, obj, user_alias, edits)
+            self.path(node, obj, user_alias, edits, aliases)
             return
         if isinstance(node, exp.Subquery) and isinstance(node.parent, exp.Select):
-            self.select(node.this, None, edits, child_of=obj)  # child relationship subquery
+            self.select(node.this, None, edits, child_of=obj, parent_alias=user_alias)
             return
         if isinstance(node, exp.Select):
             self.select(node, None, edits)  # semi-join
             return
-        if isinstance(node, (SoqlFields, exp.Identifier)):
+        if isinstance(node, (exp.EQ, exp.NEQ, exp.In)) \
+                and self.is_type_path(node.this, obj, user_alias, aliases):
+            values = node.expressions if isinstance(node, exp.In) else [node.expression]
+            for value in values:  # `What.Type = 'Account'` names an object: it drifts too
+                target = self.schema_from.get(value.this) \
+                    if isinstance(value, exp.Literal) and value.is_string else None
+                if target is not None and "start" in value.meta:
+                    edits.append((value.meta["start"], value.meta["end"],
+                                  "'" + self.object_to(target).name + "'"))
+        if isinstance(node, SoqlTypeOf):
+            self.typeof(node, obj, user_alias, edits, aliases)
             return
+        if isinstance(node, (SoqlFields, SoqlCategoryFilter, exp.Identifier)):
+            return  # category groups and names are org metadata: drift leaves them alone
         if isinstance(node, exp.Alias):
-            self.walk(node.this, obj, user_alias, edits)
+            self.walk(node.this, obj, user_alias, edits, aliases)
             return
         for child in node.iter_expressions():
-            self.walk(child, obj, user_alias, edits)
+            self.walk(child, obj, user_alias, edits, aliases)
 
-    def path(self, node: exp.Expression, obj: SObject, user_alias: str | None,
-             edits: list[Edit]) -> None:
-        idents = _identifiers(node)
-        if not idents:
-            return
+    def typeof(self, node: SoqlTypeOf, obj: SObject, user_alias: str | None, edits: list[Edit],
+               aliases: dict[str, SObject]) -> None:
+        """TYPEOF What WHEN Account THEN Phone ...: the relationship, each type and its fields;
+        ELSE fields are the Name object's, which drift never renames."""
+        idents = _identifiers(node.this)
+        obj, idents = self.start(obj, idents, user_alias, edits, aliases)
+        for ident in idents:
+            ref = obj.field_by_relationship(ident.name)
+            if ref is None:
+                raise invalid_relationship(ident.name, obj.name)
+            _edit(edits, ident, self.relationship_to(obj, ref.name))
+            if len(ref.reference_to) > 1:
+                break
+            obj = self.schema_from.get(ref.reference_to[0]) or obj
+        for when in node.expressions:
+            target = self.schema_from.get(when.this.name)
+            if target is None:
+                raise invalid_type(when.this.name)
+            _edit(edits, when.this, self.object_to(target).name)
+            for f in when.expressions:
+                self.path(f, target, None, edits, {})
+
+    def is_type_path(self, node: exp.Expression, obj: SObject, user_alias: str | None,
+                     aliases: dict[str, SObject]) -> bool:
+        """`What.Type`: the Type of a polymorphic relationship (its values are object names)."""
+        idents = _identifiers(node) if isinstance(node, (exp.Column, exp.Dot)) else []
+        if len(idents) < 2 or idents[-1].name.lower() != "type":
+            return False
+        obj, idents = self.start(obj, idents, user_alias, [], aliases)
+        for ident in idents[:-2]:
+            ref = obj.field_by_relationship(ident.name)
+            target = self.schema_from.get(ref.reference_to[0]) if ref else None
+            if target is None:
+                return False
+            obj = target
+        ref = obj.field_by_relationship(idents[-2].name) if len(idents) >= 2 else None
+        return ref is not None and len(ref.reference_to) > 1
+
+    def start(self, obj: SObject, idents: list[exp.Identifier], user_alias: str | None,
+              edits: list[Edit], aliases: dict[str, SObject],
+              ) -> tuple[SObject, list[exp.Identifier]]:
+        """Where a path starts: its user alias, path alias or object name prefix dropped."""
         if len(idents) > 1:
             head = idents[0].name.lower()
             if user_alias and head == user_alias.lower():
-                idents = idents[1:]
-            elif head == obj.name.lower() and obj.field_by_relationship(head) is None:
+                return obj, idents[1:]
+            if head in aliases:
+                return aliases[head], idents[1:]
+            if head == obj.name.lower() and obj.field_by_relationship(head) is None:
                 _edit(edits, idents[0], self.object_to(obj).name)
-                idents = idents[1:]
+                return obj, idents[1:]
+        return obj, idents
+
+    def path(self, node: exp.Expression, obj: SObject, user_alias: str | None,
+             edits: list[Edit], aliases: dict[str, SObject]) -> None:
+        idents = _identifiers(node)
+        if not idents:
+            return
+        obj, idents = self.start(obj, idents, user_alias, edits, aliases)
         for ident in idents[:-1]:
             ref = obj.field_by_relationship(ident.name)
             target = self.schema_from.get(ref.reference_to[0]) if ref else None
             if ref is None or target is None:
                 raise invalid_relationship(ident.name, obj.name)
             _edit(edits, ident, self.relationship_to(obj, ref.name))
+            if len(ref.reference_to) > 1:
+                return  # a polymorphic relationship's fields are the Name object's
             obj = target
         f = obj.field(idents[-1].name)
         if f is None:
+            if obj.compound(idents[-1].name) is not None:
+                return  # compound fields (ShippingAddress) keep their names
             raise invalid_field(idents[-1].name, obj.name)
         _edit(edits, idents[-1], self.field_to(obj, f.name))
 
@@ -172,7 +251,7 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
         # renamer only ever walks well-formed, resolvable trees; the translator only reads the
         # tree, so one parse serves both
         tree = parse_soql(query)
-        Translator(schema_from, _ANY_DAY).translate(tree)
+        Translator(schema_from, _ANY_DAY, query).translate(tree)
         edits: list[Edit] = []
         renamer.select(tree, None, edits)
         return _apply(query, edits)
@@ -180,7 +259,7 @@ def rewrite_soql(query: str, schema_from: OrgSchema, schema_to: OrgSchema,
 
 def _rewrite_sosl(search: str, renamer: _Renamer) -> str:
     statement = parse_sosl(search)
-    _translate_search(search, renamer.schema_from, _ANY_DAY)  # validate
+    _translate_search(search, as_context(renamer.schema_from), _ANY_DAY)  # validate
     edits: list[Edit] = []
     for spec in statement.returning or ():
         inner: list[Edit] = []

@@ -16,13 +16,22 @@ Salesforce semantics (documented choices):
   date literal against a datetime field, or a datetime literal against a date field, is the
   INVALID_FIELD error Salesforce gives;
 - strings sort case-insensitively; record queries add the Id as a final sort key, so results are
-  deterministic; ASC puts nulls first and DESC nulls last unless NULLS FIRST/LAST says otherwise.
+  deterministic; ASC puts nulls first and DESC nulls last unless NULLS FIRST/LAST says otherwise;
+- AND and OR never mix without parentheses; semi-joins (`IN (SELECT ...)`) stand only at the top
+  level of WHERE, at most two, never nested;
+- GROUP BY ROLLUP/CUBE (up to three fields) add subtotal rows: by default each group's rows
+  come before its subtotal, the grand total last; GROUPING(field) is 1 on subtotal rows;
+- parent-child subqueries nest up to four levels below the root (five levels in all).
+Functions and literals: see functions.py; polymorphic paths and compound fields: paths.py; USING
+SCOPE, WITH DATA CATEGORY and list views: filters.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
@@ -31,20 +40,56 @@ from sandbox_db.database import quote_ident
 from sandbox_db.errors import (
     ErrorCode,
     SalesforceError,
-    invalid_field,
     invalid_relationship,
     invalid_type,
 )
 from sandbox_db.ids import to_18
-from sandbox_db.schema import NUMERIC_TYPES, TEXT_TYPES, FieldType, OrgSchema, SField, SObject
+from sandbox_db.schema import NUMERIC_TYPES, TEXT_TYPES, FieldType, OrgSchema, SField
+from sandbox_db.soql import filters
+from sandbox_db.soql.context import OrgContext, as_context
 from sandbox_db.soql.dates import parse_date_value, relative_range
-from sandbox_db.soql.dialect import SoqlDate, SoqlFields, SoqlIncludes, parse_soql
+from sandbox_db.soql.dialect import (
+    SoqlAliasJoin,
+    SoqlCurrency,
+    SoqlDate,
+    SoqlFields,
+    SoqlIncludes,
+    SoqlTypeOf,
+    malformed_at,
+    parse_soql,
+    source_span,
+)
+from sandbox_db.soql.functions import (
+    DISPLAY_FUNCTIONS,
+    EARTH_RADIUS,
+    ORG_CURRENCY,
+    distance_sql,
+    formatter,
+)
+from sandbox_db.soql.paths import Resolved, Scope, is_polymorphic
+from sandbox_db.soql.plan import (
+    BATCH_SIZE,
+    ChildPlan,
+    ChildRef,
+    Compound,
+    Formatted,
+    Plan,
+    Shape,
+    TypeOf,
+    table_marker,
+)
 
-#: Salesforce's batch size: more rows than this come back with done=false.
-BATCH_SIZE = 2000
+__all__ = ["BATCH_SIZE", "Plan", "Scope", "Translator", "table_marker", "translate_soql"]
+
 FIELDS_LIMIT = 200
+#: Child subqueries below the root (Salesforce: five levels in all since API v58).
+MAX_CHILD_DEPTH = 4
+MAX_SEMI_JOINS = 2
+MAX_SUBTOTAL_FIELDS = 3
 ID_TYPES = frozenset({FieldType.ID, FieldType.REFERENCE})
 DATE_TYPES = frozenset({FieldType.DATE, FieldType.DATETIME})
+UNGROUPABLE = frozenset({FieldType.TEXTAREA, FieldType.DOUBLE, FieldType.CURRENCY,
+                         FieldType.PERCENT, FieldType.DATETIME})
 
 #: SOQL date functions -> DuckDB expression template over `{c}`; result is int unless noted.
 DATE_FUNCTIONS: dict[str, str] = {
@@ -63,23 +108,17 @@ DATE_FUNCTIONS: dict[str, str] = {
     "HOUR_IN_DAY": "hour({c})",
 }
 DATETIME_ONLY_FUNCTIONS = frozenset({"DAY_ONLY", "HOUR_IN_DAY"})
-#: Display functions that return the field's own value here (single currency, no translations).
-VALUE_FUNCTIONS = frozenset({"TOLABEL", "FORMAT", "CONVERTCURRENCY"})
 AGGREGATES: dict[type[exp.Expression], str] = {
     exp.Count: "COUNT", exp.Sum: "SUM", exp.Avg: "AVG", exp.Min: "MIN", exp.Max: "MAX"}
 _SELECT_ARGS = frozenset({"expressions", "from_", "where", "group", "having", "order", "limit",
-                          "offset"})
+                          "offset", "scope", "list_view", "data_category", "with_mode",
+                          "visibility", "soql_for", "soql_update", "soql_joins"})
 _COMPARISONS: dict[type[exp.Expression], str] = {
     exp.EQ: "=", exp.NEQ: "!=", exp.LT: "<", exp.LTE: "<=", exp.GT: ">", exp.GTE: ">="}
 _SF_TYPE_NAMES = {FieldType.ID: "id", FieldType.REFERENCE: "id", FieldType.BOOLEAN: "boolean",
                   FieldType.INT: "integer", FieldType.DOUBLE: "double",
                   FieldType.CURRENCY: "double", FieldType.PERCENT: "double",
                   FieldType.DATE: "date", FieldType.DATETIME: "dateTime"}
-
-
-def table_marker(object_name: str) -> str:
-    """Placeholder for an object's per-episode view name, filled in at execution time."""
-    return f"\x00{object_name}\x00"
 
 
 def malformed(message: str) -> SalesforceError:
@@ -91,119 +130,7 @@ def unexpected(token: str) -> SalesforceError:
 
 
 # ---------------------------------------------------------------------------------------------
-# Plans
-
-
-@dataclass
-class Shape:
-    """How one record (root or parent) is built from a result row."""
-
-    type_name: str
-    id_index: int
-    entries: list[tuple[str, Any]] = field(default_factory=list)  # leaf int | Shape | ChildRef
-
-    def child(self, key: str, type_name: str, id_index: int) -> Shape:
-        for k, v in self.entries:
-            if k == key and isinstance(v, Shape):
-                return v
-        node = Shape(type_name, id_index)
-        self.entries.append((key, node))
-        return node
-
-    def has_key(self, key: str) -> bool:
-        return any(k == key for k, _ in self.entries)
-
-
-@dataclass(frozen=True)
-class ChildRef:
-    index: int  # into Plan.children
-
-
-@dataclass
-class Plan:
-    """A translated statement: SQL with table markers, params, and how to shape the rows."""
-
-    kind: str  # "records" | "aggregate" | "count"
-    sql: str
-    params: list[Any]
-    objects: tuple[str, ...]
-    shape: Shape | None = None
-    aggregate_keys: list[tuple[str, int]] = field(default_factory=list)
-    count_sql: str | None = None  # total row count when the batch is capped
-    batch: int = BATCH_SIZE
-    children: list[ChildPlan] = field(default_factory=list)
-    fk_index: int | None = None  # child subquery plans: the column holding the parent Id
-
-
-@dataclass
-class ChildPlan:
-    """A child relationship subquery, run once for all parent Ids ($1 is the Id list)."""
-
-    relationship: str
-    plan: Plan
-    fk_index: int
-
-
-# ---------------------------------------------------------------------------------------------
-# Scopes: one FROM object plus the LEFT JOINs its parent paths need
-
-
-@dataclass
-class Resolved:
-    sql: str
-    field: SField
-    obj: SObject
-    rel_path: tuple[tuple[str, str, str], ...]  # (relationship name, parent type, join alias)
-    key: str  # canonical path, lower-case, for GROUP BY matching
-
-
-class Scope:
-    def __init__(self, tr: Translator, obj: SObject, user_alias: str | None) -> None:
-        self.tr = tr
-        self.obj = obj
-        self.user_alias = user_alias
-        self.alias = tr.new_alias()
-        self.joins: dict[tuple[str, ...], tuple[str, SObject]] = {}
-        self.join_sql: list[str] = []
-
-    def from_sql(self) -> str:
-        return " ".join([f"{table_marker(self.obj.name)} AS {self.alias}", *self.join_sql])
-
-    def resolve(self, parts: list[str]) -> Resolved:
-        if len(parts) > 1:
-            head = parts[0].lower()
-            if self.user_alias and head == self.user_alias.lower():
-                parts = parts[1:]
-            elif head == self.obj.name.lower() and self.obj.field_by_relationship(head) is None:
-                parts = parts[1:]
-        obj, alias = self.obj, self.alias
-        key: tuple[str, ...] = ()
-        rel_path: list[tuple[str, str, str]] = []
-        for rel in parts[:-1]:
-            ref = obj.field_by_relationship(rel)
-            if ref is None:
-                raise invalid_relationship(rel, obj.name)
-            target = self.tr.schema.get(ref.reference_to[0])
-            if target is None or ref.relationship_name is None:
-                raise invalid_relationship(rel, obj.name)
-            key = key + (ref.relationship_name.lower(),)
-            if key not in self.joins:
-                join_alias = self.tr.new_alias()
-                self.joins[key] = (join_alias, target)
-                self.join_sql.append(
-                    f"LEFT JOIN {table_marker(target.name)} AS {join_alias} "
-                    f"ON {join_alias}.\"Id\" = {alias}.{quote_ident(ref.name)}")
-                self.tr.objects.add(target.name)
-            alias = self.joins[key][0]
-            rel_path.append((ref.relationship_name, target.name, alias))
-            obj = target
-        f = obj.field(parts[-1])
-        if f is None:
-            raise invalid_field(parts[-1], obj.name)
-        sql = f"{alias}.{quote_ident(f.name)}"
-        if f.type == FieldType.BOOLEAN:  # Salesforce checkboxes are never null: null is false
-            sql = f"COALESCE({sql}, FALSE)"
-        return Resolved(sql, f, obj, tuple(rel_path), ".".join([*key, f.name.lower()]))
+# Small AST helpers
 
 
 def path_parts(node: exp.Expression) -> list[str] | None:
@@ -227,6 +154,8 @@ def function_name(node: exp.Expression) -> str | None:
         return str(node.this).upper()
     if isinstance(node, exp.Format):
         return "FORMAT"
+    if isinstance(node, exp.Grouping):
+        return "GROUPING"
     return None
 
 
@@ -234,6 +163,19 @@ def function_args(node: exp.Expression) -> list[exp.Expression]:
     if isinstance(node, exp.Format):
         return [node.this, *node.expressions]
     return list(node.expressions)
+
+
+def _unalias(node: exp.Expression) -> exp.Expression:
+    return node.this if isinstance(node, exp.Alias) else node
+
+
+def _is_aggregate(node: exp.Expression) -> bool:
+    return type(node) in AGGREGATES or function_name(node) == "COUNT_DISTINCT"
+
+
+def _contains_aggregate(node: exp.Expression) -> bool:
+    return _is_aggregate(node) or (function_name(node) in DISPLAY_FUNCTIONS and any(
+        _contains_aggregate(a) for a in function_args(node)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,13 +190,31 @@ class Value:
     value: Any = None
 
 
+@dataclass
+class Operand:
+    """The left side of a filter: its SQL, type, display name and field (None: computed)."""
+
+    sql: str
+    ftype: FieldType
+    name: str
+    field: SField | None
+    kind: str = "field"  # "field" | "aggregate" | "distance"
+
+
 class Translator:
-    def __init__(self, schema: OrgSchema, today: dt.date) -> None:
-        self.schema = schema
+    def __init__(self, context: OrgContext | OrgSchema, today: dt.date, text: str = "",
+                 depth: int = 0) -> None:
+        self.ctx = as_context(context)
+        self.schema = self.ctx.visible
         self.today = today
+        self.text = text
+        self.depth = depth  # child subquery nesting (0: the root statement)
         self.params: list[Any] = []
         self.objects: set[str] = set()
         self._aliases = 0
+        self._semi_joins = 0
+        self.in_semi_join = False
+        self.allow_list_view = False
 
     def new_alias(self) -> str:
         self._aliases += 1
@@ -263,6 +223,14 @@ class Translator:
     def param(self, value: Any) -> str:
         self.params.append(value)
         return f"${len(self.params)}"
+
+    def unexpected_at(self, node: exp.Expression | None, fallback: str = "") -> SalesforceError:
+        """MALFORMED_QUERY naming what the user wrote at `node` (with Row/Column when known)."""
+        span = source_span(node) if node is not None else None
+        if span is not None and self.text and span[1] < len(self.text):
+            start, end = span
+            return malformed_at(self.text, start, self.text[start:end + 1])
+        return unexpected(fallback or (source_text(node) if node is not None else "<EOF>"))
 
     # -- statements -------------------------------------------------------------------------
 
@@ -273,7 +241,7 @@ class Translator:
         if len(items) == 1 and isinstance(items[0], exp.Count) and items[0].this is None:
             return self._count_plan(select, scope)
         grouped = bool(select.args.get("group")) or any(
-            _is_aggregate(_unalias(i)) for i in items)
+            _contains_aggregate(_unalias(i)) for i in items)
         if grouped:
             return self._aggregate_plan(select, scope)
         return self._records_plan(select, scope)
@@ -281,34 +249,68 @@ class Translator:
     def _check_select_args(self, select: exp.Select) -> None:
         for key, value in select.args.items():
             if key not in _SELECT_ARGS and value:
-                raise unexpected(key.upper() if not isinstance(value, exp.Expression)
-                                 else value.key.upper())
+                raise self.unexpected_at(value if isinstance(value, exp.Expression) else None,
+                                         key.upper())
         if not select.args.get("from_"):
             raise malformed("unexpected token: '<EOF>'")
 
-    def _from_scope(self, select: exp.Select) -> Scope:
+    def _table(self, select: exp.Select) -> tuple[exp.Table, list[exp.Identifier]]:
         table = select.args["from_"].this
-        if not isinstance(table, exp.Table) or table.args.get("db") or table.args.get("catalog") \
-                or not isinstance(table.this, exp.Identifier) or table.this.quoted:
-            raise unexpected(source_text(table) if isinstance(table, exp.Expression) else "FROM")
-        for key in ("joins", "laterals", "pivots", "sample", "hints", "version", "when"):
-            if table.args.get(key):
-                raise unexpected(key.upper())
-        obj = self.schema.get(table.name)
+        path = table.args.get("soql_path") if isinstance(table, exp.Table) else None
+        if not path or any(not isinstance(p, exp.Identifier) or p.quoted for p in path):
+            raise self.unexpected_at(table, "FROM")
+        return table, path
+
+    def _from_scope(self, select: exp.Select) -> Scope:
+        table, path = self._table(select)
+        if len(path) != 1:
+            raise self.unexpected_at(path[1], path[1].name)
+        obj = self.schema.get(path[0].name)
         if obj is None:
-            raise invalid_type(table.name)
+            raise invalid_type(path[0].name)
         alias = table.args.get("alias")
-        user_alias = alias.name if alias is not None else None
-        if alias is not None and alias.args.get("columns"):
-            raise unexpected("(")
         self.objects.add(obj.name)
-        return Scope(self, obj, user_alias)
+        scope = Scope(self, obj, alias.name if alias is not None else None)
+        self._alias_joins(select, scope)
+        self._check_clauses(select, scope)
+        return scope
+
+    def _alias_joins(self, select: exp.Select, scope: Scope) -> None:
+        """`FROM Contact c, c.Account a`: `a` names the path c.Account."""
+        for join in select.args.get("soql_joins") or []:
+            assert isinstance(join, SoqlAliasJoin)
+            parts = path_parts(join.this) or []
+            known = {scope.user_alias.lower()} if scope.user_alias else set()
+            known |= set(scope.path_aliases)
+            if len(parts) < 2 or parts[0].lower() not in known:
+                raise self.unexpected_at(join.this)
+            rel = scope.strip_prefix(parts)
+            key: tuple[str, ...] = ()
+            obj, alias = scope.obj, scope.alias
+            for name in rel:
+                ref = obj.field_by_relationship(name)
+                if ref is not None and is_polymorphic(ref):
+                    raise invalid_relationship(name, obj.name)
+                _, obj, alias, key = scope.parent(obj, alias, key, name)
+            name = join.args["alias"].name.lower()
+            if name in known or name == scope.obj.name.lower():
+                raise malformed(f"duplicate alias: {join.args['alias'].name}")
+            scope.path_aliases[name] = rel
+
+    def _check_clauses(self, select: exp.Select, scope: Scope) -> None:
+        """Clauses valid only on some objects (the predicates they add come in _where)."""
+        update = select.args.get("soql_update")
+        if update:
+            base = self.ctx.base_object(scope.obj)
+            if base is None or not base.name.endswith("__kav"):
+                raise filters.filter_error(f"UPDATE {update} is only supported on knowledge "
+                                           f"article types, not {scope.obj.name}")
+        if select.args.get("list_view") is not None and not self.allow_list_view:
+            raise self.unexpected_at(select.args["list_view"])
 
     def _limit_offset(self, select: exp.Select) -> tuple[int | None, int | None]:
         limit = offset = None
         if (node := select.args.get("limit")) is not None:
-            if any(v for k, v in node.args.items() if k != "expression"):
-                raise unexpected(",")  # LIMIT m, n / LIMIT ... BY: not SOQL
             limit = _int_literal(node.args.get("expression"), "LIMIT")
         if (node := select.args.get("offset")) is not None:
             offset = _int_literal(node.args.get("expression"), "OFFSET")
@@ -330,10 +332,39 @@ class Translator:
         return Plan("count", sql, self.params, tuple(sorted(self.objects)))
 
     def _where(self, select: exp.Select, scope: Scope) -> str:
-        node = select.args.get("where")
-        if node is None:
-            return ""
-        return " WHERE " + self.condition(node.this, scope)
+        """WHERE, plus the rows USING SCOPE, WITH DATA CATEGORY and USING ListView keep."""
+        preds: list[str | None] = []
+        if (node := select.args.get("where")) is not None:
+            self._check_semi_joins(node.this)
+            preds.append(self.condition(node.this, scope))
+        if (name := select.args.get("scope")) is not None:
+            preds.append(filters.scope_predicate(self, scope, name.name))
+        if (categories := select.args.get("data_category")) is not None:
+            preds.append(filters.category_predicate(self, scope, categories))
+        if (view := select.args.get("list_view")) is not None:
+            preds.append(filters.list_view_predicate(self, scope, view.name))
+        kept = [p for p in preds if p]
+        return (" WHERE " + " AND ".join(kept)) if kept else ""
+
+    def _check_semi_joins(self, node: exp.Expression, top: bool = True) -> None:
+        """Semi-joins only as top-level AND terms of WHERE (Salesforce's rule)."""
+        if isinstance(node, exp.And) and top:
+            self._check_semi_joins(node.this, True)
+            self._check_semi_joins(node.expression, True)
+            return
+        if isinstance(node, exp.Paren):
+            self._check_semi_joins(node.this, top and isinstance(node.this, exp.And))
+            return
+        if isinstance(node, exp.In) and node.args.get("query") is not None:
+            if not top:
+                raise malformed("Semi join sub-selects are only allowed at the top level WHERE "
+                                "expressions and not in nested WHERE expressions.")
+            return
+        if isinstance(node, exp.Not) and isinstance(node.this, exp.In) \
+                and node.this.args.get("query") is not None and top:
+            return
+        for child in node.iter_expressions():
+            self._check_semi_joins(child, False)
 
     # -- record queries ---------------------------------------------------------------------
 
@@ -351,48 +382,66 @@ class Translator:
         children: list[ChildPlan] = []
         seen: set[str] = set()
         limit, offset = self._limit_offset(select)
+        expr_n = 0
         for item in select.expressions:
+            alias = None
+            node = item
             if isinstance(item, exp.Alias):
-                raise malformed("only aggregate expressions use field aliasing")
-            if isinstance(item, SoqlFields):
-                if item.this in ("ALL", "CUSTOM") and (limit is None or limit > FIELDS_LIMIT):
-                    raise malformed(
-                        "The SOQL FIELDS function must have a LIMIT of at most 200")
-                for f in scope.obj.fields:
-                    if item.this == "ALL" or (item.this == "CUSTOM") == f.custom:
-                        if f.name.lower() not in seen:
-                            seen.add(f.name.lower())
-                            column = f"{scope.alias}.{quote_ident(f.name)}"
-                            if f.type == FieldType.BOOLEAN:
-                                column = f"COALESCE({column}, FALSE)"
-                            shape.entries.append((f.name, col(column)))
+                alias, node = item.alias, item.this
+                fname = function_name(node)
+                if fname not in DISPLAY_FUNCTIONS and fname != "DISTANCE":
+                    raise malformed("only aggregate expressions use field aliasing")
+                if alias.lower() in seen or any(k.lower() == alias.lower()
+                                                for k, _ in shape.entries):
+                    raise malformed(f"duplicate alias: {alias}")
+            if isinstance(node, SoqlFields):
+                self._fields_function(node, scope, shape, seen, col, limit)
                 continue
-            if isinstance(item, exp.Subquery):
-                if child_fk is not None:
-                    raise malformed("nested child relationship subqueries are not supported")
-                child = self._child_plan(item, scope)
+            if isinstance(node, exp.Subquery):
+                child = self._child_plan(node, scope)
                 if shape.has_key(child.relationship):
                     raise malformed(f"duplicate field selected: {child.relationship}")
                 children.append(child)
                 shape.entries.append((child.relationship, ChildRef(len(children) - 1)))
                 continue
-            target = item
-            fname = function_name(item)
-            if fname in VALUE_FUNCTIONS and len(function_args(item)) == 1:
-                target = function_args(item)[0]
-            elif fname in DATE_FUNCTIONS or _is_aggregate(item):
-                raise malformed(f"Field must be grouped or aggregated: {fname or item.key}")
-            parts = path_parts(target)
-            if parts is None:
-                raise _unsupported(item)
-            res = scope.resolve(parts)
-            if res.key in seen:
-                raise malformed(f"duplicate field selected: {'.'.join(parts)}")
-            seen.add(res.key)
-            node = shape
-            for rel, type_name, alias in res.rel_path:
-                node = node.child(rel, type_name, col(f"{alias}.\"Id\""))
-            node.entries.append((res.field.name, col(res.sql)))
+            if isinstance(node, SoqlTypeOf):
+                self._typeof(node, scope, shape, col)
+                continue
+            fname = function_name(node)
+            if fname == "DISTANCE":
+                key = alias or f"expr{expr_n}"
+                expr_n += alias is None
+                shape.entries.append((key, col(self._distance(node, scope))))
+                continue
+            render = None
+            if fname in DISPLAY_FUNCTIONS:
+                res, render = self._display(node, scope)
+            elif fname in DATE_FUNCTIONS or _is_aggregate(node) or fname == "GROUPING":
+                raise malformed(f"Field must be grouped or aggregated: {fname or node.key}")
+            else:
+                parts = path_parts(node)
+                if parts is None:
+                    raise _unsupported(node, self)
+                res = scope.resolve(parts)
+            key = alias.lower() if alias else res.key
+            if key in seen:
+                raise malformed(f"duplicate field selected: {'.'.join(path_parts(node) or [])}"
+                                if not alias else f"duplicate alias: {alias}")
+            seen.add(key)
+            if res.compound is not None:
+                leaf: Any = _compound(res.compound, col)
+            elif render is not None:
+                leaf = Formatted(col(res.sql), render)
+            else:
+                leaf = col(res.sql)
+            if alias:
+                shape.entries.append((alias, leaf))
+                continue
+            target = shape
+            for hop in res.rel_path:
+                target = target.child(hop.name, hop.type_name, col(hop.id_sql),
+                                      col(hop.type_sql) if hop.type_sql else None)
+            target.entries.append((res.field.name, leaf))
         where = self._where(select, scope)
         order = self._order(select, scope, grouped=False)
         order_terms = [*order, f"{scope.alias}.\"Id\""]
@@ -411,7 +460,7 @@ class Translator:
             sql = (f"SELECT {', '.join(columns)} FROM {scope.from_sql()}{where}{qualify}"
                    f" ORDER BY {', '.join([fk, *order_terms])}")
             return Plan("records", sql, self.params, tuple(sorted(self.objects)), shape=shape,
-                        fk_index=fk_index)
+                        fk_index=fk_index, children=children)
         base = f"SELECT {', '.join(columns)} FROM {scope.from_sql()}{where}{order_sql}"
         capped = BATCH_SIZE + 1 if limit is None else min(limit, BATCH_SIZE + 1)
         count_sql = (f"SELECT COUNT(*) FROM (SELECT 1 FROM {scope.from_sql()}{where}"
@@ -420,112 +469,317 @@ class Translator:
                     tuple(sorted(self.objects)), shape=shape, count_sql=count_sql,
                     children=children)
 
+    def _fields_function(self, node: SoqlFields, scope: Scope, shape: Shape, seen: set[str],
+                         col: Callable[[str], int], limit: int | None) -> None:
+        if node.this in ("ALL", "CUSTOM") and (limit is None or limit > FIELDS_LIMIT):
+            raise malformed("The SOQL FIELDS function must have a LIMIT of at most 200")
+        for f in scope.obj.fields:
+            if node.this == "ALL" or (node.this == "CUSTOM") == f.custom:
+                if f.name.lower() in seen:
+                    raise SalesforceError(ErrorCode.INVALID_FIELD,
+                                          f"duplicate field selected: {f.name}")
+                seen.add(f.name.lower())
+                column = f"{scope.alias}.{quote_ident(f.name)}"
+                if f.type == FieldType.BOOLEAN:
+                    column = f"COALESCE({column}, FALSE)"
+                shape.entries.append((f.name, col(column)))
+
+    def _typeof(self, node: SoqlTypeOf, scope: Scope, shape: Shape,
+                col: Callable[[str], int]) -> None:
+        """TYPEOF What WHEN Account THEN ... ELSE ... END: fields per type of the parent."""
+        parts = path_parts(node.this)
+        if parts is None:
+            raise self.unexpected_at(node.this)
+        obj, alias, key, ref = scope.relationship(parts)
+        if not is_polymorphic(ref):
+            raise malformed(f"TYPEOF can only be used on a polymorphic relationship; "
+                            f"{ref.relationship_name} always refers to {ref.reference_to[0]}")
+        if shape.has_key(ref.relationship):
+            raise malformed(f"duplicate field selected: {ref.relationship_name}")
+        hop = scope.polymorphic_hop(alias, ref)
+        id_index = col(hop.id_sql)
+        type_index = col(hop.type_sql or "NULL")
+        targets = {t.name.lower(): t for t in scope.targets(ref)}
+        variants: dict[str, Shape] = {}
+        for when in node.expressions:
+            name = when.this.name
+            target = targets.get(name.lower())
+            if target is None:
+                if self.schema.get(name) is None:
+                    raise invalid_type(name)
+                raise malformed(f"TYPEOF {ref.relationship_name}: {name} is not one of its "
+                                f"types ({', '.join(ref.reference_to)})")
+            if target.name in variants:
+                raise malformed(f"duplicate WHEN {name} in TYPEOF")
+            t_alias = scope.target_alias(alias, key, ref, target)
+            start = (target, t_alias, key + (ref.relationship.lower(), target.name.lower()))
+            variant = Shape(target.name, id_index)
+            for f in when.expressions:
+                res = scope.resolve(path_parts(f) or [], start=start)
+                self._add_leaf(variant, res, col)
+            variants[target.name] = variant
+        default = None
+        if node.args.get("default"):
+            default = Shape(ref.reference_to[0], id_index, type_index=type_index)
+            for f in node.args["default"]:
+                parts = path_parts(f) or []
+                if len(parts) != 1:
+                    raise invalid_relationship(parts[0], "Name")
+                res = scope.name_field(alias, key, ref, parts[0], [])
+                default.entries.append((res.field.name, col(res.sql)))
+        shape.entries.append((ref.relationship, TypeOf(id_index, type_index, variants,
+                                                             default)))
+
+    def _add_leaf(self, shape: Shape, res: Resolved, col: Callable[[str], int]) -> None:
+        target = shape
+        for hop in res.rel_path:
+            target = target.child(hop.name, hop.type_name, col(hop.id_sql),
+                                  col(hop.type_sql) if hop.type_sql else None)
+        if target.has_key(res.field.name):
+            raise malformed(f"duplicate field selected: {res.field.name}")
+        target.entries.append((res.field.name, col(res.sql) if res.compound is None else
+                               _compound(res.compound, col)))
+
     def _child_plan(self, sub: exp.Subquery, parent: Scope) -> ChildPlan:
         select = sub.this
         if not isinstance(select, exp.Select) or sub.args.get("alias"):
-            raise _unsupported(sub)
+            raise _unsupported(sub, self)
+        if self.depth >= MAX_CHILD_DEPTH:
+            raise malformed("SOQL statements cannot query aggregate relationships more than "
+                            f"{MAX_CHILD_DEPTH} levels away from the root entity object.")
         self._check_select_args(select)
-        table = select.args["from_"].this
-        if not isinstance(table, exp.Table) or table.args.get("db") \
-                or not isinstance(table.this, exp.Identifier):
-            raise _unsupported(sub)
-        rel = parent.obj.child_relationship(table.name)
+        table, path = self._table(select)
+        rel_name = path[-1].name
+        qualifier = [p.name.lower() for p in path[:-1]]
+        allowed = {parent.obj.name.lower(), *([parent.user_alias.lower()]
+                                              if parent.user_alias else [])}
+        rel = parent.obj.child_relationship(rel_name) \
+            if len(qualifier) <= 1 and set(qualifier) <= allowed else None
         child_obj = self.schema.get(rel.child_object) if rel else None
         if rel is None or child_obj is None:
             raise SalesforceError(
                 ErrorCode.INVALID_TYPE,
-                f"Didn't understand relationship '{table.name}' in FROM part of query call. If "
-                "you are attempting to use a custom relationship, be sure to append the '__r' "
-                "after the custom relationship name. Please reference your WSDL or the describe "
-                "call for the appropriate names.")
-        if select.args.get("group") or any(_is_aggregate(_unalias(i)) for i in select.expressions):
+                f"Didn't understand relationship '{'.'.join(p.name for p in path)}' in FROM part "
+                "of query call. If you are attempting to use a custom relationship, be sure to "
+                "append the '__r' after the custom relationship name. Please reference your WSDL "
+                "or the describe call for the appropriate names.")
+        if select.args.get("group") or any(_contains_aggregate(_unalias(i))
+                                           for i in select.expressions):
             raise malformed("aggregate functions are not supported in child relationship queries")
-        sub_tr = Translator(self.schema, self.today)
+        for key in ("scope", "soql_update", "soql_joins"):
+            if select.args.get(key):
+                raise self.unexpected_at(None, key.removeprefix("soql_").upper())
+        sub_tr = Translator(self.ctx, self.today, self.text, self.depth + 1)
         sub_tr.params.append(None)  # $1: the parent Id list
         sub_tr.objects.add(child_obj.name)
         alias = table.args.get("alias")
         scope = Scope(sub_tr, child_obj, alias.name if alias is not None else None)
+        sub_tr._check_clauses(select, scope)
         plan = sub_tr._records_plan(select, scope, child_fk=rel.field)
         assert plan.fk_index is not None
+        self.objects |= sub_tr.objects
         return ChildPlan(rel.relationship_name, plan, plan.fk_index)
+
+    # -- display functions, DISTANCE ----------------------------------------------------------
+
+    def _display(self, node: exp.Expression, scope: Scope,
+                 ) -> tuple[Resolved, Callable[[Any], Any] | None]:
+        """toLabel/convertCurrency/FORMAT over a field: (the field, how to render it)."""
+        fname = function_name(node)
+        args = function_args(node)
+        if len(args) != 1:
+            raise malformed(f"{_display_name(fname)}() takes one field")
+        inner = args[0]
+        if fname == "FORMAT" and function_name(inner) == "CONVERTCURRENCY":
+            res, _ = self._display(inner, scope)
+            return res, formatter(res.field.type)
+        parts = path_parts(inner)
+        if parts is None:
+            raise _unsupported(inner, self)
+        res = scope.resolve(parts)
+        self._check_display(fname, res)
+        return res, formatter(res.field.type) if fname == "FORMAT" else None
+
+    def _check_display(self, fname: str | None, res: Resolved) -> None:
+        """The field types each display function takes (INVALID_FIELD otherwise)."""
+        name = _display_name(fname)
+        if res.compound is not None:
+            raise SalesforceError(ErrorCode.INVALID_FIELD, f"{name}() can not be applied to the "
+                                                           f"compound field {res.field.name}")
+        wanted = {"TOLABEL": (FieldType.PICKLIST, FieldType.MULTIPICKLIST),
+                  "CONVERTCURRENCY": (FieldType.CURRENCY,)}.get(fname or "")
+        if wanted is not None and res.field.type not in wanted:
+            raise SalesforceError(
+                ErrorCode.INVALID_FIELD,
+                f"{name}() can only be applied to "
+                f"{'picklist' if fname == 'TOLABEL' else 'currency'} fields; {res.field.name} is "
+                f"of type {res.field.type.value}")
+
+    def _distance(self, node: exp.Expression, scope: Scope) -> str:
+        """DISTANCE(location field, GEOLOCATION(lat, lon), 'mi'|'km') -> SQL."""
+        args = function_args(node)
+        if len(args) != 3:
+            raise malformed("DISTANCE() takes a location field, a GEOLOCATION() and a unit")
+        field_node, point, unit_node = args
+        parts = path_parts(field_node)
+        if parts is None:
+            raise _unsupported(field_node, self)
+        res = scope.resolve(parts)
+        if res.compound is None or not {"latitude", "longitude"} <= set(res.compound):
+            raise SalesforceError(ErrorCode.INVALID_FIELD,
+                                  f"DISTANCE() needs a location or address field; "
+                                  f"{res.field.name} is not one")
+        if function_name(point) != "GEOLOCATION" or len(function_args(point)) != 2:
+            raise malformed("DISTANCE() needs GEOLOCATION(latitude, longitude) as its second "
+                            "argument")
+        lat, lon = (_number(a) for a in function_args(point))
+        if lat is None or lon is None or not -90 <= lat <= 90 or not -180 <= lon <= 180:
+            raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
+                                  "GEOLOCATION() needs a latitude in [-90, 90] and a longitude "
+                                  "in [-180, 180]")
+        if not (isinstance(unit_node, exp.Literal) and unit_node.is_string
+                and unit_node.this.lower() in EARTH_RADIUS):
+            raise malformed("DISTANCE() units are 'mi' or 'km'")
+        return distance_sql(res.compound["latitude"], res.compound["longitude"],
+                            self.param(float(lat)), self.param(float(lon)),
+                            unit_node.this.lower())
 
     # -- aggregate queries ------------------------------------------------------------------
 
     def _aggregate_plan(self, select: exp.Select, scope: Scope) -> Plan:
         group_keys: dict[str, str] = {}  # canonical key -> sql
         group_sql: list[str] = []
+        subtotals = None  # "ROLLUP" | "CUBE"
         group = select.args.get("group")
+        limit, offset = self._limit_offset(select)
         if group is not None:
-            for key in ("rollup", "cube", "grouping_sets", "totals", "all"):
+            fields = group.expressions
+            for key in ("rollup", "cube"):
                 if group.args.get(key):
-                    raise unexpected(key.upper())
-            for g in group.expressions:
-                sql, key = self._group_expr(g, scope)
+                    subtotals = key.upper()
+                    fields = group.args[key][0].expressions
+                    if len(fields) > MAX_SUBTOTAL_FIELDS:
+                        raise malformed(f"GROUP BY {subtotals} takes at most "
+                                        f"{MAX_SUBTOTAL_FIELDS} fields")
+            for g in fields:
+                sql, key = self._group_expr(g, scope, in_group=True)
+                if key in group_keys:
+                    raise malformed(f"duplicate field in GROUP BY: {source_text(g)}")
                 group_keys[key] = sql
                 group_sql.append(sql)
+        elif limit is not None:
+            raise malformed("An aggregate query without GROUP BY returns one row: it can't "
+                            "use LIMIT")
         columns: list[str] = []
-        keys: list[tuple[str, int]] = []
+        keys: list[tuple[str, int, Callable[[Any], Any] | None]] = []
         expr_n = 0
         for item in select.expressions:
             alias = None
             if isinstance(item, exp.Alias):
                 alias = item.alias
                 item = item.this
-            if isinstance(item, (exp.Subquery, SoqlFields)):
-                raise malformed("child relationship and FIELDS() are not allowed in aggregate "
-                                "queries")
-            if _is_aggregate(item):
-                sql = self._aggregate_sql(item, scope)
-                name = alias
-            else:
-                sql, key = self._group_expr(item, scope)
-                if key not in group_keys:
-                    parts = path_parts(_value_target(item))
-                    label = scope.resolve(parts).field.name if parts else function_name(item)
-                    raise malformed(f"Field must be grouped or aggregated: {label}")
-                name = alias
-                parts = path_parts(_value_target(item))
-                if name is None and parts is not None:
-                    name = scope.resolve(parts).field.name
+            if isinstance(item, (exp.Subquery, SoqlFields, SoqlTypeOf)):
+                raise malformed("child relationship, TYPEOF and FIELDS() are not allowed in "
+                                "aggregate queries")
+            sql, name, render = self._aggregate_item(item, scope, group_keys, subtotals)
+            name = alias or name
             if name is None:
                 name = f"expr{expr_n}"
                 expr_n += 1
-            if any(k.lower() == name.lower() for k, _ in keys):
+            if any(k.lower() == name.lower() for k, _, _ in keys):
                 raise malformed(f"duplicate alias: {name}")
             columns.append(sql)
-            keys.append((name, len(columns) - 1))
+            keys.append((name, len(columns) - 1, render))
         where = self._where(select, scope)
         having = ""
         if (node := select.args.get("having")) is not None:
             having = " HAVING " + self.condition(node.this, scope, having_groups=group_keys)
-        order = self._order(select, scope, grouped=True, group_keys=group_keys)
-        order = order or [f"{s} ASC NULLS FIRST" for s in group_sql]
+        order = self._order(select, scope, grouped=True, group_keys=group_keys,
+                            subtotals=subtotals)
+        if not order:
+            order = [term for s in group_sql for term in (
+                [f"GROUPING({s}) ASC"] if subtotals else []) + [f"{s} ASC NULLS FIRST"]]
         order_sql = (" ORDER BY " + ", ".join(order)) if order else ""
-        limit, offset = self._limit_offset(select)
-        group_clause = (" GROUP BY " + ", ".join(group_sql)) if group_sql else ""
+        group_clause = ""
+        if group_sql:
+            joined = ", ".join(group_sql)
+            group_clause = f" GROUP BY {subtotals} ({joined})" if subtotals else \
+                f" GROUP BY {joined}"
         body = f"SELECT {', '.join(columns)} FROM {scope.from_sql()}{where}{group_clause}{having}"
         capped = BATCH_SIZE + 1 if limit is None else min(limit, BATCH_SIZE + 1)
         count_sql = f"SELECT COUNT(*) FROM ({body}{_limit_sql(limit, offset)}) AS c"
         return Plan("aggregate", body + order_sql + _limit_sql(capped, offset), self.params,
                     tuple(sorted(self.objects)), aggregate_keys=keys, count_sql=count_sql)
 
-    def _group_expr(self, node: exp.Expression, scope: Scope) -> tuple[str, str]:
+    def _aggregate_item(self, item: exp.Expression, scope: Scope, group_keys: dict[str, str],
+                        subtotals: str | None,
+                        ) -> tuple[str, str | None, Callable[[Any], Any] | None]:
+        """(SQL, default key, renderer) of one select item of an aggregate query."""
+        fname = function_name(item)
+        if fname == "GROUPING":
+            return self._grouping(item, scope, group_keys, subtotals), None, None
+        if _is_aggregate(item):
+            return self._aggregate_sql(item, scope), None, None
+        if fname in DISPLAY_FUNCTIONS and _contains_aggregate(item):
+            (inner,) = function_args(item) if len(function_args(item)) == 1 else (None,)
+            if fname != "FORMAT" or inner is None or not _is_aggregate(inner):
+                raise malformed(f"{_display_name(fname)}() can't be applied to an aggregate "
+                                "result (only FORMAT() can)")
+            return self._aggregate_sql(inner, scope), None, formatter(
+                self._aggregate_type(inner, scope))
+        sql, key = self._group_expr(item, scope)
+        if key not in group_keys:
+            label = fname if fname in DATE_FUNCTIONS else key.rsplit(".", 1)[-1]
+            parts = path_parts(item if fname not in DISPLAY_FUNCTIONS else function_args(item)[0])
+            if parts is not None:
+                label = scope.resolve(parts).field.name
+            raise malformed(f"Field must be grouped or aggregated: {label}")
+        name, render = None, None
+        if fname in DISPLAY_FUNCTIONS:
+            res, render = self._display(item, scope)
+            name = res.field.name
+        elif (parts := path_parts(item)) is not None:
+            name = scope.resolve(parts).field.name
+        return sql, name, render
+
+    def _grouping(self, node: exp.Expression, scope: Scope, group_keys: dict[str, str],
+                  subtotals: str | None) -> str:
+        args = function_args(node)
+        if subtotals is None:
+            raise malformed("GROUPING() can only be used with GROUP BY ROLLUP or CUBE")
+        if len(args) != 1:
+            raise malformed("GROUPING() takes one field")
+        sql, key = self._group_expr(args[0], scope)
+        if key not in group_keys:
+            raise malformed(f"GROUPING() field must be in the GROUP BY: {source_text(args[0])}")
+        return f"GROUPING({sql})"
+
+    def _group_expr(self, node: exp.Expression, scope: Scope, in_group: bool = False,
+                    ) -> tuple[str, str]:
         """SQL and canonical key of a groupable expression: a field path or a date function."""
         fname = function_name(node)
         if fname in DATE_FUNCTIONS:
             sql, _ = self._date_function(node, scope)
             return sql, f"{fname}({sql})"
-        if fname in VALUE_FUNCTIONS:
-            node = _value_target(node)
+        if fname in DISPLAY_FUNCTIONS:
+            if in_group:
+                raise malformed(f"{_display_name(fname)}() can not be used in GROUP BY")
+            res, _ = self._display(node, scope)
+            return res.sql, res.key
         parts = path_parts(node)
         if parts is None:
-            raise _unsupported(node)
+            raise _unsupported(node, self)
         res = scope.resolve(parts)
-        if res.field.type in (FieldType.TEXTAREA, FieldType.DOUBLE, FieldType.CURRENCY,
-                              FieldType.PERCENT, FieldType.DATETIME) \
-                and not isinstance(node.parent, exp.Alias) and _in_group(node):
+        if res.compound is not None or (res.field.type in UNGROUPABLE and in_group):
             raise malformed(f"field '{res.field.name}' can not be grouped in a query call")
         return res.sql, res.key
+
+    def _aggregate_type(self, node: exp.Expression, scope: Scope) -> FieldType:
+        if isinstance(node, exp.Count) or function_name(node) == "COUNT_DISTINCT":
+            return FieldType.INT
+        if isinstance(node, exp.Avg):
+            return FieldType.DOUBLE
+        return self._field_arg(node.this, scope).field.type
 
     def _aggregate_sql(self, node: exp.Expression, scope: Scope) -> str:
         fname = function_name(node)
@@ -538,7 +792,7 @@ class Translator:
         name = AGGREGATES[type(node)]
         arg = node.this
         if node.expressions or isinstance(arg, exp.Distinct):
-            raise _unsupported(node)
+            raise _unsupported(node, self)
         if arg is None:
             if name != "COUNT":
                 raise malformed(f"{name}() needs a field")
@@ -554,8 +808,11 @@ class Translator:
     def _field_arg(self, node: exp.Expression, scope: Scope) -> Resolved:
         parts = path_parts(node)
         if parts is None:
-            raise _unsupported(node)
-        return scope.resolve(parts)
+            raise _unsupported(node, self)
+        res = scope.resolve(parts)
+        if res.compound is not None:
+            raise malformed(f"compound field {res.field.name} can not be aggregated")
+        return res
 
     def _date_function(self, node: exp.Expression, scope: Scope) -> tuple[str, FieldType]:
         fname = function_name(node)
@@ -577,25 +834,33 @@ class Translator:
     # -- ORDER BY ---------------------------------------------------------------------------
 
     def _order(self, select: exp.Select, scope: Scope, grouped: bool,
-               group_keys: dict[str, str] | None = None) -> list[str]:
+               group_keys: dict[str, str] | None = None,
+               subtotals: str | None = None) -> list[str]:
         order = select.args.get("order")
         if order is None:
             return []
         out = []
         for o in order.expressions:
             if not isinstance(o, exp.Ordered):
-                raise _unsupported(o)
+                raise _unsupported(o, self)
             node = o.this
+            fname = function_name(node)
             if grouped and _is_aggregate(node):
                 sql = self._aggregate_sql(node, scope)
-            elif function_name(node) in DATE_FUNCTIONS:
+            elif grouped and fname == "GROUPING":
+                sql = self._grouping(node, scope, group_keys or {}, subtotals)
+            elif fname in DATE_FUNCTIONS:
                 sql, _ = self._date_function(node, scope)
+            elif fname == "DISTANCE" and not grouped:
+                sql = self._distance(node, scope)
             else:
+                if fname in DISPLAY_FUNCTIONS:
+                    raise malformed(f"{_display_name(fname)}() can not be used in ORDER BY")
                 parts = path_parts(node)
                 if parts is None:
-                    raise _unsupported(node)
+                    raise _unsupported(node, self)
                 res = scope.resolve(parts)
-                if res.field.type == FieldType.TEXTAREA:
+                if res.field.type == FieldType.TEXTAREA or res.compound is not None:
                     raise malformed(f"field '{res.field.name}' can not be sorted in a query call")
                 if grouped and group_keys is not None and res.key not in group_keys:
                     raise malformed(f"Ordered field must be grouped or aggregated: "
@@ -611,11 +876,10 @@ class Translator:
     def condition(self, node: exp.Expression, scope: Scope,
                   having_groups: dict[str, str] | None = None) -> str:
         """A two-valued SQL predicate (never NULL)."""
-        if isinstance(node, exp.And):
-            return (f"({self.condition(node.this, scope, having_groups)} AND "
-                    f"{self.condition(node.expression, scope, having_groups)})")
-        if isinstance(node, exp.Or):
-            return (f"({self.condition(node.this, scope, having_groups)} OR "
+        if isinstance(node, (exp.And, exp.Or)):
+            self._check_no_mixing(node)
+            op = "AND" if isinstance(node, exp.And) else "OR"
+            return (f"({self.condition(node.this, scope, having_groups)} {op} "
                     f"{self.condition(node.expression, scope, having_groups)})")
         if isinstance(node, exp.Not):
             return f"(NOT {self.condition(node.this, scope, having_groups)})"
@@ -624,41 +888,63 @@ class Translator:
         if type(node) in _COMPARISONS:
             return self._comparison(node, _COMPARISONS[type(node)], scope, having_groups)
         if isinstance(node, exp.Like):
-            if node.args.get("escape"):
-                raise unexpected("ESCAPE")
             return self._like(node, scope, having_groups)
         if isinstance(node, exp.In):
             return self._in(node, scope, having_groups)
         if isinstance(node, SoqlIncludes):
             return self._includes(node, scope)
-        raise _unsupported(node)
+        raise _unsupported(node, self)
+
+    def _check_no_mixing(self, node: exp.Expression) -> None:
+        """`a AND b OR c` is MALFORMED in SOQL: parentheses must say which is meant. Salesforce
+        reports the second of the two operators, as its parser meets it."""
+        other = exp.Or if isinstance(node, exp.And) else exp.And
+        for side, reported in ((node.this, node), (node.expression, node.expression)):
+            if isinstance(side, other):
+                word = "AND" if isinstance(reported, exp.And) else "OR"
+                left, right = source_span(reported.this), source_span(reported.expression)
+                if left and right and self.text:
+                    offset = self.text[left[1] + 1:right[0]].upper().find(word)
+                    if offset >= 0:
+                        start = left[1] + 1 + offset
+                        raise malformed_at(self.text, start, self.text[start:start + len(word)])
+                raise unexpected(word)
 
     def _operand(self, node: exp.Expression, scope: Scope,
-                 having_groups: dict[str, str] | None) -> tuple[str, FieldType, str, SField | None]:
-        """(sql, type, display name, field) of a filter's left side."""
+                 having_groups: dict[str, str] | None) -> Operand:
+        """The left side of a filter."""
         if having_groups is not None and _is_aggregate(node):
             sql = self._aggregate_sql(node, scope)
             if isinstance(node, exp.Count) or function_name(node) == "COUNT_DISTINCT":
-                return sql, FieldType.INT, "COUNT", None
+                return Operand(sql, FieldType.INT, "COUNT", None, "aggregate")
             res = self._field_arg(node.this, scope)
             ftype = FieldType.DOUBLE if isinstance(node, exp.Avg) else res.field.type
-            return sql, ftype, res.field.name, None
+            return Operand(sql, ftype, res.field.name, None, "aggregate")
         fname = function_name(node)
         if fname in DATE_FUNCTIONS:
             sql, ftype = self._date_function(node, scope)
-            return sql, ftype, fname, None
+            return Operand(sql, ftype, fname, None)
+        if fname == "DISTANCE" and having_groups is None:
+            return Operand(self._distance(node, scope), FieldType.DOUBLE, "DISTANCE", None,
+                           "distance")
+        if fname == "TOLABEL":
+            res, _ = self._display(node, scope)
+            node = function_args(node)[0]
+        elif fname is not None:
+            raise _unsupported(node, self)
         parts = path_parts(node)
         if parts is None:
-            raise _unsupported(node)
+            raise _unsupported(node, self)
         res = scope.resolve(parts)
         if having_groups is not None and res.key not in having_groups:
             raise malformed(f"Field must be grouped or aggregated: {res.field.name}")
-        if res.field.type == FieldType.TEXTAREA:
+        if res.field.type == FieldType.TEXTAREA or res.compound is not None:
             raise SalesforceError(ErrorCode.INVALID_FIELD,
                                   f"field '{res.field.name}' can not be filtered in a query call")
-        return res.sql, res.field.type, res.field.name, res.field
+        return Operand(res.sql, res.field.type, res.field.name, res.field)
 
-    def _value(self, node: exp.Expression, ftype: FieldType, name: str) -> Value:
+    def _value(self, node: exp.Expression, ftype: FieldType, name: str,
+               in_having: bool = False) -> Value:
         """Check a literal against the field type, as Salesforce does, and convert it."""
         if isinstance(node, exp.Null):
             return Value("null")
@@ -674,10 +960,21 @@ class Translator:
             if ftype in TEXT_TYPES:
                 return Value("string", text)
             raise _type_mismatch(name, ftype)
+        if isinstance(node, SoqlCurrency):
+            if in_having:
+                raise malformed("currency ISO code values can not be used in HAVING: the "
+                                "aggregate is in the org's currency")
+            if ftype != FieldType.CURRENCY:
+                raise _type_mismatch(name, ftype)
+            if node.this != ORG_CURRENCY:
+                raise SalesforceError(ErrorCode.INVALID_FIELD,
+                                      f"invalid currency ISO code: {node.this} (this org's "
+                                      f"currency is {ORG_CURRENCY})")
+            return Value("number", float(node.expression))
         if isinstance(node, (exp.Literal, exp.Neg)):
             number = _number(node)
             if number is None:
-                raise _unsupported(node)
+                raise _unsupported(node, self)
             if ftype in NUMERIC_TYPES:
                 return Value("number", number)
             raise _type_mismatch(name, ftype)
@@ -700,13 +997,16 @@ class Translator:
             if ftype in DATE_TYPES:
                 return Value("range", relative_range(text, self.today))
             raise _type_mismatch(name, ftype)
-        raise _unsupported(node)
+        raise _unsupported(node, self)
 
     def _comparison(self, node: exp.Expression, op: str, scope: Scope,
                     having_groups: dict[str, str] | None) -> str:
-        left, ftype, name, _ = self._operand(node.this, scope, having_groups)
-        value = self._value(node.expression, ftype, name)
-        return self._compare(left, ftype, op, value)
+        left = self._operand(node.this, scope, having_groups)
+        if left.kind == "distance" and op not in ("<", ">"):
+            raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
+                                  f"DISTANCE() can only be compared with < or >, not {op}")
+        value = self._value(node.expression, left.ftype, left.name, having_groups is not None)
+        return self._compare(left.sql, left.ftype, op, value)
 
     def _compare(self, left: str, ftype: FieldType, op: str, value: Value) -> str:
         if value.kind == "null" and ftype == FieldType.BOOLEAN:
@@ -741,81 +1041,98 @@ class Translator:
         return f"COALESCE({left} {op} {p}, FALSE)"
 
     def _like(self, node: exp.Like, scope: Scope, having_groups: dict[str, str] | None) -> str:
-        left, ftype, name, _ = self._operand(node.this, scope, having_groups)
+        left = self._operand(node.this, scope, having_groups)
         pattern = node.expression
-        if ftype in ID_TYPES:
+        if left.ftype in ID_TYPES:
             raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
                                   "invalid operator on id field")
-        if ftype not in TEXT_TYPES:
-            raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
-                                  f"invalid operator on {_SF_TYPE_NAMES.get(ftype, ftype.value)} "
-                                  f"field")
+        if left.ftype not in TEXT_TYPES:
+            raise SalesforceError(
+                ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
+                f"invalid operator on {_SF_TYPE_NAMES.get(left.ftype, left.ftype.value)} field")
         if not (isinstance(pattern, exp.Literal) and pattern.is_string):
-            raise _type_mismatch(name, ftype)
-        return f"COALESCE({left} ILIKE {self.param(pattern.this)} ESCAPE '\\', FALSE)"
+            raise _type_mismatch(left.name, left.ftype)
+        return f"COALESCE({left.sql} ILIKE {self.param(pattern.this)} ESCAPE '\\', FALSE)"
 
     def _in(self, node: exp.In, scope: Scope, having_groups: dict[str, str] | None) -> str:
         for key in ("unnest", "field", "is_global"):
             if node.args.get(key):
-                raise _unsupported(node)
-        left, ftype, name, fld = self._operand(node.this, scope, having_groups)
+                raise _unsupported(node, self)
+        left = self._operand(node.this, scope, having_groups)
+        if left.kind == "distance":
+            raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
+                                  "DISTANCE() can only be compared with < or >")
         query = node.args.get("query")
         if query is not None:
-            return self._semi_join(left, fld, name, query, scope)
-        values = [self._value(v, ftype, name) for v in node.expressions]
+            return self._semi_join(left, query)
+        values = [self._value(v, left.ftype, left.name, having_groups is not None)
+                  for v in node.expressions]
         if not values:
             raise unexpected(")")
         if any(v.kind in ("range", "null") for v in values):
-            return "(" + " OR ".join(self._compare(left, ftype, "=", v) for v in values) + ")"
-        if values[0].kind == "string" and ftype not in ID_TYPES:
-            left = f"lower({left})"
+            return "(" + " OR ".join(self._compare(left.sql, left.ftype, "=", v)
+                                     for v in values) + ")"
+        if values[0].kind == "string" and left.ftype not in ID_TYPES:
+            sql = f"lower({left.sql})"
             params = [self.param(v.value.lower()) for v in values]
         else:
+            sql = left.sql
             params = [self.param(v.value) for v in values]
-        return f"COALESCE({left} IN ({', '.join(params)}), FALSE)"
+        return f"COALESCE({sql} IN ({', '.join(params)}), FALSE)"
 
-    def _semi_join(self, left: str, fld: SField | None, name: str, query: exp.Expression,
-                   scope: Scope) -> str:
+    def _semi_join(self, left: Operand, query: exp.Expression) -> str:
         select = query.this if isinstance(query, exp.Subquery) else query
         if not isinstance(select, exp.Select):
-            raise _unsupported(query)
-        if fld is None or fld.type not in ID_TYPES:
+            raise _unsupported(query, self)
+        if self.in_semi_join:
+            raise malformed("Nesting of semi join sub-selects is not supported")
+        self._semi_joins += 1
+        if self._semi_joins > MAX_SEMI_JOINS:
+            raise malformed(f"A WHERE clause can have at most {MAX_SEMI_JOINS} semi join or "
+                            "anti join sub-selects")
+        if left.field is None or left.ftype not in ID_TYPES:
             raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
-                                  f"Invalid semi join: field '{name}' must be an Id or a "
+                                  f"Invalid semi join: field '{left.name}' must be an Id or a "
                                   f"reference field")
         self._check_select_args(select)
-        for key in ("group", "having", "order", "offset"):
+        for key in ("group", "having", "order", "offset", "soql_update", "list_view"):
             if select.args.get(key):
-                raise malformed(f"{key.upper()} is not supported in semi join inner selects")
-        sub_scope = self._from_scope(select)
-        if len(select.expressions) != 1:
-            raise malformed("semi join inner selects must select exactly one Id field")
-        parts = path_parts(select.expressions[0])
-        if parts is None:
-            raise _unsupported(select.expressions[0])
-        res = sub_scope.resolve(parts)
-        if res.field.type not in ID_TYPES:
-            raise malformed(f"Invalid semi join: field '{res.field.name}' must be an Id or a "
-                            f"reference field")
-        where = self._where(select, sub_scope)
+                raise malformed(f"{key.removeprefix('soql_').upper()} is not supported in semi "
+                                "join inner selects")
+        self.in_semi_join = True
+        try:
+            sub_scope = self._from_scope(select)
+            if len(select.expressions) != 1:
+                raise malformed("semi join inner selects must select exactly one Id field")
+            parts = path_parts(select.expressions[0])
+            if parts is None:
+                raise _unsupported(select.expressions[0], self)
+            res = sub_scope.resolve(parts)
+            if res.field.type not in ID_TYPES:
+                raise malformed(f"Invalid semi join: field '{res.field.name}' must be an Id or "
+                                f"a reference field")
+            where = self._where(select, sub_scope)
+        finally:
+            self.in_semi_join = False
         where = f"{where} AND {res.sql} IS NOT NULL" if where else f" WHERE {res.sql} IS NOT NULL"
         limit, _ = self._limit_offset(select)
         inner = f"SELECT {res.sql} FROM {sub_scope.from_sql()}{where}{_limit_sql(limit, None)}"
-        return f"COALESCE({left} IN ({inner}), FALSE)"
+        return f"COALESCE({left.sql} IN ({inner}), FALSE)"
 
     def _includes(self, node: SoqlIncludes, scope: Scope) -> str:
-        left, ftype, name, _ = self._operand(node.this, scope, None)
-        if ftype != FieldType.MULTIPICKLIST:
+        left = self._operand(node.this, scope, None)
+        if left.ftype != FieldType.MULTIPICKLIST:
             raise SalesforceError(ErrorCode.INVALID_QUERY_FILTER_OPERATOR,
                                   "includes or excludes operator only valid on multipicklist "
                                   "field")
         alternatives = []
         for v in node.expressions:
             if not (isinstance(v, exp.Literal) and v.is_string):
-                raise _type_mismatch(name, ftype)
+                raise _type_mismatch(left.name, left.ftype)
             wanted = [s.strip().lower() for s in v.this.split(";") if s.strip()]
             alternatives.append(
-                f"list_has_all(string_split(lower({left}), ';'), {self.param(wanted)}::VARCHAR[])")
+                f"list_has_all(string_split(lower({left.sql}), ';'), "
+                f"{self.param(wanted)}::VARCHAR[])")
         pred = "COALESCE(" + " OR ".join(alternatives) + ", FALSE)"
         return f"(NOT {pred})" if node.args.get("exclude") else pred
 
@@ -838,6 +1155,17 @@ def canonical_id(text: str) -> str:
             pos = chunk * 5 + i
             chars[pos] = chars[pos].upper() if bits >> i & 1 else chars[pos].lower()
     return "".join(chars) + suffix
+
+
+#: The keys of an address value, as the REST API returns it (a geolocation: latitude, longitude).
+ADDRESS_KEYS = ("city", "country", "geocodeAccuracy", "latitude", "longitude", "postalCode",
+                "state", "street")
+
+
+def _compound(parts: dict[str, str], col: Callable[[str], int]) -> Compound:
+    """An address (every address key, null where the org has no part) or a geolocation."""
+    keys = ("latitude", "longitude") if set(parts) <= {"latitude", "longitude"} else ADDRESS_KEYS
+    return Compound(tuple((k, col(parts[k]) if k in parts else None) for k in keys))
 
 
 def _limit_sql(limit: int | None, offset: int | None) -> str:
@@ -873,46 +1201,54 @@ def _type_mismatch(name: str, ftype: FieldType) -> SalesforceError:
         f"{'' if quoted else 'not '}be enclosed in quotes")
 
 
-def _unsupported(node: exp.Expression) -> SalesforceError:
-    if isinstance(node, exp.Star):
-        return unexpected("*")
+def _display_name(fname: str | None) -> str:
+    return {"TOLABEL": "toLabel", "CONVERTCURRENCY": "convertCurrency"}.get(fname or "",
+                                                                          fname or "")
+
+
+#: Operators SOQL lacks, reported at the operator the user wrote.
+_OPERATORS: dict[type[exp.Expression], str] = {
+    exp.Is: "IS", exp.Escape: "ESCAPE", exp.Add: "+", exp.Sub: "-", exp.Mul: "*", exp.Div: "/",
+    exp.DPipe: "||", exp.Between: "BETWEEN"}
+
+
+def _unsupported(node: exp.Expression, tr: Translator | None = None) -> SalesforceError:
+    word = _OPERATORS.get(type(node))
+    if word is not None and tr is not None and tr.text:
+        span = source_span(node.this)
+        pattern = rf"\b{word}\b" if word.isalpha() else re.escape(word)
+        found = re.compile(pattern, re.IGNORECASE).search(tr.text, span[1] + 1 if span else 0)
+        if found:
+            return malformed_at(tr.text, found.start(), found.group(0))
     name = function_name(node)
-    if name is None and isinstance(node, exp.Func):
+    if name is None and isinstance(node, exp.Func) and not isinstance(node, exp.Concat):
         name = node.sql_name() if hasattr(node, "sql_name") else node.key.upper()
     if name:
         return malformed(f"Unknown function: {name}")
+    if tr is not None:
+        return tr.unexpected_at(node)
     return unexpected(source_text(node))
 
 
-def source_text(node: exp.Expression) -> str:
+def source_text(node: exp.Expression | None) -> str:
     """A short rendering of a node for an error message (SOQL-only nodes have no SQL form)."""
+    if node is None:
+        return "<EOF>"
+    if isinstance(node, exp.Star):
+        return "*"
     if isinstance(node, SoqlDate):
         return str(node.this)
-    try:
-        return node.sql()[:40]
-    except Exception:  # noqa: BLE001 - the generator must never leak its own errors
-        return node.key.upper()
+    if isinstance(node, exp.Identifier):
+        return node.name
+    parts = path_parts(node)
+    if parts is not None:
+        return ".".join(parts)
+    if isinstance(node, exp.Literal):
+        return f"'{node.this}'" if node.is_string else str(node.this)
+    return node.key.upper()
 
 
-def _unalias(node: exp.Expression) -> exp.Expression:
-    return node.this if isinstance(node, exp.Alias) else node
-
-
-def _is_aggregate(node: exp.Expression) -> bool:
-    return type(node) in AGGREGATES or function_name(node) == "COUNT_DISTINCT"
-
-
-def _value_target(node: exp.Expression) -> exp.Expression:
-    if function_name(node) in VALUE_FUNCTIONS and len(function_args(node)) == 1:
-        return function_args(node)[0]
-    return node
-
-
-def _in_group(node: exp.Expression) -> bool:
-    return isinstance(node.parent, exp.Group)
-
-
-def translate_soql(query: str, schema: OrgSchema, today: dt.date) -> Plan:
+def translate_soql(query: str, schema: OrgSchema | OrgContext, today: dt.date) -> Plan:
     """Parse, validate and translate one SOQL statement (raises SalesforceError only)."""
     select = parse_soql(query)
-    return Translator(schema, today).translate(select)
+    return Translator(schema, today, query).translate(select)

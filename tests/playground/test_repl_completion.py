@@ -76,7 +76,8 @@ def test_objects_after_from_and_child_relationships_in_subqueries(base: OrgSchem
 
 def test_sosl_returning_keywords_literals_strings_and_meta(base: OrgSchema) -> None:
     completer = SoqlCompleter(lambda: base, {".describe": lambda: base.object_names, ".json": None})
-    assert candidates(completer, "FIND {Acme} RETURNING Acc") == ["Account"]
+    assert candidates(completer, "FIND {Acme} RETURNING Acc") == [
+        n for n in base.object_names if n.lower().startswith("acc")]
     assert candidates(completer, "FIND {Acme} RETURNING Account(Na") == ["Name"]
     assert candidates(completer, "") == ["SELECT", "FIND"]
     assert "LAST_N_DAYS:" in candidates(completer, "SELECT Id FROM Case WHERE CreatedDate = LAST_N")

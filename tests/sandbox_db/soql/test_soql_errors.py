@@ -65,7 +65,8 @@ def test_malformed_second_line_and_eof(view):
     "SELECT COUNT(), Name FROM Account", "SELECT SUM(Name) FROM Account",
     "SELECT Id FROM Account WHERE Name = \"x\"", "SELECT Id FROM Account OFFSET 5000",
     "SELECT Id FROM Account WHERE CreatedDate = LAST_N_DAYS:x",
-    "SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account",
+    "SELECT Id, (SELECT Id, (SELECT Id, (SELECT Id, (SELECT Id, (SELECT Id FROM Tasks) "
+    "FROM Cases__r) FROM OrderItems) FROM Orders) FROM Contracts) FROM Account",
     "SELECT FIELDS(EVERYTHING) FROM Account LIMIT 1",
     "SELECT Id FROM Account ORDER BY Description", "SELECT Id FROM Account WHERE Id IN ()",
     "SELECT Id FROM Account WHERE Id = :accountId", "SELECT Id FROM Account WHERE Id = ?",

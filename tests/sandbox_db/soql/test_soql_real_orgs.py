@@ -13,9 +13,7 @@ from data.org.store import load_org, load_org_data
 from entropy.drift import plan_drift
 from sandbox_db.database import open_view
 from sandbox_db.soql import rewrite_soql, run_soql, run_sosl
-from sandbox_db.soql.results import json_value
-
-TODAY = dt.date(2024, 9, 15)
+from tests.helpers.soql_real_orgs import TODAY, raw
 
 
 @pytest.fixture(scope="module", params=["b2b", "b2c"])
@@ -25,17 +23,6 @@ def org(request):
     yield request.param, db, view
     view.close()
     db.close()
-
-
-def raw(db, sql: str, params=()) -> list[tuple]:
-    """Hand-written SQL over the base tables ({Obj} -> the org's base table)."""
-    sql = re.sub(r"\{(\w+)\}", lambda m: db.base_table(m.group(1)), sql)
-    cur = db.cursor()
-    try:
-        rows = cur.execute(sql, list(params)).fetchall()
-        return [tuple(json_value(v) for v in row) for row in rows]
-    finally:
-        cur.close()
 
 
 def flat(record: dict) -> tuple:
