@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "purple.cli",       # purple baseline|oracle|null|careless
     "playground.cli",   # repl
     "report.cli",       # view
+    "crmarena_cli.sandbox",  # sandbox (the org as a Salesforce REST API over HTTPS)
     "sandbox_db.entropy.cli",  # org diff; --drift/--rot for describe and export-db (last: extends)
 )
 

@@ -11,7 +11,6 @@ Scripted runs print errors as the exact JSON the agent gets and exit 1 if any st
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -23,11 +22,8 @@ from rich.text import Text
 from playground.meta import completion_sources, run_meta
 from playground.render import render_error, render_outcome
 from playground.script import is_meta, split_statements
-from playground.session import (
-    DEFAULT_EPISODE_SEED, PlaygroundSession, SessionSettings, find_task,
-)
-from sandbox_db.entropy import LEVELS
-from sandbox_db.schema import ORG_TYPES
+from playground.options import add_org_options, settings_from_args
+from playground.session import PlaygroundSession
 
 if TYPE_CHECKING:
     from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -55,16 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "repl", help="SOQL/SOSL playground over exactly the org an episode would build",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--org", choices=ORG_TYPES, default=None,
-                   help="b2b (default) or b2c; with --task, the task's org")
-    p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
-    p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
-    p.add_argument("--seed", type=int, default=DEFAULT_EPISODE_SEED,
-                   help=f"entropy seed, as in an assessment (default {DEFAULT_EPISODE_SEED})")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                   help="date literals resolve against this (default: the task's, else today)")
-    p.add_argument("--task", default=None, metavar="ID",
-                   help="build the episode org for this task (its date, drift and rot targets)")
+    add_org_options(p)
     p.add_argument("-c", "--command", action="append", default=None, metavar="STMT",
                    help="run this statement (or dot command) and exit; repeatable")
     p.add_argument("--json", action="store_true", help="print results as JSON")
@@ -79,10 +66,8 @@ def _script_console(file: object = None) -> Console:
 def run_repl(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     try:
-        org = args.org or (find_task(args.task, "b2b").org if args.task else "b2b")
-        settings = SessionSettings(org=org, drift=args.drift, rot=args.rot, seed=args.seed,
-                                   today=args.today, task_id=args.task)
-        session = PlaygroundSession(settings, output="json" if args.json else "table")
+        session = PlaygroundSession(settings_from_args(args),
+                                    output="json" if args.json else "table")
     except ValueError as exc:
         err.print(Text(f"error: {exc}", style="red"))
         return 2

@@ -184,6 +184,7 @@ class OrgView:
     base_names: dict[str, tuple[str, dict[str, str]]]
     query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     extra_rows: OrgData | None = None
+    running_user_id: str | None = None
     cursor: duckdb.DuckDBPyConnection = field(init=False, repr=False)
     _closed: bool = field(init=False, default=False)
     _created: set[str] = field(init=False, default_factory=set, repr=False)
@@ -285,7 +286,8 @@ class OrgView:
 def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
               base_names: dict[str, tuple[str, dict[str, str]]] | None = None,
               extra_rows: OrgData | None = None,
-              query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S) -> OrgView:
+              query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
+              running_user_id: str | None = None) -> OrgView:
     """One episode's view of the org. Without arguments: the undrifted, unrotted org.
 
     `schema`/`base_names` come from a drift plan (sandbox_db.entropy); `extra_rows` are distractor
@@ -314,5 +316,6 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
             raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
     n = db.next_namespace()
     return OrgView(db=db, schema=schema, namespace=f"v_{n}", base_names=base_names,
-                   query_timeout_s=query_timeout_s, extra_rows=extra_rows)
+                   query_timeout_s=query_timeout_s, extra_rows=extra_rows,
+                   running_user_id=running_user_id)
 

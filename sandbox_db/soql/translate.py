@@ -130,6 +130,11 @@ class Plan:
     aggregate_keys: list[tuple[str, int]] = field(default_factory=list)
     count_sql: str | None = None  # total row count when the batch is capped
     batch: int = BATCH_SIZE
+    #: The statement without its LIMIT/OFFSET, and the query's own LIMIT and OFFSET: a query
+    #: locator's later pages are `page_sql LIMIT n OFFSET k` within them (records, aggregates).
+    page_sql: str | None = None
+    limit: int | None = None
+    offset: int | None = None
     children: list["ChildPlan"] = field(default_factory=list)
     fk_index: int | None = None  # child subquery plans: the column holding the parent Id
 
@@ -416,7 +421,7 @@ class Translator:
                      f"{_limit_sql(limit, offset)}) AS c")
         return Plan("records", base + _limit_sql(capped, offset), self.params,
                     tuple(sorted(self.objects)), shape=shape, count_sql=count_sql,
-                    children=children)
+                    children=children, page_sql=base, limit=limit, offset=offset)
 
     def _child_plan(self, sub: exp.Subquery, parent: Scope) -> ChildPlan:
         select = sub.this
@@ -504,7 +509,8 @@ class Translator:
         capped = BATCH_SIZE + 1 if limit is None else min(limit, BATCH_SIZE + 1)
         count_sql = f"SELECT COUNT(*) FROM ({body}{_limit_sql(limit, offset)}) AS c"
         return Plan("aggregate", body + order_sql + _limit_sql(capped, offset), self.params,
-                    tuple(sorted(self.objects)), aggregate_keys=keys, count_sql=count_sql)
+                    tuple(sorted(self.objects)), aggregate_keys=keys, count_sql=count_sql,
+                    page_sql=body + order_sql, limit=limit, offset=offset)
 
     def _group_expr(self, node: exp.Expression, scope: Scope) -> tuple[str, str]:
         """SQL and canonical key of a groupable expression: a field path or a date function."""

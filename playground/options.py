@@ -1,0 +1,31 @@
+"""The options that pick an episode org (`--org --drift --rot --seed --today --task`), shared by
+every command that serves one (`crmarena repl`, `crmarena sandbox`) so they read them the same."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+from playground.session import DEFAULT_EPISODE_SEED, SessionSettings, find_task
+from sandbox_db.entropy import LEVELS
+from sandbox_db.schema import ORG_TYPES
+
+
+def add_org_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--org", choices=ORG_TYPES, default=None,
+                   help="b2b (default) or b2c; with --task, the task's org")
+    p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
+    p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
+    p.add_argument("--seed", type=int, default=DEFAULT_EPISODE_SEED,
+                   help=f"entropy seed, as in an assessment (default {DEFAULT_EPISODE_SEED})")
+    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="date literals resolve against this (default: the task's, else today)")
+    p.add_argument("--task", default=None, metavar="ID",
+                   help="build the episode org for this task (its date, drift and rot targets)")
+
+
+def settings_from_args(args: argparse.Namespace) -> SessionSettings:
+    """The settings the options name; ValueError (a clear message) for an unknown task."""
+    org = args.org or (find_task(args.task, "b2b").org if args.task else "b2b")
+    return SessionSettings(org=org, drift=args.drift, rot=args.rot, seed=args.seed,
+                           today=args.today, task_id=args.task)
