@@ -47,16 +47,31 @@ def _response_400(body: bytes) -> bytes:
 
 
 class JsonH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1, answering an unreadable request in Salesforce's error shape."""
+    """uvicorn's HTTP/1.1, answering an unreadable request in Salesforce's error shape. The
+    connection then lingers, dropping what the client still sends, so that a client busy
+    sending an oversized request gets to read the answer instead of a connection reset."""
+
+    _refused = False
 
     def send_400_response(self, msg: str) -> None:
+        if self._refused:
+            return
+        self._refused = True
         body = error_body("UNSUPPORTED_CLIENT", BAD_REQUEST_MESSAGE)
         headers = [(b"content-type", b"application/json;charset=UTF-8"),
-                   (b"connection", b"close")]
+                   (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
         for event in (h11.Response(status_code=400, headers=headers, reason=b"Bad Request"),
                       h11.Data(data=body), h11.EndOfMessage()):
             self.transport.write(self.conn.send(event))  # type: ignore[arg-type]
-        self.transport.close()
+        self.loop.call_later(LINGER_S, self.transport.close)
+
+    def data_received(self, data: bytes) -> None:
+        if not self._refused:
+            super().data_received(data)
+
+    def eof_received(self) -> None:
+        if self._refused:
+            self.transport.close()
 
 
 def tls_only_protocol(context: ssl.SSLContext) -> type[asyncio.Protocol]:

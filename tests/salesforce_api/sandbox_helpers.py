@@ -82,6 +82,24 @@ def wait_for(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
         time.sleep(0.02)
 
 
+def raw_https(sb: Sandbox, head: str, body: bytes = b"") -> tuple[int, str, bytes]:
+    """Send bytes as written over TLS (no client-side URL limits); (status, content type, body)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", sb.port), timeout=30) as sock, \
+            sb.tls.client_context().wrap_socket(sock, server_hostname="127.0.0.1") as tls:
+        tls.sendall(head.encode() + b"\r\nConnection: close\r\n\r\n" + body)
+        data = b""
+        while b"\r\n\r\n" not in data and (chunk := tls.recv(65536)):
+            data += chunk
+        header, _, payload = data.partition(b"\r\n\r\n")
+        lines = header.decode("latin-1").split("\r\n")
+        fields = {k.lower(): v for k, _, v in (line.partition(": ") for line in lines[1:])}
+        while len(payload) < int(fields.get("content-length", 0)) and (chunk := tls.recv(65536)):
+            payload += chunk
+    return int(lines[0].split()[1]), fields.get("content-type", ""), payload
+
+
 def assert_error(response: httpx.Response, status: int, code: str) -> str:
     """The answer is Salesforce's error shape with this status and code; returns the message."""
     assert response.status_code == status, response.text
