@@ -1,7 +1,7 @@
 r"""`crmarena sandbox`: the org as a Salesforce instance over HTTPS, for unmodified clients.
 
     crmarena sandbox --drift medium --env-file .sandbox.env      # then: source .sandbox.env
-    crmarena sandbox --task b2b-handle_time-004 --proxy-port 8080 # + HTTPS_PROXY for login.salesforce.com
+    crmarena sandbox --task b2b-handle_time-004 --proxy-port 8080  # login.salesforce.com too
 
 It serves the REST API (query/queryAll with cursors, search, describes, records, limits) and the
 SOAP and OAuth logins for one episode org (the same options as `crmarena repl`). Log in with

@@ -51,7 +51,7 @@ MAX_STATEMENT_CHARS = 100_000
 MY_DOMAIN_HOST = "crmarena.my.salesforce.com"
 #: Answers with more records than this are encoded on a worker thread, not on the event loop.
 _INLINE_RECORDS = 200
-_VERSION_RE = re.compile(r"^v?(\d{2})\.0$")
+_VERSION_RE = re.compile(r"^(\d{2})\.0$")
 _HOST_RE = re.compile(r"^(?:[A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$")
 _AS_SENT = object()  # Reply.logged: log the payload as sent
 _STATUS = {ErrorCode.NOT_FOUND: 404, ErrorCode.INVALID_SESSION_ID: 401,

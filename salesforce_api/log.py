@@ -14,6 +14,7 @@ request path.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import queue
@@ -87,6 +88,7 @@ class SandboxLog:
         self.context = context
         self._started = time.monotonic()
         self._sessions: dict[int, _SessionLog] = {}
+        self._ended: set[int] = set()
         self._message_tokens = count_tokens(context.description)
         (self.folder / LOG_DIR).mkdir(parents=True, exist_ok=True)
         self._write_run()
@@ -144,6 +146,10 @@ class SandboxLog:
         return log
 
     def _record(self, exchange: Exchange) -> None:
+        if exchange.session in self._ended:  # in flight when its session ended: never reopen
+            if ANONYMOUS in self._ended:
+                return
+            exchange = dataclasses.replace(exchange, session=ANONYMOUS)
         log = self._open(exchange)
         log.turns += 1
         observation, truncated = _observation(exchange)
@@ -170,6 +176,7 @@ class SandboxLog:
         log.last_tokens = tokens
 
     def _end(self, session: int, reason: str) -> None:
+        self._ended.add(session)
         log = self._sessions.pop(session, None)
         if log is None:
             return

@@ -63,8 +63,7 @@ class ConnectProxy:
         self._tasks.add(task)
         try:
             await self._tunnel(reader, writer)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                asyncio.TimeoutError):
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, TimeoutError):
             pass
         finally:
             self._tasks.discard(task)

@@ -137,7 +137,8 @@ async def sobject_metadata(call: Call) -> Reply:
     obj = records.sobject(call.api.instance, name)
     base = f"/services/data/v{call.version}/sobjects/{obj.name}"
     info = {**obj.describe_global_entry(),
-            "urls": {"sobject": base, "describe": f"{base}/describe", "rowTemplate": f"{base}/{{ID}}"}}
+            "urls": {"sobject": base, "describe": f"{base}/describe",
+                     "rowTemplate": f"{base}/{{ID}}"}}
     return Reply({"objectDescribe": info, "recentItems": []})
 
 
@@ -204,7 +205,8 @@ async def limits(call: Call) -> Reply:
     used = call.require_session().api_requests
     fixed = {"DailyBulkApiBatches": 15_000, "DailyAsyncApexExecutions": 250_000,
              "DataStorageMB": 5, "FileStorageMB": 20, "SingleEmail": 15}
-    out = {"DailyApiRequests": {"Max": store.api_limit, "Remaining": max(0, store.api_limit - used)}}
+    remaining = max(0, store.api_limit - used)
+    out = {"DailyApiRequests": {"Max": store.api_limit, "Remaining": remaining}}
     out.update({k: {"Max": v, "Remaining": v} for k, v in fixed.items()})
     return Reply(out)
 

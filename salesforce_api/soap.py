@@ -74,7 +74,8 @@ def login_response(*, server_url: str, metadata_url: str, session_id: str, user:
                    org_id: str, org_name: str, session_seconds: int) -> str:
     """The loginResponse envelope (values XML-escaped)."""
     info = {
-        "accessibilityMode": "false", "currencySymbol": "$", "orgAttachmentFileSizeLimit": "5242880",
+        "accessibilityMode": "false", "currencySymbol": "$",
+        "orgAttachmentFileSizeLimit": "5242880",
         "orgDefaultCurrencyIsoCode": "USD", "orgDisallowHtmlAttachments": "false",
         "orgHasPersonAccounts": "false", "organizationId": org_id,
         "organizationMultiCurrency": "false", "organizationName": org_name,

@@ -7,11 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import pytest
 import requests
 
 from playground.session import SessionSettings
@@ -73,13 +71,6 @@ def requests_session(sb: Sandbox) -> requests.Session:
     session.trust_env = False
     session.verify = str(sb.tls.ca_cert)
     return session
-
-
-def wait_for(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def raw_https(sb: Sandbox, head: str, body: bytes = b"") -> tuple[int, str, bytes]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sandbox_helpers import TOKEN, assert_alive, client
 
+from salesforce_api.server import bind
 from salesforce_api.tls import ensure_tls
 
 pytestmark = pytest.mark.slow
@@ -97,3 +98,13 @@ def test_the_certificate_is_created_once_and_reused(tmp_path):
     other = ensure_tls(tmp_path, ["sandbox.example.test"])  # a new host: a new certificate
     assert other.server_cert.stat().st_mtime_ns != stamps[1]
     assert other.ca_cert.stat().st_mtime_ns == stamps[0]  # from the same CA
+
+
+def test_answers_do_not_wait_for_delayed_acks():
+    """asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it every answer
+    (headers, then body) waited ~40 ms for the client's delayed ACK."""
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
