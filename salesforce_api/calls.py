@@ -44,8 +44,6 @@ DEFAULT_MAX_BODY_BYTES = 1 << 20
 #: Past the cap a body is still read (and dropped) up to this many bytes, so the client gets to
 #: read the 413 instead of a connection reset; beyond it the connection is simply closed.
 DRAIN_LIMIT_BYTES = 16 << 20
-#: Salesforce's SOQL/SOSL statement limit, checked before any work.
-MAX_STATEMENT_CHARS = 100_000
 #: Where login.salesforce.com logins (through the proxy) are sent next: a My Domain host, as on
 #: a real org, without "-api" (simple_salesforce strips it).
 MY_DOMAIN_HOST = "crmarena.my.salesforce.com"
@@ -108,7 +106,7 @@ class SandboxApi:
 
     def authenticate(self, request: Request) -> Session:
         """The session named by `Authorization: Bearer <id>` (or `OAuth <id>`), charged one API
-        request; INVALID_SESSION_ID or REQUEST_LIMIT_EXCEEDED otherwise."""
+        request; INVALID_SESSION_ID otherwise."""
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         session = None
         if scheme.lower() in ("bearer", "oauth") and token.strip():
@@ -116,8 +114,6 @@ class SandboxApi:
         if session is None:
             raise invalid_session()
         session.api_requests += 1
-        if session.api_requests > self.sessions.api_limit:
-            raise SalesforceError(ErrorCode.REQUEST_LIMIT_EXCEEDED, "TotalRequests Limit exceeded.")
         return session
 
 
@@ -236,6 +232,8 @@ async def _checked(call: Call, handler: Handler, methods: tuple[str, ...], auth:
                               f"HTTP Method '{request.method}' not allowed. Allowed are {allowed}")
     if auth:
         call.session = call.api.authenticate(request)
+        if call.session.api_requests > call.api.sessions.api_limit:
+            raise SalesforceError(ErrorCode.REQUEST_LIMIT_EXCEEDED, "TotalRequests Limit exceeded.")
     if write:
         call.tool = "write"
         raise read_only()

@@ -15,13 +15,12 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from salesforce_api import records
-from salesforce_api.calls import (
-    MAX_STATEMENT_CHARS, MAX_VERSION, MIN_VERSION, Call, Reply,
-)
+from env.tools import DESCRIBE, SOQL_QUERY, SOSL_SEARCH, describe
+from salesforce_api.calls import MAX_VERSION, MIN_VERSION, Call, Reply
 from salesforce_api.cursors import parse_segment
 from sandbox_db.errors import ErrorCode, SalesforceError
+from sandbox_db.soql.execute import MAX_STATEMENT_CHARS
 from sandbox_db.soql.translate import BATCH_SIZE
-from env.tools import DESCRIBE, SOQL_QUERY, SOSL_SEARCH, describe
 
 #: Salesforce's smallest batch size for `Sforce-Query-Options: batchSize`.
 MIN_BATCH_SIZE = 200
