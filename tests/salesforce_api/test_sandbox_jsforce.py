@@ -26,7 +26,9 @@ JS_DIR = Path(__file__).parent / "js"
 SOSL = "FIND {Apex} IN NAME FIELDS RETURNING Account(Id, Name)"
 
 
-def _node_or_skip() -> str:
+@pytest.fixture(scope="module")
+def node() -> str:
+    """The node binary, with jsforce installed next to the scenarios (else skip, or in CI fail)."""
     node = shutil.which("node")
     problem = None
     if node is None:
@@ -56,8 +58,7 @@ def _steps(output: str) -> dict[str, object]:
     return steps
 
 
-def test_jsforce_tour(sandbox):
-    node = _node_or_skip()
+def test_jsforce_tour(node, sandbox):
     done = subprocess.run([node, "scenario.js", "tour"], cwd=JS_DIR, env=_env(sandbox),
                           capture_output=True, text=True, timeout=120)
     steps = _steps(done.stdout)
@@ -86,9 +87,8 @@ def test_jsforce_tour(sandbox):
     assert steps["error_write"]["errorCode"] == "INSUFFICIENT_ACCESS_OR_READONLY"
 
 
-def test_jsforce_relogs_in_once_on_401_and_goes_on(expiring):
+def test_jsforce_relogs_in_once_on_401_and_goes_on(node, expiring):
     sandbox, clock = expiring
-    node = _node_or_skip()
     proc = subprocess.Popen([node, "scenario.js", "relogin"], cwd=JS_DIR, env=_env(sandbox),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
