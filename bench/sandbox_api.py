@@ -37,11 +37,12 @@ from sandbox_db.soql import run_statement
 from sandbox_db.soql_cli import build_view
 
 TODAY = dt.date(2024, 6, 1)
+#: (label, statement)
 QUERIES = [
-    "SELECT Id, Name, Industry FROM Account ORDER BY Name LIMIT 10",
-    "SELECT Id, Subject, Status, Account.Name FROM Case WHERE Status = 'Closed' "
-    "ORDER BY CreatedDate DESC LIMIT 20",
-    "SELECT Status, COUNT(Id) n FROM Case GROUP BY Status",
+    ("10 accounts", "SELECT Id, Name, Industry FROM Account ORDER BY Name LIMIT 10"),
+    ("20 cases + parent", "SELECT Id, Subject, Status, Account.Name FROM Case "
+                          "WHERE Status = 'Closed' ORDER BY CreatedDate DESC LIMIT 20"),
+    ("aggregate", "SELECT Status, COUNT(Id) n FROM Case GROUP BY Status"),
 ]
 
 
@@ -79,13 +80,13 @@ def measure(rounds: int) -> list[dict[str, object]]:
             session.trust_env, session.verify = False, str(sb.tls.ca_cert)
             sf = Salesforce(instance_url=sb.instance_url, session_id=session_id,
                             session=session)
-            for q in QUERIES:
+            for label, q in QUERIES:
                 in_process = timed(lambda q=q: run_statement(view, q, today=TODAY), rounds)
                 over_httpx = timed(lambda q=q: http.get("/services/data/v59.0/query",
                                                         params={"q": q}).raise_for_status(),
                                    rounds)
                 over_ss = timed(lambda q=q: sf.query(q), rounds)
-                rows.append({"query": q, "in_process": quantiles(in_process),
+                rows.append({"label": label, "query": q, "in_process": quantiles(in_process),
                              "httpx": quantiles(over_httpx),
                              "simple_salesforce": quantiles(over_ss)})
             http.close()
@@ -110,7 +111,7 @@ def main() -> None:
         table.add_column(column, overflow="fold")
     for r in rows:
         ip, hx, ss = r["in_process"], r["httpx"], r["simple_salesforce"]
-        table.add_row(str(r["query"])[:60], f"{ip[0]:.2f} / {ip[1]:.2f}",
+        table.add_row(str(r["label"]), f"{ip[0]:.2f} / {ip[1]:.2f}",
                       f"{hx[0]:.2f} / {hx[1]:.2f}", f"{ss[0]:.2f} / {ss[1]:.2f}",
                       f"+{hx[0] - ip[0]:.2f} (httpx), +{ss[0] - ip[0]:.2f} (ss)")
     Console().print(table)
