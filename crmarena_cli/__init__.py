@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from crmarena_cli import assess, entropy, org, purple, repl, serve, soql, tasks, view
+from crmarena_cli import assess, entropy, org, purple, repl, sandbox, serve, soql, tasks, view
 
 #: Registration order: `entropy` comes last because it extends `org`, `describe` and `export-db`.
 COMMAND_MODULES = (
@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     purple,   # purple baseline|oracle|null|careless
     repl,     # repl
     view,     # view
+    sandbox,  # sandbox (the org as a Salesforce REST API over HTTPS)
     entropy,  # org diff|prewarm-rot; --drift/--rot for describe and export-db
 )
 

@@ -12,26 +12,16 @@ The shell itself is playground.shell.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import sys
 
-from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
-from core.org_type import ORG_TYPES
+from crmarena_cli.episode_options import add_org_options, settings_from_args
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "repl", help="SOQL/SOSL playground over exactly the org an episode would build",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--org", choices=ORG_TYPES, default=None,
-                   help="b2b (default) or b2c; with --task, the task's org")
-    p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
-    p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
-    p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
-                   help=f"entropy seed, as in an assessment (default {DEFAULT_ENTROPY_SEED})")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
-                   help="date literals resolve against this (default: the task's, else today)")
-    p.add_argument("--task", default=None, metavar="ID",
-                   help="build the episode org for this task (its date, drift and rot targets)")
+    add_org_options(p)
     p.add_argument("--user", default=None, metavar="USER_ID",
                    help="the User statements run as (USING SCOPE mine, team, ...); default: "
                         "the org's first active User")
@@ -45,6 +35,9 @@ def _run(args: argparse.Namespace) -> int:
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
     from playground.shell import run_repl
 
-    return run_repl(org=args.org, drift=args.drift, rot=args.rot, seed=args.seed,
-                    today=args.today, task=args.task, user=args.user, commands=args.command,
-                    json_output=args.json)
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:  # an unknown task
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return run_repl(settings, commands=args.command, json_output=args.json)

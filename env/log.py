@@ -26,8 +26,9 @@ from env.tokens import as_text
 
 LOG_FORMAT = 1
 
+#: "closed": a session without a task's end, e.g. a sandbox REST session that expired.
 Termination = Literal["submitted", "max_steps", "timeout", "turn_timeout", "agent_error",
-                      "env_error"]
+                      "env_error", "closed"]
 ErrorKind = Literal["format", "unknown_tool", "invalid_arguments", "salesforce"]
 
 

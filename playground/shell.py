@@ -6,7 +6,6 @@ statement failed.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -20,8 +19,6 @@ from pygments.lexers.sql import SqlLexer
 from rich.console import Console
 from rich.text import Text
 
-from core.levels import Level
-from core.org_type import OrgType
 from playground.completion import SoqlCompleter
 from playground.meta import completion_sources, run_meta
 from playground.render import render_error, render_outcome
@@ -29,7 +26,6 @@ from playground.script import is_meta, split_statements
 from playground.session import (
     PlaygroundSession,
     SessionSettings,
-    find_task,
 )
 
 DATA_DIR_ENV = "CRMARENA_DATA_DIR"
@@ -54,16 +50,11 @@ def _script_console(file: object = None) -> Console:
     return Console(file=file, width=width)  # type: ignore[arg-type]
 
 
-def run_repl(*, org: OrgType | None, drift: Level, rot: Level, seed: int,
-             today: dt.date | None, task: str | None, user: str | None,
-             commands: list[str] | None,
+def run_repl(settings: SessionSettings, *, commands: list[str] | None,
              json_output: bool) -> int:
-    """Open the episode org the flags describe, then run `commands`, stdin, or a prompt."""
+    """Open the episode org `settings` describe, then run `commands`, stdin, or a prompt."""
     err = Console(stderr=True)
     try:
-        org = org or (find_task(task, "b2b").org if task else "b2b")
-        settings = SessionSettings(org=org, drift=drift, rot=rot, seed=seed, today=today,
-                                   task_id=task, user=user)
         session = PlaygroundSession(settings, output="json" if json_output else "table")
     except ValueError as exc:
         err.print(Text(f"error: {exc}", style="red"))

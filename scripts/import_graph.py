@@ -38,6 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("env",),
     ("a2a_app",),
     ("green", "purple", "playground", "report"),
+    ("salesforce_api",),
     ("crmarena_cli",),
 )
 

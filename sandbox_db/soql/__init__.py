@@ -20,11 +20,12 @@ import datetime as dt
 from typing import Any
 
 from sandbox_db.database import OrgView
-from sandbox_db.soql.execute import is_sosl, run_soql, translation_cache
+from sandbox_db.soql.execute import is_sosl, run_soql, run_soql_page, translation_cache
 from sandbox_db.soql.rewrite import rewrite_soql
 from sandbox_db.soql.sosl import run_sosl
 
-__all__ = ["run_soql", "run_sosl", "run_statement", "rewrite_soql", "translation_cache"]
+__all__ = ["run_soql", "run_soql_page", "run_sosl", "run_statement", "rewrite_soql",
+           "translation_cache"]
 
 
 def run_statement(view: OrgView, text: str, *, today: dt.date) -> dict[str, Any]:

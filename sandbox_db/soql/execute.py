@@ -31,16 +31,36 @@ def run_soql(view: OrgView, query: str, *, today: dt.date) -> dict[str, Any]:
     """Run one SOQL query; the result (or SalesforceError) is what the REST API would give."""
     with only_salesforce_errors(ErrorCode.UNKNOWN_EXCEPTION,
                                 "An unexpected error occurred while running the query."):
-        if not isinstance(query, str):
-            raise SalesforceError(ErrorCode.MALFORMED_QUERY, "the query must be a string")
-        if len(query) > MAX_STATEMENT_CHARS:
-            raise SalesforceError(ErrorCode.MALFORMED_QUERY,
-                                  f"SOQL statements cannot exceed {MAX_STATEMENT_CHARS} characters")
-        today = as_date(today)
-        plan = translation_cache.get_or_build(
-            (query, view.schema.version, "soql", today),
-            lambda: translate_soql(query, context_of(view), today))
-        return execute_plan(view, plan, query)
+        return execute_plan(view, _soql_plan(view, query, today), query)
+
+
+def run_soql_page(view: OrgView, query: str, *, today: dt.date, start: int, size: int,
+                  ) -> list[dict[str, Any]]:
+    """Records [start, start + size) of the query's whole result, in run_soql's order: the
+    pages after the first batch, which a query locator (nextRecordsUrl) serves."""
+    with only_salesforce_errors(ErrorCode.UNKNOWN_EXCEPTION,
+                                "An unexpected error occurred while running the query."):
+        plan = _soql_plan(view, query, today)
+        if plan.page_sql is None:  # COUNT(): one page, no records
+            return []
+        size = size if plan.limit is None else min(size, plan.limit - start)
+        if start < 0 or size <= 0:
+            return []
+        sql = f"{plan.page_sql} LIMIT {int(size)} OFFSET {int(start + (plan.offset or 0))}"
+        _, rows = view.execute(bind_sql(view, sql, plan.objects), bind_params(view, plan.params))
+        return _records(view, plan, rows)
+
+
+def _soql_plan(view: OrgView, query: str, today: dt.date) -> Plan:
+    if not isinstance(query, str):
+        raise SalesforceError(ErrorCode.MALFORMED_QUERY, "the query must be a string")
+    if len(query) > MAX_STATEMENT_CHARS:
+        raise SalesforceError(ErrorCode.MALFORMED_QUERY,
+                              f"SOQL statements cannot exceed {MAX_STATEMENT_CHARS} characters")
+    today = as_date(today)
+    return translation_cache.get_or_build(
+        (query, view.schema.version, "soql", today),
+        lambda: translate_soql(query, context_of(view), today))
 
 
 def as_date(today: dt.date) -> dt.date:
@@ -73,14 +93,18 @@ def execute_plan(view: OrgView, plan: Plan, query: str = "") -> dict[str, Any]:
         _, counted = view.execute(bind_sql(view, plan.count_sql or "", plan.objects), params)
         total = int(counted[0][0])
     query_id = "01g" + hashlib.sha1(query.encode()).hexdigest()[:15] if total > len(rows) else None
+    return query_result(_records(view, plan, rows), total, query_id)
+
+
+def _records(view: OrgView, plan: Plan, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Rows of a records or aggregate plan as REST records (child subqueries filled in)."""
     if plan.kind == "aggregate":
-        keys = plan.aggregate_keys
-        return query_result([aggregate_record(keys, r) for r in rows], total, query_id)
+        return [aggregate_record(plan.aggregate_keys, r) for r in rows]
     shape = plan.shape
     assert shape is not None
     records = [build_record(shape, r) for r in rows]
     _attach_children(view, plan, records, [r[shape.id_index] for r in rows])
-    return query_result(records, total, query_id)  # type: ignore[arg-type]
+    return records  # type: ignore[return-value]
 
 
 def _attach_children(view: OrgView, plan: Plan, records: list[Any], ids: list[str]) -> None:

@@ -20,8 +20,6 @@ the category or a descendant, ABOVE_OR_BELOW any of these. Conditions on several
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlglot import exp
 
 from sandbox_db.database import quote_ident
@@ -29,11 +27,8 @@ from sandbox_db.errors import ErrorCode, SalesforceError
 from sandbox_db.schema import DataCategoryGroup, ListViewDef
 from sandbox_db.soql.context import RUNNING_USER
 from sandbox_db.soql.dialect import SoqlCategoryFilter, parse_soql
-from sandbox_db.soql.paths import Scope
+from sandbox_db.soql.paths import Scope, Translator
 from sandbox_db.soql.plan import table_marker
-
-if TYPE_CHECKING:
-    from sandbox_db.soql.translate import Translator
 
 MAX_CATEGORY_FILTERS = 3
 

@@ -11,15 +11,31 @@ Compound fields (`ShippingAddress`) resolve to their parts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
+
+from sqlglot import exp
 
 from sandbox_db.database import quote_ident
 from sandbox_db.errors import invalid_field, invalid_relationship
-from sandbox_db.schema import FieldType, SField, SObject
+from sandbox_db.schema import FieldType, OrgSchema, SField, SObject
+from sandbox_db.soql.context import OrgContext
 from sandbox_db.soql.plan import table_marker
 
-if TYPE_CHECKING:
-    from sandbox_db.soql.translate import Translator
+
+class Translator(Protocol):
+    """What paths and filters need of translate.Translator (a Protocol, so that they sit below
+    it without an import cycle): names, join aliases, bound parameters, conditions."""
+
+    ctx: OrgContext
+    schema: OrgSchema
+    objects: set[str]
+
+    def new_alias(self) -> str: ...
+
+    def param(self, value: Any) -> str: ...
+
+    def condition(self, node: exp.Expression, scope: Scope,
+                  having_groups: dict[str, str] | None = None) -> str: ...
 
 #: The fields of Salesforce's `Name` object (what a polymorphic relationship exposes), by base
 #: name: (type, label). `Name` is each target's name field, `Type` its object name.

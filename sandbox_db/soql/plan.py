@@ -84,6 +84,11 @@ class Plan:
         default_factory=list)
     count_sql: str | None = None  # total row count when the batch is capped
     batch: int = BATCH_SIZE
+    #: The statement without its LIMIT/OFFSET, and the query's own LIMIT and OFFSET: a query
+    #: locator's later pages are `page_sql LIMIT n OFFSET k` within them (records, aggregates).
+    page_sql: str | None = None
+    limit: int | None = None
+    offset: int | None = None
     children: list[ChildPlan] = field(default_factory=list)
     fk_index: int | None = None  # child subquery plans: the column holding the parent Id
 

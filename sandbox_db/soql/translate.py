@@ -45,7 +45,6 @@ from sandbox_db.errors import (
 )
 from sandbox_db.ids import to_18
 from sandbox_db.schema import NUMERIC_TYPES, TEXT_TYPES, FieldType, OrgSchema, SField
-from sandbox_db.soql import filters
 from sandbox_db.soql.context import OrgContext, as_context
 from sandbox_db.soql.dates import parse_date_value, relative_range
 from sandbox_db.soql.dialect import (
@@ -58,6 +57,12 @@ from sandbox_db.soql.dialect import (
     malformed_at,
     parse_soql,
     source_span,
+)
+from sandbox_db.soql.filters import (
+    category_predicate,
+    filter_error,
+    list_view_predicate,
+    scope_predicate,
 )
 from sandbox_db.soql.functions import (
     DISPLAY_FUNCTIONS,
@@ -303,7 +308,7 @@ class Translator:
         if update:
             base = self.ctx.base_object(scope.obj)
             if base is None or not base.name.endswith("__kav"):
-                raise filters.filter_error(f"UPDATE {update} is only supported on knowledge "
+                raise filter_error(f"UPDATE {update} is only supported on knowledge "
                                            f"article types, not {scope.obj.name}")
         if select.args.get("list_view") is not None and not self.allow_list_view:
             raise self.unexpected_at(select.args["list_view"])
@@ -338,11 +343,11 @@ class Translator:
             self._check_semi_joins(node.this)
             preds.append(self.condition(node.this, scope))
         if (name := select.args.get("scope")) is not None:
-            preds.append(filters.scope_predicate(self, scope, name.name))
+            preds.append(scope_predicate(self, scope, name.name))
         if (categories := select.args.get("data_category")) is not None:
-            preds.append(filters.category_predicate(self, scope, categories))
+            preds.append(category_predicate(self, scope, categories))
         if (view := select.args.get("list_view")) is not None:
-            preds.append(filters.list_view_predicate(self, scope, view.name))
+            preds.append(list_view_predicate(self, scope, view.name))
         kept = [p for p in preds if p]
         return (" WHERE " + " AND ".join(kept)) if kept else ""
 
@@ -467,7 +472,7 @@ class Translator:
                      f"{_limit_sql(limit, offset)}) AS c")
         return Plan("records", base + _limit_sql(capped, offset), self.params,
                     tuple(sorted(self.objects)), shape=shape, count_sql=count_sql,
-                    children=children)
+                    children=children, page_sql=base, limit=limit, offset=offset)
 
     def _fields_function(self, node: SoqlFields, scope: Scope, shape: Shape, seen: set[str],
                          col: Callable[[str], int], limit: int | None) -> None:
@@ -709,7 +714,8 @@ class Translator:
         capped = BATCH_SIZE + 1 if limit is None else min(limit, BATCH_SIZE + 1)
         count_sql = f"SELECT COUNT(*) FROM ({body}{_limit_sql(limit, offset)}) AS c"
         return Plan("aggregate", body + order_sql + _limit_sql(capped, offset), self.params,
-                    tuple(sorted(self.objects)), aggregate_keys=keys, count_sql=count_sql)
+                    tuple(sorted(self.objects)), aggregate_keys=keys, count_sql=count_sql,
+                    page_sql=body + order_sql, limit=limit, offset=offset)
 
     def _aggregate_item(self, item: exp.Expression, scope: Scope, group_keys: dict[str, str],
                         subtotals: str | None,

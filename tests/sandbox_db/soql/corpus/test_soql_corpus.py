@@ -4,10 +4,10 @@ invalid ones rejected, no bug and no hang (see corpus_check.py)."""
 from __future__ import annotations
 
 import pytest
-from corpus_check import corpus_today, run_corpus
 
 from data.org.store import load_org
 from sandbox_db.database import open_view
+from tests.sandbox_db.soql.corpus.corpus_check import corpus_today, run_corpus
 
 
 @pytest.fixture(scope="module")
