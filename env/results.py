@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.atomic import atomic_write
 from env.grading import grade
 from env.log import EpisodeLog
 from env.metrics import EpisodeMetrics, compute_metrics
@@ -128,11 +129,7 @@ class Results(BaseModel):
         return self.model_dump_json(indent=2)
 
     def write(self, out_dir: Path) -> Path:
-        path = out_dir / RESULTS_FILE
-        tmp = path.with_suffix(".json.part")
-        tmp.write_text(self.to_json() + "\n", encoding="utf-8")
-        tmp.replace(path)
-        return path
+        return atomic_write(out_dir / RESULTS_FILE, self.to_json() + "\n")
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -213,10 +210,7 @@ def read_run(out_dir: Path) -> RunRecord | None:
 
 
 def write_run(out_dir: Path, record: RunRecord) -> None:
-    path = out_dir / RUN_FILE
-    tmp = path.with_suffix(".json.part")
-    tmp.write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(out_dir / RUN_FILE, record.model_dump_json(indent=2) + "\n")
 
 
 def finished_logs(out_dir: Path) -> dict[str, EpisodeLog]:

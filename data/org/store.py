@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 from platformdirs import user_cache_dir
 
+from core.atomic import atomic_write
 from data.org import DEFAULT_SEED, GENERATOR_VERSION
 from data.org.generate import generate_org, org_fingerprint, version_id
 from data.org.importer import import_org_dir
@@ -158,9 +159,7 @@ def build_org(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *, source: Path | 
                        counts={o: len(data.get(o, ())) for o in schema.object_names},
                        build_seconds=round(time.perf_counter() - started, 3), path=db_path,
                        source=str(source) if source else None)
-        tmp = meta_path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
-        tmp.write_text(json.dumps(info.to_json(), indent=1))
-        tmp.replace(meta_path)
+        atomic_write(meta_path, json.dumps(info.to_json(), indent=1))
         _remember(org, seed, source, cache_dir, data)
         _prune_stale(db_path)
         return info

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 import core.task
+from core.atomic import atomic_write
 from data.org.store import org_version
 from data.tasks.model import Task
 from data.tasks.registry import CATEGORY_REGISTRY
@@ -105,10 +106,7 @@ def dump_task_set(meta: TaskSetMeta, tasks: list[Task]) -> str:
 
 def save_task_set(meta: TaskSetMeta, tasks: list[Task], path: Path | None = None) -> Path:
     path = path or taskset_path(meta.org)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(dump_task_set(meta, tasks), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, dump_task_set(meta, tasks))
     load_task_set_file.cache_clear()
     return path
 
