@@ -217,6 +217,13 @@ def org_version(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *,
     return build_org(org, seed, source=source, cache_dir=cache_dir).version
 
 
+def version_of(db: OrgDatabase) -> str | None:
+    """The content version of an open org from the cache's info file beside it; None for an
+    org file the cache did not build (a test's, an export)."""
+    info = _read_info(Path(db.path).with_suffix(".json"), Path(db.path))
+    return info.version if info is not None else None
+
+
 # ----------------------------------------------------------------------------- records
 
 _DATA: dict[tuple[Any, ...], OrgData] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -125,3 +126,12 @@ def load_task_set(org: OrgType, path: Path | None = None) -> list[Task]:
 
 def load_task_set_meta(org: OrgType, path: Path | None = None) -> TaskSetMeta:
     return load_task_set_file(path or taskset_path(org)).meta
+
+
+def task_set_digest(tasks: Sequence[Task]) -> str:
+    """A version of a list of tasks: 16 hex digits of the SHA-256 of their canonical JSON, in id
+    order. Equal for the same tasks however they were loaded or built."""
+    digest = hashlib.sha256()
+    for task in sorted(tasks, key=lambda t: (t.org, t.id)):
+        digest.update(task.model_dump_json().encode() + b"\n")
+    return digest.hexdigest()[:16]
