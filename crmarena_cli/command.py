@@ -9,13 +9,18 @@ A usage error is one line naming the flag, printed before any progress bar or se
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
+import textwrap
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 #: Exit status of a usage error (bad flag, unknown org/task/category/level, unusable path).
 USAGE = 2
+#: Descriptions are wrapped here (the formatter keeps the epilog's example lines as written).
+DESCRIPTION_WIDTH = 88
 
 
 class UsageError(Exception):
@@ -29,8 +34,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
         default = action.default
-        if ("default" in text or default in (None, False, argparse.SUPPRESS)
-                or not action.option_strings):
+        nothing = default is None or default is False or default == argparse.SUPPRESS
+        if "default" in text or nothing or not action.option_strings:
             return text
         shown = int(default) if isinstance(default, float) and default.is_integer() else default
         return f"{text} (default: {shown})"
@@ -49,13 +54,22 @@ class CommandParser(argparse.ArgumentParser):
 
 
 def add_command(subparsers: argparse._SubParsersAction, name: str, *, help: str,
-                example: str, description: str | None = None,
+                example: str | Sequence[str], description: str | None = None,
                 **kwargs: Any) -> argparse.ArgumentParser:
     """A subcommand with its help, description and an example in the epilog."""
     lines = [example] if isinstance(example, str) else list(example)
     epilog = "example:\n" + "\n".join(f"  {line}" for line in lines)
-    return subparsers.add_parser(name, help=help, description=description or help,
-                                 epilog=epilog, formatter_class=HelpFormatter, **kwargs)
+    return subparsers.add_parser(name, help=help, epilog=epilog, formatter_class=HelpFormatter,
+                                 description=textwrap.fill(description or help, DESCRIPTION_WIDTH),
+                                 **kwargs)
+
+
+def show_help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """The `run` of a command group given no subcommand: its help, exit status 2."""
+    def run(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return USAGE
+    return run
 
 
 def print_error(command: str, message: str) -> None:
@@ -85,6 +99,14 @@ def existing_folder(path: Path, what: str) -> Path:
         raise UsageError(f"{what} {path}: " + ("not a folder" if path.exists() else
                                                 "no such folder"))
     return path
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type of a date flag: YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def port(text: str) -> int:

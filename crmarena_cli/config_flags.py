@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import types
-import typing
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
+from crmarena_cli.command import iso_date
 from env.config import AssessmentConfig
+from env.config_docs import choices_of, default_text, extra, value_type
+
+#: Choices beyond this many are listed in the flag's help rather than in the usage line.
+LISTED_IN_USAGE = 6
 
 
 class ConfigError(ValueError):
@@ -27,46 +31,7 @@ class ConfigError(ValueError):
 
 
 def flag_of(name: str, field: FieldInfo) -> str:
-    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    return str(extra.get("flag") or "--" + name.replace("_", "-"))
-
-
-def _extra(field: FieldInfo, key: str) -> Any:
-    return field.json_schema_extra.get(key) if isinstance(field.json_schema_extra, dict) else None
-
-
-def _value_type(annotation: Any) -> tuple[Any, bool]:
-    """(the scalar type inside Optional/list, whether it is a list)."""
-    args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
-        annotation = args[0]
-    if typing.get_origin(annotation) is list:
-        return typing.get_args(annotation)[0], True
-    return annotation, False
-
-
-def _parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def default_text(field: FieldInfo, default: Any) -> str:
-    """How a default reads in help and docs: 300.0 -> 300, None -> the field's `default_text`."""
-    if default is None:
-        return str(_extra(field, "default_text") or "none")
-    if isinstance(default, float) and default.is_integer():
-        return str(int(default))
-    return str(default)
-
-
-def choices_of(field: FieldInfo) -> tuple[Any, ...] | None:
-    listed = _extra(field, "choices")
-    if listed:
-        return tuple(listed)
-    scalar, _ = _value_type(field.annotation)
-    return typing.get_args(scalar) if typing.get_origin(scalar) is typing.Literal else None
+    return str(extra(field, "flag") or "--" + name.replace("_", "-"))
 
 
 def add_config_flags(parser: argparse.ArgumentParser,
@@ -75,21 +40,26 @@ def add_config_flags(parser: argparse.ArgumentParser,
     overrides = overrides or {}
     group = parser.add_argument_group("assessment config (the keys of a green agent request)")
     for name, field in AssessmentConfig.model_fields.items():
-        scalar, many = _value_type(field.annotation)
+        scalar, many = value_type(field.annotation)
         choices = choices_of(field)
         default = overrides.get(name, field.default)
-        kwargs: dict[str, Any] = {
-            "dest": name, "default": argparse.SUPPRESS,
-            "help": f"{field.description or name} (config key {name}; default: "
-                    f"{default_text(field, default)}{'; repeatable' if many else ''})"}
+        notes = [f"config key {name}", f"default: {default_text(field, default, use_field=False)}"]
+        if many:
+            notes.append("repeatable")
+        kwargs: dict[str, Any] = {"dest": name, "default": argparse.SUPPRESS}
         if choices:
             kwargs["choices"] = choices
-            kwargs["metavar"] = "{" + ",".join(map(str, choices)) + "}"
+            if len(choices) > LISTED_IN_USAGE:  # too many for the usage line: list them below
+                kwargs["metavar"] = flag_of(name, field).lstrip("-").upper()
+                notes.append("one of: " + ", ".join(map(str, choices)))
+            else:
+                kwargs["metavar"] = "{" + ",".join(map(str, choices)) + "}"
         elif scalar is dt.date:
-            kwargs["type"], kwargs["metavar"] = _parse_date, "YYYY-MM-DD"
+            kwargs["type"], kwargs["metavar"] = iso_date, "YYYY-MM-DD"
         elif scalar in (int, float, str):
             kwargs["type"] = scalar
             kwargs["metavar"] = {int: "N", float: "X", str: "TEXT"}[scalar]
+        kwargs["help"] = f"{field.description or name} ({'; '.join(notes)})"
         if scalar is bool and not many:
             kwargs["action"] = argparse.BooleanOptionalAction
             kwargs.pop("metavar", None)
@@ -117,8 +87,12 @@ def describe_errors(exc: ValidationError) -> str:
     problems = []
     for error in exc.errors(include_url=False):
         name = str(error["loc"][0]) if error["loc"] else ""
-        where = flag_of(name, fields[name]) if name in fields else "options"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if name not in fields:  # a check across keys: name them by their flags
+            problems.append(re.sub(r"\b[a-z]+(?:_[a-z]+)+\b", lambda m: flag_of(
+                m.group(), fields[m.group()]) if m.group() in fields else m.group(), message))
+            continue
         given = error.get("input")
-        shown = f" {given}" if name in fields and not isinstance(given, (dict, list)) else ""
-        problems.append(f"{where}{shown}: {error['msg']}")
+        shown = "" if isinstance(given, (dict, list)) else f" {given}"
+        problems.append(f"{flag_of(name, fields[name])}{shown}: {message}")
     return "; ".join(problems)

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import ORG_TYPES, OrgType
+from crmarena_cli.command import add_command, show_help
 from data.org import DEFAULT_SEED
 from sandbox_db.errors import invalid_type
 
@@ -69,40 +70,48 @@ def export_view(view: OrgView, path: Path) -> dict[str, int]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    org = subparsers.add_parser("org", help="build or inspect the generated orgs")
+    org = add_command(subparsers, "org", help="build or inspect the generated orgs",
+                      example="crmarena org build --org all")
     sub = org.add_subparsers(dest="org_command", metavar="ACTION")
-    org.set_defaults(run=lambda args: (org.print_help(), 2)[1])
+    org.set_defaults(run=show_help(org))
 
-    build = sub.add_parser("build", help="generate (or import) an org and cache it on disk")
-    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-    build.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    build.add_argument("--source", type=Path, default=None,
-                       help="import this directory of per-object CSV/Parquet files instead")
+    build = add_command(sub, "build", help="generate (or import) an org and cache it on disk",
+                        example="crmarena org build --org all")
+    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all", help="which org")
+    build.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed")
+    build.add_argument("--source", type=Path, default=None, metavar="DIR",
+                       help="import this directory of per-object CSV/Parquet files instead "
+                            "(default: generate)")
     build.add_argument("--force", action="store_true", help="rebuild even if cached")
     build.set_defaults(run=run_build)
 
-    info = sub.add_parser("info", help="version, cache file and record counts of an org")
-    info.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-    info.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    info = add_command(sub, "info", help="version, cache file and record counts of an org",
+                       example="crmarena org info --org b2b --json")
+    info.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all", help="which org")
+    info.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed")
     info.add_argument("--json", action="store_true", help="print JSON")
     info.set_defaults(run=run_info)
 
-    describe = subparsers.add_parser(
-        "describe", help="Salesforce-style describe JSON (describeGlobal, or one object)")
-    describe.add_argument("--org", choices=ORG_TYPES, default="b2b")
-    describe.add_argument("object", nargs="?", default=None, help="object API name")
+    describe = add_command(
+        subparsers, "describe", help="Salesforce-style describe JSON (describeGlobal, or one "
+                                     "object)",
+        example="crmarena describe --org b2b --drift medium Case")
+    describe.add_argument("--org", choices=ORG_TYPES, default="b2b", help="which org")
+    describe.add_argument("object", nargs="?", default=None,
+                          help="object API name (default: describeGlobal, every object)")
     describe.set_defaults(run=run_describe)
 
-    export = subparsers.add_parser(
-        "export-db", help="write the org an agent would see to a plain DuckDB file")
-    export.add_argument("--org", choices=ORG_TYPES, required=True)
-    export.add_argument("--drift", choices=LEVELS, default="none")
-    export.add_argument("--rot", choices=LEVELS, default="none")
+    export = add_command(
+        subparsers, "export-db", help="write the org an agent would see to a plain DuckDB file",
+        example="crmarena export-db --org b2b --drift high --rot high org.duckdb")
+    export.add_argument("--org", choices=ORG_TYPES, required=True, help="which org (required)")
+    export.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
+    export.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
     export.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
                         help="entropy seed (as in an assessment)")
     export.add_argument("--org-seed", type=int, default=DEFAULT_SEED, help="base org seed")
     export.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    export.add_argument("path", type=Path, metavar="PATH.duckdb")
+    export.add_argument("path", type=Path, metavar="PATH.duckdb", help="the DuckDB file to write")
     export.set_defaults(run=run_export)
 
 

@@ -47,8 +47,9 @@ class EpisodeConfig(BaseModel):
 
 
 def _cli(flag: str, **extra: Any) -> dict[str, Any]:
-    """How a key appears as a flag of `crmarena assess` / `demo` (crmarena_cli.config_flags) and
-    how its default reads when it is None (`default_text`)."""
+    """How a key appears as a flag of `crmarena assess` / `demo` (crmarena_cli.config_flags),
+    how its default reads when it is None (`default_text`) and, where the type does not say it
+    well, what it accepts (`values`; env.config_docs)."""
     return {"flag": flag, **extra}
 
 
@@ -71,10 +72,11 @@ class AssessmentConfig(BaseModel):
         json_schema_extra=_cli("--task-percentage", default_text="all"))
     task_ids: list[str] | None = Field(
         None, min_length=1, description="only these task ids (or CRMArena-Pro source ids)",
-        json_schema_extra=_cli("--task-id", default_text="any"))
+        json_schema_extra=_cli("--task-id", default_text="any", values="list of task ids"))
     task_categories: list[str] | None = Field(
         None, min_length=1, description="only tasks of these categories",
-        json_schema_extra=_cli("--category", default_text="any", choices=CATEGORIES))
+        json_schema_extra=_cli("--category", default_text="any", choices=CATEGORIES,
+                               values="list of category names"))
     drift_level: Level = Field(
         "none", description="schema drift: how many field (and at high, object) API names "
                             "are renamed in the agent's view of the org",
@@ -112,7 +114,8 @@ class AssessmentConfig(BaseModel):
         1, ge=1, description="how many slices the task list is cut into",
         json_schema_extra=_cli("--num-shards"))
     today: dt.date | None = Field(
-        None, description="the date the org's relative dates resolve against (YYYY-MM-DD)",
+        None, description="the date the org's relative dates (LAST_N_DAYS, TODAY) resolve "
+                          "against",
         json_schema_extra=_cli("--today", default_text="each task's own date"))
 
     @field_validator("task_ids", mode="before")

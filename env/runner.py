@@ -58,14 +58,24 @@ class ProgressEvent:
     result: EpisodeResult
     #: True when the episode was not run but taken from an earlier, interrupted run.
     resumed: bool = False
+    #: How many of the `total` episodes were kept from an earlier run of the assessment.
+    kept: int = 0
 
 
 Progress = Callable[[ProgressEvent], Awaitable[None] | None]
 
 
 class AssessmentError(ValueError):
-    """A config that selects nothing, names unknown tasks/categories, or a folder that holds
-    another assessment (another config or another agent)."""
+    """A config that selects nothing or names unknown tasks/categories (`key`: the config key
+    at fault), or a folder that holds another assessment (FolderInUse)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class FolderInUse(AssessmentError):
+    """The output folder holds another assessment (another config or another agent)."""
 
 
 def load_tasks(config: AssessmentConfig) -> list[Task]:
@@ -81,14 +91,15 @@ def select_tasks(config: AssessmentConfig, tasks: Sequence[Task]) -> list[Task]:
         known = {t.id for t in pool} | {t.source for t in pool}
         missing = sorted(wanted - known)
         if missing:
-            raise AssessmentError(f"unknown task ids: {', '.join(missing[:10])}")
+            raise AssessmentError(f"unknown task ids: {', '.join(missing[:10])}", "task_ids")
         pool = [t for t in pool if t.id in wanted or t.source in wanted]
     if config.task_categories:
         known_categories = {t.category for t in pool}
         unknown = sorted(set(config.task_categories) - known_categories)
         if unknown:
             raise AssessmentError(f"no tasks in categories: {', '.join(unknown)} "
-                                  f"(available: {', '.join(sorted(known_categories))})")
+                                  f"(available: {', '.join(sorted(known_categories))})",
+                                  "task_categories")
         pool = [t for t in pool if t.category in set(config.task_categories)]
     ordered = _stratified_shuffle(pool, config.seed)
     if config.task_limit is not None:
@@ -168,7 +179,7 @@ class AssessmentPlan:
             counter["passed"] += result.passed
             if progress is not None:
                 outcome = progress(ProgressEvent(counter["done"], self.total, counter["passed"],
-                                                 result, resumed))
+                                                 result, resumed, len(self.kept)))
                 if inspect.isawaitable(outcome):
                     await outcome
 
@@ -240,10 +251,10 @@ def _check_same_assessment(out_dir: Path, run: RunRecord, config: AssessmentConf
                            agent: Agent) -> None:
     """Resuming into `out_dir` is allowed only for the same agent and the same selection."""
     if MERGED_KEY in run.config:
-        raise AssessmentError(f"{out_dir} holds merged results; use another output folder")
+        raise FolderInUse(f"{out_dir} holds merged results; use another output folder")
     earlier_agent = run.agent_identity or {"name": run.agent}
     if earlier_agent != agent_identity(agent):
-        raise AssessmentError(f"{out_dir} holds an assessment of {describe_agent(earlier_agent)},"
+        raise FolderInUse(f"{out_dir} holds an assessment of {describe_agent(earlier_agent)},"
                               f" not of {describe_agent(agent_identity(agent))}; use another "
                               "output folder")
     earlier = AssessmentConfig.model_validate(run.config).selection_key()
@@ -252,7 +263,7 @@ def _check_same_assessment(out_dir: Path, run: RunRecord, config: AssessmentConf
         changed = ", ".join(f"{k} {earlier.get(k)!r} -> {current.get(k)!r}"
                             for k in sorted(set(earlier) | set(current))
                             if earlier.get(k) != current.get(k))
-        raise AssessmentError(f"{out_dir} holds an assessment with another configuration "
+        raise FolderInUse(f"{out_dir} holds an assessment with another configuration "
                               f"({changed}); use another output folder")
 
 
