@@ -2,10 +2,12 @@
 still there.
 
 - `BodyLimit` (ASGI middleware) refuses a body over `max_bytes` without buffering it: a declared
-  Content-Length over the cap gets 413 before a byte is read; a chunked body is counted as it
+  Content-Length over the cap gets 413 before the app sees it; a chunked body is counted as it
   arrives and stopped at the cap, which the JSON-RPC route answers with a JSON-RPC error
-  ("Payload too large"). A request's text is echoed back in the A2A task's history, so an
-  unbounded body would also be held in memory for the task's life.
+  ("Payload too large"). The rest of a refused body is read and dropped, chunk by chunk, up to
+  DRAIN_FACTOR times the cap, so an ordinary client reads the answer instead of a reset. A
+  request's text is echoed back in the A2A task's history, so an unbounded body would also be
+  held in memory for the task's life.
 - `ConnectionContextBuilder` puts the request's `is_disconnected` into the call context's
   state, so an executor can stop work nobody waits for any more (`client_disconnected`).
 """
@@ -24,6 +26,9 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DISCONNECTED_KEY = "is_disconnected"
+#: A refused body up to this many times the cap is read and dropped so the client can read the
+#: 413; a bigger one is answered at once and its connection closed unread.
+DRAIN_FACTOR = 4
 #: JSON-RPC methods that answer once, at the end (1.0 and 0.3 names): their client waits.
 BLOCKING_METHODS = frozenset({"SendMessage", "message/send"})
 
@@ -41,6 +46,8 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            if int(declared) <= DRAIN_FACTOR * self.max_bytes:
+                await _drain(receive, None)
             await self._refuse(send)
             return
         seen = 0
@@ -51,6 +58,8 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    if message.get("more_body"):
+                        await _drain(receive, DRAIN_FACTOR * self.max_bytes)
                     raise HTTPException(413, f"request body over {self.max_bytes} bytes")
             return message
 
@@ -64,6 +73,17 @@ class BodyLimit:
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _drain(receive: Receive, limit: int | None) -> None:
+    """Read the rest of a refused body and drop it, chunk by chunk (never held), so the client
+    gets the answer rather than a reset connection; past `limit` bytes, stop reading."""
+    read = 0
+    while True:
+        message = await receive()
+        read += len(message.get("body", b""))
+        if not message.get("more_body") or (limit is not None and read > limit):
+            return
 
 
 class ConnectionContextBuilder(DefaultServerCallContextBuilder):

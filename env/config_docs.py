@@ -3,8 +3,8 @@ agent card's config text and scenario.toml's commented [config] table.
 
 None of these is written by hand, so they cannot drift from the model (they once did: the card
 said `org_type (b2b|b2c|all)` while the code accepted `both`). `scripts/generate_docs.py`
-rewrites the generated blocks of README.md and scenario.toml; tests/env/test_config_docs.py
-fails when a block differs from what the model generates.
+rewrites the generated blocks of README.md and scenario.toml; tests/test_generated_docs.py fails
+when a block differs from what the model generates.
 """
 
 from __future__ import annotations
@@ -16,14 +16,9 @@ import typing
 from collections.abc import Mapping
 from typing import Any
 
-import annotated_types
 from pydantic.fields import FieldInfo
 
 from env.config import AssessmentConfig
-
-#: The markers around a generated block: `<begin> ... <end>` (HTML comments in markdown,
-#: `#` comments in TOML).
-BLOCK = "config-keys"
 
 
 def value_type(annotation: Any) -> tuple[Any, bool]:
@@ -59,8 +54,9 @@ def default_text(field: FieldInfo, default: Any = None, *, use_field: bool = Tru
     return str(default)
 
 
-_BOUNDS = ((annotated_types.Ge, "≥"), (annotated_types.Gt, ">"), (annotated_types.Le, "≤"),
-           (annotated_types.Lt, "<"))
+#: The bounds pydantic keeps in a field's metadata (annotated_types' Ge, Gt, Le, Lt), by the
+#: attribute that holds each one's value.
+_BOUNDS = (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<"))
 
 
 def values_text(field: FieldInfo) -> str:
@@ -76,8 +72,8 @@ def values_text(field: FieldInfo) -> str:
     else:
         kind = {int: "integer", float: "number", str: "text", bool: "true or false",
                 dt.date: "date YYYY-MM-DD"}.get(scalar, getattr(scalar, "__name__", str(scalar)))
-    bounds = [f"{sign} {getattr(m, type(m).__name__.lower())}" for m in field.metadata
-              for cls, sign in _BOUNDS if isinstance(m, cls)]
+    bounds = [f"{sign} {getattr(m, attr)}" for m in field.metadata
+              for attr, sign in _BOUNDS if getattr(m, attr, None) is not None]
     text = kind + (" " + ", ".join(bounds) if bounds else "")
     return f"list of {text}" if many else text
 
@@ -117,21 +113,3 @@ def _toml(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return json.dumps(value)
-
-
-def replace_block(text: str, body: str, comment: str = "html") -> str:
-    """`text` with the generated block between its markers replaced by `body` (ValueError when
-    the markers are missing)."""
-    begin, end = markers(comment)
-    head, found, rest = text.partition(begin)
-    _, found_end, tail = rest.partition(end)
-    if not (found and found_end):
-        raise ValueError(f"no {begin!r} ... {end!r} block")
-    return f"{head}{begin}\n{body}\n{end}{tail}"
-
-
-def markers(comment: str = "html") -> tuple[str, str]:
-    note = "generated from env/config.py by scripts/generate_docs.py"
-    if comment == "html":
-        return f"<!-- {BLOCK}:begin ({note}) -->", f"<!-- {BLOCK}:end -->"
-    return f"# {BLOCK}:begin ({note})", f"# {BLOCK}:end"

@@ -165,8 +165,14 @@ class A2AAgent:
             raise error from exc
         for interface in card.supported_interfaces:
             interface.url = self.url
+        try:
+            client = ClientFactory(ClientConfig(httpx_client=http, streaming=False)).create(card)
+        except ValueError as exc:  # e.g. a card listing only gRPC: nothing we can talk to
+            await http.aclose()
+            raise AgentUnavailable(f"the agent card of {self.url} lists no interface this "
+                                   f"assessor speaks (JSON-RPC, A2A 1.0 or 0.3): {exc}") from exc
         self.card = card
-        self._pools.append((http, self._make_client(http)))
+        self._pools.append((http, client))
 
     async def _client(self, pool: int) -> Client:
         """The A2A client of pool `pool`, resolving the card on first use."""
