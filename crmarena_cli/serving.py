@@ -2,9 +2,11 @@
 "listening on URL", run uvicorn, and stop on one Ctrl-C without a traceback.
 
 The socket is bound before the app is built, so a port in use is one line (exit 2) and the card
-can advertise the real port (`--port 0` picks a free one). On Ctrl-C or SIGTERM uvicorn stops
-accepting, gives in-flight requests GRACE_S seconds, then cancels them; the cancelled
-assessment's A2A task is marked canceled by its executor, and nothing is printed but one line.
+can advertise the real port (`--port 0` picks a free one); "listening on URL" is printed once the
+server accepts connections. On Ctrl-C or SIGTERM the app is told first (the green agent cancels
+its running assessments, each ending `canceled` with the reason), then uvicorn stops accepting
+and gives in-flight requests GRACE_S seconds; one line says it stopped, no traceback. As uvicorn
+does, Ctrl-C exits 0 and SIGTERM is re-raised once the server has stopped.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def serve(make_app: Callable[[str], Any], args: argparse.Namespace, what: str) -
     # here, not at the top: `crmarena --help` stays fast (uvicorn)
     import uvicorn
 
-    from a2a_app.local_server import bind_socket
+    from a2a_app.local_server import StoppingServer, bind_socket
 
     try:
         sock = bind_socket(args.host, args.port)
@@ -50,19 +52,20 @@ def serve(make_app: Callable[[str], Any], args: argparse.Namespace, what: str) -
     url = f"http://{args.host}:{bound}/"
     app = make_app(args.card_url or url)
     card = f" (card advertises {args.card_url})" if args.card_url else ""
-    print(f"{what} listening on {url}{card} · Ctrl-C stops", flush=True)
     config = uvicorn.Config(app, log_level=args.log_level, lifespan="off",
                             timeout_graceful_shutdown=GRACE_S)
-    server = uvicorn.Server(config)
+    server = StoppingServer(
+        config, on_started=lambda: print(f"{what} listening on {url}{card} · Ctrl-C stops",
+                                         flush=True),
+        on_stopped=lambda: print(f"{what} stopped", flush=True))
     # A request cancelled at shutdown is expected, not an error worth a traceback.
     logging.getLogger("uvicorn.error").addFilter(_NoCancelledTraceback())
     try:
         server.run(sockets=[sock])
-    except KeyboardInterrupt:  # a second Ctrl-C during the grace period
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it stopped on
         pass
     finally:
         sock.close()
-    print(f"{what} stopped", flush=True)
     return 0
 
 

@@ -71,6 +71,15 @@ class GreenExecutor(AgentExecutor):
                  results_root: Path | None = None) -> None:
         self._run = run or run_assessment
         self.results_root = results_root
+        self._running: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+
+    def stop_all(self) -> None:
+        """Cancel every running assessment, each ending `canceled` with the reason (the server
+        is stopping: its clients get a final state instead of a dropped stream)."""
+        self._stopping = True
+        for work in list(self._running):
+            work.cancel()
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         message = context.message
@@ -93,18 +102,25 @@ class GreenExecutor(AgentExecutor):
         await updater.start_work(say("\n".join([f"Assessing {request.agent_url}",
                                                 *(f"warning: {w}" for w in warnings)])))
         work = asyncio.create_task(self._assess(request, config, task.id, updater))
+        self._running.add(work)
+        work.add_done_callback(self._running.discard)
         gone = client_disconnected(context)
         client_left = asyncio.Event()
         watcher = asyncio.create_task(_cancel_when_gone(gone, work, client_left)) if gone else None
         try:
             results = await work
         except asyncio.CancelledError:
-            if not client_left.is_set():
+            if client_left.is_set():
+                log.info("assessment %s canceled: its client disconnected", task.id)
+                await updater.cancel(say("assessment canceled: the client that sent the "
+                                         "blocking request disconnected (send it streaming, or "
+                                         "with return_immediately, to let it run on)"))
+            elif self._stopping and work.cancelled():
+                log.info("assessment %s canceled: the server is stopping", task.id)
+                await updater.cancel(say("assessment canceled: the green server is stopping "
+                                         "(with --results-dir, the same request resumes it)"))
+            else:
                 raise
-            log.info("assessment %s canceled: its client disconnected", task.id)
-            await updater.cancel(say("assessment canceled: the client that sent the blocking "
-                                     "request disconnected (send it streaming, or with "
-                                     "return_immediately, to let it run on)"))
             return
         except AgentUnavailable as exc:  # the card cannot be read: nothing to assess
             await updater.failed(say(f"the agent at {request.agent_url} cannot be assessed: "

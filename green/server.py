@@ -41,6 +41,10 @@ def green_card(url: str) -> AgentCard:
 
 def build_green_app(url: str, *, run: RunAssessment | None = None,
                     results_root: Path | None = None) -> Starlette:
-    """The green agent at `url` (the URL its card advertises)."""
-    return build_a2a_app(green_card(url), GreenExecutor(run=run, results_root=results_root),
-                         max_body_bytes=MAX_REQUEST_BYTES)
+    """The green agent at `url` (the URL its card advertises). `app.state.on_stop` cancels the
+    running assessments, each with a final `canceled` state (crmarena_cli.serving calls it on
+    Ctrl-C)."""
+    executor = GreenExecutor(run=run, results_root=results_root)
+    app = build_a2a_app(green_card(url), executor, max_body_bytes=MAX_REQUEST_BYTES)
+    app.state.on_stop = executor.stop_all
+    return app
