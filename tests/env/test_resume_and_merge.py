@@ -120,7 +120,8 @@ async def test_unknown_config_keys_are_accepted_and_warned_about(env_db, env_tas
     assert regrade(tmp_path).warnings == results.warnings
 
 
-async def test_agent_errors_are_counted_with_the_first_reason(env_db, env_tasks):
+async def test_agent_errors_are_counted_with_the_first_reason(env_db, env_tasks, tmp_path,
+                                                               capsys):
     class Broken:
         name = "broken"
 
@@ -133,10 +134,18 @@ async def test_agent_errors_are_counted_with_the_first_reason(env_db, env_tasks)
         async def close(self):
             pass
 
-    results = await run_assessment(AssessmentConfig(), Broken(), None, tasks=env_tasks,
+    results = await run_assessment(AssessmentConfig(), Broken(), tmp_path, tasks=env_tasks,
                                    databases={"b2b": env_db})
     assert results.summary.agent_errors == len(env_tasks)
     assert results.summary.first_agent_error == "ConnectionError: purple fell over"
+    assert "agent errors" in write_report(tmp_path).read_text()
+    from crmarena_cli.assess import print_summary
+    from green.summary import summary_text
+
+    assert "the first: ConnectionError: purple fell over" in summary_text(
+        results.model_dump(mode="json"))
+    print_summary(results)
+    assert "ended on an agent error" in capsys.readouterr().out
 
 
 async def test_an_agent_that_cannot_connect_stops_before_any_episode(env_db, env_tasks, tmp_path):
