@@ -20,7 +20,7 @@ from rich.table import Table
 
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import ORG_TYPES, OrgType
-from crmarena_cli.command import add_command, show_help
+from crmarena_cli.command import UsageError, add_command, show_help
 from data.org import DEFAULT_SEED
 from sandbox_db.errors import invalid_type
 
@@ -33,15 +33,11 @@ if TYPE_CHECKING:
 ViewFactory = Callable[["OrgDatabase", str, str, int], "OrgView"]
 
 
-class CliError(Exception):
-    """A user-facing error: printed without a traceback, exit code 2."""
-
-
 def _plain_view(db: OrgDatabase, drift: str, rot: str, seed: int) -> OrgView:
     from sandbox_db.database import open_view  # here, not at the top: `crmarena --help` stays fast
 
     if drift != "none" or rot != "none":
-        raise CliError("--drift and --rot accept only 'none' until crmarena_cli.entropy installs "
+        raise UsageError("--drift and --rot accept only 'none' until crmarena_cli.entropy installs "
                        "the entropic view factory; export the undrifted org with --drift none "
                        "--rot none")
     return open_view(db)
@@ -120,11 +116,6 @@ def orgs_of_choice(choice: str) -> list[OrgType]:
     return list(ORG_TYPES) if choice == "all" else [org for org in ORG_TYPES if org == choice]
 
 
-def _fail(message: str) -> int:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}")
-    return 2
-
-
 def _counts_table(title: str, counts: dict[str, int]) -> Table:
     table = Table(title=title)
     table.add_column("object")
@@ -140,16 +131,16 @@ def run_build(args: argparse.Namespace) -> int:
 
     console = Console()
     if args.source is not None and args.org == "all":
-        return _fail("--source imports one org: give --org b2b or --org b2c")
+        raise UsageError("--source imports one org: give --org b2b or --org b2c")
     if args.source is not None and not args.source.is_dir():
-        return _fail(f"{args.source} is not a directory")
+        raise UsageError(f"--source {args.source} is not a directory")
     for org in orgs_of_choice(args.org):
         started = time.perf_counter()
         try:
             was_cached = not args.force and cached_info(org, args.seed, source=args.source)
             info = build_org(org, args.seed, source=args.source, force=args.force)
         except (ValueError, FileNotFoundError, RuntimeError) as exc:
-            return _fail(str(exc))
+            raise UsageError(str(exc)) from None
         elapsed = time.perf_counter() - started
         console.print(_counts_table(f"{info.version}", info.counts))
         how = (f"already cached (built in {info.build_seconds:.2f} s)" if was_cached
@@ -203,9 +194,9 @@ def run_export(args: argparse.Namespace) -> int:
 
     path: Path = args.path
     if path.exists() and not args.force:
-        return _fail(f"{path} exists; pass --force to overwrite it")
+        raise UsageError(f"{path} exists; pass --force to overwrite it")
     if path.is_dir():
-        return _fail(f"{path} is a directory")
+        raise UsageError(f"{path} is a directory")
     started = time.perf_counter()
     db = load_org(args.org, args.org_seed)
     try:
@@ -214,8 +205,6 @@ def run_export(args: argparse.Namespace) -> int:
             counts = export_view(view, path)
         finally:
             view.close()
-    except CliError as exc:
-        return _fail(str(exc))
     finally:
         db.close()
     seconds = time.perf_counter() - started

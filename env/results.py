@@ -318,17 +318,6 @@ def merged_config(configs: Sequence[dict[str, Any]], dirs: Sequence[Path]) -> di
     return merged
 
 
-def merge_results(dirs: Sequence[Path]) -> Results:
-    """One Results over several folders (shards, levels, trials of one agent), re-graded from
-    their logs. Every episode is kept, keyed by (org, task, drift, rot, trial); the merged wall
-    time is the longest folder's."""
-    episodes, runs = _merge_plan(dirs)
-    results = [evaluate_log(EpisodeLog.read(d / LOG_DIR / name), f"{LOG_DIR}/{name}")
-               for d, name in episodes.values()]
-    return summarize(results, merged_config([r.config for r in runs], dirs),
-                     max(r.elapsed_seconds for r in runs))
-
-
 def merge_folders(dirs: Sequence[Path], out_dir: Path) -> Results:
     """Merge folders into `out_dir` (each log copied under a name unique to its episode,
     run.json and results.json written), so the merged folder is itself an assessment folder
