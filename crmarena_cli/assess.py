@@ -25,7 +25,7 @@ from crmarena_cli.command import (
     output_folder,
     print_error,
 )
-from crmarena_cli.config_flags import ConfigError, add_config_flags, config_from_args, flag_of
+from crmarena_cli.config_flags import add_config_flags, config_from_args, selection_error
 from env.agents import AGENT_NAMES
 from env.config import AssessmentConfig
 
@@ -80,10 +80,7 @@ def _assess(args: argparse.Namespace) -> int:
     from env.protocol import AgentUnavailable
     from env.runner import AssessmentError
 
-    try:
-        config = config_from_args(args)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = config_from_args(args)
     if not _is_url(args.agent) and args.agent not in AGENT_NAMES:
         raise UsageError(f"--agent {args.agent!r} is neither a reference agent "
                          f"({', '.join(AGENT_NAMES)}) nor an http(s):// URL")
@@ -94,7 +91,7 @@ def _assess(args: argparse.Namespace) -> int:
         results = asyncio.run(_run(args.agent, config, out))
     except AssessmentError as exc:
         _remove_if_empty(out, created)
-        raise UsageError(with_flag(exc)) from None
+        raise selection_error(exc) from None
     except AgentUnavailable as exc:
         _remove_if_empty(out, created)
         print_error("assess", f"--agent {args.agent}: {exc}")
@@ -106,17 +103,6 @@ def _assess(args: argparse.Namespace) -> int:
     console.print(f"results: {out / 'results.json'}  logs: {out / 'logs'}")
     console.print(f"one trajectory: crmarena view {out} --task <task id>", highlight=False)
     return 0
-
-
-def with_flag(exc: Any) -> str:
-    """An AssessmentError's message, prefixed with the flag of the config key it is about."""
-    from env.runner import FolderInUse  # here: `crmarena --help` stays fast
-
-    if isinstance(exc, FolderInUse):
-        return f"--out {exc}"
-    key = getattr(exc, "key", None)
-    field = AssessmentConfig.model_fields.get(key) if key else None
-    return f"{flag_of(key, field)}: {exc}" if key and field else str(exc)
 
 
 def _remove_if_empty(folder: Path, created: bool) -> None:

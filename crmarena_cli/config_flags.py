@@ -18,16 +18,12 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 
-from crmarena_cli.command import iso_date
+from crmarena_cli.command import UsageError, iso_date
 from env.config import AssessmentConfig
 from env.config_docs import choices_of, default_text, extra, value_type
 
 #: Choices beyond this many are listed in the flag's help rather than in the usage line.
 LISTED_IN_USAGE = 6
-
-
-class ConfigError(ValueError):
-    """Flags that make no valid config; the message names each flag and what is wrong."""
 
 
 def flag_of(name: str, field: FieldInfo) -> str:
@@ -71,14 +67,14 @@ def add_config_flags(parser: argparse.ArgumentParser,
 
 def config_from_args(args: argparse.Namespace) -> AssessmentConfig:
     """The AssessmentConfig the flags give (the command's overrides, then the flags given);
-    ConfigError names each offending flag in one line."""
+    a UsageError names each offending flag, in one line."""
     values = dict(getattr(args, "config_overrides", {}))
     values.update({name: getattr(args, name) for name in AssessmentConfig.model_fields
                    if hasattr(args, name)})
     try:
         return AssessmentConfig.model_validate(values)
     except ValidationError as exc:
-        raise ConfigError(describe_errors(exc)) from None
+        raise UsageError(describe_errors(exc)) from None
 
 
 def describe_errors(exc: ValidationError) -> str:
@@ -96,3 +92,15 @@ def describe_errors(exc: ValidationError) -> str:
         shown = "" if isinstance(given, (dict, list)) else f" {given}"
         problems.append(f"{flag_of(name, fields[name])}{shown}: {message}")
     return "; ".join(problems)
+
+
+def selection_error(exc: Exception) -> UsageError:
+    """An env.runner.AssessmentError as a usage error naming the flag at fault: `--task-id:
+    unknown task ids: ...`, `--out DIR holds an assessment of ...`."""
+    from env.runner import FolderInUse  # here, not at the top: `crmarena --help` stays fast
+
+    if isinstance(exc, FolderInUse):
+        return UsageError(f"--out {exc}")
+    key = getattr(exc, "key", None)
+    field = AssessmentConfig.model_fields.get(key) if key else None
+    return UsageError(f"{flag_of(key, field)}: {exc}" if key and field else str(exc))

@@ -7,8 +7,8 @@ import argparse
 import os
 from pathlib import Path
 
-from crmarena_cli.command import UsageError, add_command, output_folder
-from crmarena_cli.config_flags import ConfigError, add_config_flags, config_from_args
+from crmarena_cli.command import add_command, output_folder
+from crmarena_cli.config_flags import add_config_flags, config_from_args, selection_error
 from crmarena_cli.serving import add_server_flags, serve
 
 #: AgentBeats' conventional port (green.server.DEFAULT_PORT; not imported: keeps --help fast).
@@ -28,19 +28,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     # here, not at the top: `crmarena --help` stays fast (the servers, the task framework)
-    from crmarena_cli.assess import with_flag
     from crmarena_cli.demo import run_demo
     from env.runner import AssessmentError
 
-    try:
-        config = config_from_args(args)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
+    config = config_from_args(args)
     out = output_folder(args.out) if args.out is not None else None
     try:
         return run_demo(config, out_dir=out)
     except AssessmentError as exc:
-        raise UsageError(with_flag(exc)) from None
+        raise selection_error(exc) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
