@@ -141,8 +141,8 @@ class AssessmentPlan:
     agent: Agent
     out_dir: Path | None
     episodes: list[tuple[Task, int]]
-    #: (task id, trial) -> (log file name, log) of the episodes kept from an earlier run.
-    kept: dict[tuple[str, int], tuple[str, EpisodeLog]] = field(default_factory=dict)
+    #: (org, task id, trial) -> (log file name, log) of the episodes kept from an earlier run.
+    kept: dict[tuple[str, str, int], tuple[str, EpisodeLog]] = field(default_factory=dict)
     previous_elapsed: float = 0.0
     #: org -> digest of the task set the episodes were drawn from.
     task_set_versions: dict[str, str] = field(default_factory=dict)
@@ -184,7 +184,7 @@ class AssessmentPlan:
                     await outcome
 
         async def one(task: Task, trial: int) -> None:
-            earlier = self.kept.get((task.id, trial))
+            earlier = self.kept.get((task.org, task.id, trial))
             if earlier is not None:
                 name, log = earlier
                 await report(evaluate_log(log, f"{LOG_DIR}/{name}"), True)
@@ -268,21 +268,21 @@ def _check_same_assessment(out_dir: Path, run: RunRecord, config: AssessmentConf
 
 
 def _reusable(logs: Mapping[str, EpisodeLog], plan: AssessmentPlan
-              ) -> dict[tuple[str, int], tuple[str, EpisodeLog]]:
+              ) -> dict[tuple[str, str, int], tuple[str, EpisodeLog]]:
     """The finished logs that are exactly one of the plan's episodes: same task (content, not
     just id), trial, episode config and agent."""
-    by_episode = {(log.header.task.id, log.header.trial): (name, log)
+    by_episode = {(log.header.task.org, log.header.task.id, log.header.trial): (name, log)
                   for name, log in logs.items()}
-    kept = {}
+    kept: dict[tuple[str, str, int], tuple[str, EpisodeLog]] = {}
     for task, trial in plan.episodes:
-        found = by_episode.get((task.id, trial))
+        found = by_episode.get((task.org, task.id, trial))
         if found is None:
             continue
         header = found[1].header
         if (header.agent == plan.agent.name
                 and header.config == plan.config.episode_config(task.org)
                 and header.task.model_dump(mode="json") == task.model_dump(mode="json")):
-            kept[(task.id, trial)] = found
+            kept[(task.org, task.id, trial)] = found
     return kept
 
 
