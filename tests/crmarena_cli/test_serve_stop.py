@@ -34,6 +34,8 @@ def _start(*args: str) -> tuple[subprocess.Popen, str]:
         match = re.search(r"listening on (http://127\.0\.0\.1:\d+/)", line)
         if match:
             return process, match.group(1)
+    process.kill()  # it never said where it listens: leave nothing running
+    process.wait()
     raise AssertionError("".join(seen))
 
 
