@@ -15,6 +15,9 @@ from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
 from a2a.server.tasks import InMemoryTaskStore
 from a2a.types import AgentCapabilities, AgentCard, AgentInterface, AgentSkill
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from a2a_app.connection import BodyLimit, ConnectionContextBuilder
 
 LEGACY_CARD_PATH = "/.well-known/agent.json"
 
@@ -33,10 +36,15 @@ def make_card(*, name: str, description: str, url: str, skills: Sequence[AgentSk
         skills=list(skills))
 
 
-def build_a2a_app(card: AgentCard, executor: AgentExecutor) -> Starlette:
+def build_a2a_app(card: AgentCard, executor: AgentExecutor,
+                  max_body_bytes: int | None = None) -> Starlette:
+    """The app serving `executor`; `max_body_bytes` caps request bodies (a2a_app.connection).
+    Executors can see whether a blocking call's client went away (`client_disconnected`)."""
     handler = DefaultRequestHandler(agent_executor=executor, task_store=InMemoryTaskStore(),
                                     agent_card=card)
     routes = [*create_agent_card_routes(card),
               *create_agent_card_routes(card, card_url=LEGACY_CARD_PATH),
-              *create_jsonrpc_routes(handler, rpc_url="/", enable_v0_3_compat=True)]
-    return Starlette(routes=routes)
+              *create_jsonrpc_routes(handler, rpc_url="/", enable_v0_3_compat=True,
+                                     context_builder=ConnectionContextBuilder())]
+    middleware = [Middleware(BodyLimit, max_bytes=max_body_bytes)] if max_body_bytes else []
+    return Starlette(routes=routes, middleware=middleware)

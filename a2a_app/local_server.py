@@ -1,4 +1,5 @@
-"""Run an ASGI app with uvicorn on a background thread, on a port chosen by the OS.
+"""Run an ASGI app with uvicorn: on a background thread, on a port chosen by the OS
+(`BackgroundServer`), or in the foreground with a stop hook for the app (`StoppingServer`).
 
 The demo, the benchmark and the end-to-end tests all need real HTTP servers on 127.0.0.1 that
 start fast and stop cleanly inside one process; the socket is bound *before* the app is built so
@@ -7,10 +8,12 @@ the agent card can advertise the real port.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -23,6 +26,40 @@ def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     sock.bind((host, port))
     sock.set_inheritable(True)
     return sock
+
+
+class StoppingServer(uvicorn.Server):
+    """On Ctrl-C / SIGTERM, first tells the app (`app.state.on_stop`, e.g. the green agent
+    canceling its assessments, so each client gets a final state rather than a dropped
+    stream), then stops as uvicorn does. `on_started` runs once it accepts connections (and
+    its signal handlers are in place), `on_stopped` once it has shut down."""
+
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[], None] | None = None,
+                 on_stopped: Callable[[], None] | None = None) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+        self._on_stopped = on_stopped
+
+    async def serve(self, sockets: list[socket.socket] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        await super().serve(sockets)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and self._on_started is not None:
+            self._on_started()
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().shutdown(sockets)
+        if self._on_stopped is not None:
+            self._on_stopped()
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        on_stop = getattr(getattr(self.config.app, "state", None), "on_stop", None)
+        loop = getattr(self, "_loop", None)
+        if on_stop is not None and loop is not None and not self.should_exit:
+            loop.call_soon_threadsafe(on_stop)
+        super().handle_exit(sig, frame)
 
 
 class BackgroundServer:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from crmarena_cli import assess, entropy, org, purple, repl, sandbox, serve, soql, tasks, view
+from crmarena_cli.command import USAGE, CommandParser, UsageError, print_error
 
 #: Registration order: `entropy` comes last because it extends `org`, `describe` and `export-db`.
 COMMAND_MODULES = (
@@ -31,9 +32,11 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="crmarena",
-        description="Entropic CRMArena: a simulated Salesforce org for assessing LLM agents.")
+        description="Entropic CRMArena: a simulated Salesforce org for assessing LLM agents.",
+        epilog="example:\n  crmarena demo\n  crmarena assess --agent oracle --task-limit 5\n"
+               "see `crmarena COMMAND --help` for each command's flags and an example")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(sub)
@@ -46,9 +49,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = getattr(args, "run", None)
     if run is None:
         parser.print_help()
-        return 2
+        return USAGE
     try:
         return int(run(args) or 0)
+    except UsageError as exc:
+        print_error(args.command, str(exc))
+        return USAGE
     except KeyboardInterrupt:
         return 130
 

@@ -8,114 +8,141 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from core.levels import LEVELS
+from crmarena_cli.command import (
+    UsageError,
+    add_command,
+    existing_folder,
+    output_folder,
+    print_error,
+)
+from crmarena_cli.config_flags import add_config_flags, config_from_args, selection_error
+from env.agents import AGENT_NAMES
 from env.config import AssessmentConfig
 
 console = Console()
+#: Errors and notes go to stderr, so stdout stays the summary.
+errors = Console(stderr=True, highlight=False)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    assess = subparsers.add_parser(
-        "assess", help="assess an agent on the task set (in-process or over A2A)",
-        description="Run an assessment and write results.json plus per-episode logs.")
-    assess.add_argument("--agent", required=True,
-                        help="oracle | null | refuser | keyword | careless | URL of an A2A agent")
-    assess.add_argument("--org", default="b2b", choices=("b2b", "b2c", "both"))
-    assess.add_argument("--category", action="append", dest="categories", metavar="CATEGORY",
-                        help="only this category (repeatable)")
-    assess.add_argument("--task-id", action="append", dest="task_ids", metavar="ID")
-    assess.add_argument("--task-limit", type=int)
-    assess.add_argument("--task-percentage", type=float)
-    assess.add_argument("--drift", default="none", choices=LEVELS)
-    assess.add_argument("--rot", default="none", choices=LEVELS)
-    assess.add_argument("--trials", type=int, default=1)
-    assess.add_argument("--concurrency", type=int, default=8)
-    assess.add_argument("--max-steps", type=int, default=20)
-    assess.add_argument("--timeout", type=float, default=300.0, help="per-task timeout (s)")
-    assess.add_argument("--turn-timeout", type=float, default=120.0, help="per-reply timeout (s)")
-    assess.add_argument("--seed", type=int, default=0)
-    assess.add_argument("--shard-index", type=int, default=0)
-    assess.add_argument("--num-shards", type=int, default=1)
-    assess.add_argument("--out", type=Path,
-                        help="results folder (default results/<agent>-<time>); an existing "
-                             "folder of the same assessment resumes")
+    # conflict_handler="resolve": a flag added by hand after the generated ones replaces it.
+    assess = add_command(
+        subparsers, "assess", help="assess an agent on the task set (in-process or over A2A)",
+        description="Run an assessment and write results.json plus one log per episode to "
+                    "--out. Re-running the same command resumes: finished episodes are kept.",
+        example=["crmarena assess --agent oracle --task-limit 5 --out results/oracle",
+                 "crmarena view results/oracle --task <a task id from the table>"],
+        conflict_handler="resolve")
+    assess.add_argument("--agent", required=True, metavar="AGENT",
+                        help=f"a reference agent run in-process ({', '.join(AGENT_NAMES)}), or "
+                             "the URL of an A2A agent, e.g. http://127.0.0.1:9010/ (required)")
+    assess.add_argument("--out", type=Path, metavar="DIR",
+                        help="results folder (default: results/<agent>-<time>); the folder of "
+                             "an unfinished run of the same assessment resumes it")
+    add_config_flags(assess)
     assess.set_defaults(run=_assess)
 
-    regrade = subparsers.add_parser(
-        "regrade", help="recompute results.json from an assessment folder's logs",
-        description="Re-grade every episode log in DIR/logs and rewrite DIR/results.json.")
-    regrade.add_argument("dir", type=Path)
+    regrade = add_command(
+        subparsers, "regrade", help="recompute results.json from an assessment folder's logs",
+        description="Re-grade every episode log in DIR/logs and rewrite DIR/results.json.",
+        example="crmarena regrade results/oracle --check")
+    regrade.add_argument("dir", type=Path, metavar="DIR", help="an assessment folder")
     regrade.add_argument("--check", action="store_true",
-                         help="do not write; exit 1 if results.json differs from the logs")
+                         help="do not write; exit 1 if results.json differs from the logs "
+                              "(default: rewrite results.json)")
     regrade.set_defaults(run=_regrade)
 
-    merge = subparsers.add_parser(
-        "merge", help="merge shard result folders into one",
-        description="Combine the logs of several assessment folders (shards) into --out and "
-                    "write one results.json.")
-    merge.add_argument("dirs", type=Path, nargs="+")
-    merge.add_argument("--out", type=Path, required=True)
+    merge = add_command(
+        subparsers, "merge", help="merge assessment folders (shards, levels) into one",
+        description="Combine the episodes of several assessment folders of one agent (shards, "
+                    "drift/rot levels, trials) into --out and write one results.json: every "
+                    "episode kept, with the accuracy curve across levels.",
+        example="crmarena merge lv_none lv_low lv_medium lv_high --out merged")
+    merge.add_argument("dirs", type=Path, nargs="+", metavar="DIR",
+                       help="assessment folders of the same agent")
+    merge.add_argument("--out", type=Path, required=True, metavar="DIR",
+                       help="a new (or empty) folder for the merged assessment (required)")
     merge.set_defaults(run=_merge)
 
 
-def build_config(args: argparse.Namespace) -> AssessmentConfig:
-    return AssessmentConfig(
-        task_limit=args.task_limit, task_percentage=args.task_percentage,
-        task_ids=args.task_ids, task_categories=args.categories, drift_level=args.drift,
-        rot_level=args.rot, org_type=args.org, max_steps=args.max_steps, timeout=args.timeout,
-        turn_timeout=args.turn_timeout, trials=args.trials, concurrency=args.concurrency,
-        seed=args.seed, shard_index=args.shard_index, num_shards=args.num_shards)
-
-
 def _assess(args: argparse.Namespace) -> int:
-    from env.runner import AssessmentError  # here, not at the top: `crmarena --help` stays fast
+    # here, not at the top: `crmarena --help` stays fast (the task framework, a2a)
+    from env.protocol import AgentUnavailable
+    from env.runner import AssessmentError
 
-    try:
-        config = build_config(args)
-    except ValidationError as exc:
-        console.print(f"[red]invalid options:[/red] {exc}")
-        return 2
-    out = args.out or Path("results") / (
-        f"{_slug(args.agent)}-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    config = config_from_args(args)
+    if not _is_url(args.agent) and args.agent not in AGENT_NAMES:
+        raise UsageError(f"--agent {args.agent!r} is neither a reference agent "
+                         f"({', '.join(AGENT_NAMES)}) nor an http(s):// URL")
+    out = args.out or Path("results") / f"{_slug(args.agent)}-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    created = not out.exists()
+    output_folder(out)
     try:
         results = asyncio.run(_run(args.agent, config, out))
-    except (AssessmentError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        return 2
+    except AssessmentError as exc:
+        _remove_if_empty(out, created)
+        raise selection_error(exc) from None
+    except AgentUnavailable as exc:
+        _remove_if_empty(out, created)
+        print_error("assess", f"--agent {args.agent}: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        errors.print("interrupted; re-run the same command to resume")
+        return 130
     print_summary(results)
     console.print(f"results: {out / 'results.json'}  logs: {out / 'logs'}")
+    console.print(f"one trajectory: crmarena view {out} --task <task id>", highlight=False)
     return 0
+
+
+def _remove_if_empty(folder: Path, created: bool) -> None:
+    """Leave no empty folder behind a run that never started."""
+    if created:
+        for empty in (folder / "logs", folder):
+            with contextlib.suppress(OSError):
+                empty.rmdir()
+
+
+def _is_url(agent: str) -> bool:
+    return re.match(r"^https?://", agent) is not None
 
 
 async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
-    from env.runner import run_assessment
+    from env.runner import plan_assessment
     from green.client import A2AAgent
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("pass {task.fields[passed]}"), TimeElapsedColumn(),
-                  console=console) as bar:
-        job = bar.add_task(f"assessing {agent_name}", total=None, passed=0)
+    async with contextlib.AsyncExitStack() as stack:
+        agent: Any
+        if _is_url(agent_name):
+            agent = await stack.enter_async_context(A2AAgent(
+                agent_name, turn_timeout_s=config.turn_timeout,
+                max_connections=config.concurrency))
+        else:
+            agent = make_agent(agent_name, drift=config.drift_level)
+        plan = await plan_assessment(config, agent, out)
+        if plan.kept:
+            errors.print(f"resuming: {len(plan.kept)} of {plan.total} episodes kept")
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), TextColumn("pass {task.fields[passed]}"),
+                      TimeElapsedColumn(), console=console) as bar:
+            job = bar.add_task(f"assessing {agent_name}", total=plan.total, passed=0)
 
-        def progress(event: Any) -> None:
-            bar.update(job, completed=event.done, total=event.total, passed=event.passed)
+            def progress(event: Any) -> None:
+                bar.update(job, completed=event.done, total=event.total, passed=event.passed)
 
-        if re.match(r"^https?://", agent_name):
-            async with A2AAgent(agent_name, turn_timeout_s=config.turn_timeout) as agent:
-                return await run_assessment(config, agent, out, progress)
-        reference_agent = make_agent(agent_name, drift=config.drift_level)
-        return await run_assessment(config, reference_agent, out, progress)
+            return await plan.run(progress)
 
 
 def print_summary(results: Any) -> None:
@@ -142,6 +169,11 @@ def print_summary(results: Any) -> None:
     if s.environment_errors:
         console.print(f"[red]{s.environment_errors} episode(s) could not be set up (environment "
                       "errors, scored failed): see the end line of their logs[/red]")
+    if s.agent_errors:
+        console.print(f"[red]{s.agent_errors} episode(s) ended on an agent error; the first: "
+                      f"{s.first_agent_error}[/red]", highlight=False)
+    for warning in results.warnings:
+        console.print(f"[yellow]warning: {warning}[/yellow]", highlight=False)
     console.print(f"time {t.total_seconds:.1f}s · agent {t.purple_agent_seconds:.1f}s "
                   f"({t.purple_agent_percent:.1f}%) · environment {t.green_agent_seconds:.1f}s")
 
@@ -150,10 +182,9 @@ def _regrade(args: argparse.Namespace) -> int:
     from env.results import RESULTS_FILE, regrade  # here: `crmarena --help` stays fast
 
     try:
-        results = regrade(args.dir)
+        results = regrade(existing_folder(args.dir, "DIR"))
     except FileNotFoundError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        return 2
+        raise UsageError(str(exc)) from None
     if args.check:
         path = args.dir / RESULTS_FILE
         current = path.read_text() if path.exists() else ""
@@ -167,13 +198,13 @@ def _regrade(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
-    from env.results import merge_folders  # here: `crmarena --help` stays fast
+    from env.results import MergeError, merge_folders  # here: `crmarena --help` stays fast
 
+    dirs = [existing_folder(d, "DIR") for d in args.dirs]
     try:
-        results = merge_folders(args.dirs, args.out)
-    except (FileNotFoundError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        return 2
+        results = merge_folders(dirs, output_folder(args.out))
+    except (FileNotFoundError, MergeError) as exc:
+        raise UsageError(str(exc)) from None
     print_summary(results)
     console.print(f"merged results: {args.out / 'results.json'}")
     return 0

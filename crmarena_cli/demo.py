@@ -2,9 +2,10 @@
 
 Starts the green agent and the oracle purple agent on free local ports (uvicorn on background
 threads), sends one small assessment over real A2A with drift and rot on (one task from each of
-several categories), streams progress, prints the results table, copies results.json and the
-episode logs to a folder, and stops both servers. It lives in the CLI layer because it starts
-both a green and a purple agent, and neither of those packages imports the other.
+several categories: the selection is stratified), streams progress, prints the results table,
+copies results.json and the episode logs to a folder, and stops both servers. It lives in the
+CLI layer because it starts both a green and a purple agent, and neither of those packages
+imports the other.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from a2a_app.local_server import BackgroundServer
-from data.tasks import load_task_set
+from core.atomic import atomic_write
+from env.config import AssessmentConfig
+from env.runner import load_tasks, select_tasks
 from green.assessment_client import AssessmentOutcome, request_assessment
 from green.server import build_green_app
 from green.summary import results_table, summary_text
@@ -31,14 +34,6 @@ from purple.conversation_server import build_purple_app
 from purple.reference import reference_conversation_factory
 
 _PROGRESS = re.compile(r"task (\d+)/(\d+) · pass (\d+)")
-
-
-def demo_task_ids(org: str, limit: int) -> list[str]:
-    """One task from each of the first `limit` categories, so the demo shows variety."""
-    first_per_category: dict[str, str] = {}
-    for task in load_task_set(org):
-        first_per_category.setdefault(task.category, task.id)
-    return list(first_per_category.values())[:limit]
 
 
 def default_out_dir() -> Path:
@@ -62,36 +57,39 @@ async def _assess(green_url: str, request: dict[str, Any], console: Console) -> 
         return await request_assessment(green_url, request, on_status=on_status)
 
 
-def run_demo(out_dir: Path | None = None, task_limit: int = 8, drift: str = "medium",
-             rot: str = "medium", seed: int = 0, org: str = "b2b",
+def run_demo(config: AssessmentConfig, out_dir: Path | None = None,
              console: Console | None = None) -> int:
+    """Assess the oracle over real A2A under `config`. The selection is checked before any
+    server starts (AssessmentError for unknown task ids or categories)."""
     console = console or Console()
     out_dir = out_dir or default_out_dir()
     started = time.monotonic()
-    task_ids = demo_task_ids(org, task_limit)
+    selected = select_tasks(config, load_tasks(config))
     work = Path(tempfile.mkdtemp(prefix="crmarena-demo-"))
     oracle = reference_conversation_factory("oracle")
-    with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green, \
-            BackgroundServer(lambda url: build_purple_app(
-                url, name="oracle", description="reference oracle",
-                new_conversation=oracle)) as purple:
-        console.print(f"green agent  [cyan]{green.url}[/cyan]\n"
-                      f"oracle agent [cyan]{purple.url}[/cyan]\n"
-                      f"{len(task_ids)} tasks · org {org} · drift {drift} · rot {rot}")
-        request = {"participants": {"agent": purple.url},
-                   "config": {"task_ids": task_ids, "org_type": org, "drift_level": drift,
-                              "rot_level": rot, "seed": seed, "concurrency": 8}}
-        outcome = asyncio.run(_assess(green.url, request, console))
-    if not outcome.completed or outcome.results is None:
-        console.print(f"[red]assessment ended {outcome.state}[/red]: "
-                      + (outcome.statuses[-1] if outcome.statuses else ""))
-        return 1
-    out_dir.mkdir(parents=True, exist_ok=True)
-    produced = work / outcome.task_id
-    if produced.is_dir():
-        shutil.copytree(produced, out_dir, dirs_exist_ok=True)
-    (out_dir / "results.json").write_text(json.dumps(outcome.results, indent=2))
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green, \
+                BackgroundServer(lambda url: build_purple_app(
+                    url, name="oracle", description="reference oracle",
+                    new_conversation=oracle)) as purple:
+            console.print(f"green agent listening on [cyan]{green.url}[/cyan]\n"
+                          f"oracle agent listening on [cyan]{purple.url}[/cyan]\n"
+                          f"{len(selected)} tasks · org {config.org_type} · drift "
+                          f"{config.drift_level} · rot {config.rot_level}")
+            request = {"participants": {"agent": purple.url},
+                       "config": config.model_dump(mode="json", exclude_none=True)}
+            outcome = asyncio.run(_assess(green.url, request, console))
+        if not outcome.completed or outcome.results is None:
+            console.print(f"[red]assessment ended {outcome.state}[/red]: "
+                          + (outcome.statuses[-1] if outcome.statuses else ""))
+            return 1
+        out_dir.mkdir(parents=True, exist_ok=True)
+        produced = work / outcome.task_id
+        if produced.is_dir():
+            shutil.copytree(produced, out_dir, dirs_exist_ok=True)
+        atomic_write(out_dir / "results.json", json.dumps(outcome.results, indent=2))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     console.print(results_table(outcome.results, title="Oracle over A2A"))
     console.print(summary_text(outcome.results))
     console.print(f"results in [bold]{out_dir}[/bold] · {time.monotonic() - started:.1f}s")

@@ -9,7 +9,6 @@ view factory that `export-db` calls (crmarena_cli.org.episode_view_factory).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import time
@@ -22,6 +21,7 @@ from rich.table import Table
 import crmarena_cli.org as org_cli
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import ORG_TYPES
+from crmarena_cli.command import UsageError, add_command, iso_date, show_help
 from data.org import DEFAULT_SEED
 
 if TYPE_CHECKING:
@@ -42,30 +42,39 @@ def _add_entropy_flags(p: argparse.ArgumentParser, seed: bool = True) -> None:
     if seed:
         p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
     p.add_argument("--task", default=None, metavar="ID",
-                   help="plan drift/rot for this task (its referenced fields and rot targets)")
+                   help="plan drift/rot for this task: its referenced fields and rot targets "
+                        "(default: no task)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     org = subparsers.choices.get("org")
     if org is None:
         org = subparsers.add_parser("org", help="build or inspect the generated orgs")
-        org.set_defaults(run=lambda args: (org.print_help(), 2)[1])
+        org.set_defaults(run=show_help(org))
     org_sub = _subparsers_of(org) or org.add_subparsers(dest="org_command", metavar="ACTION")
     if "diff" not in org_sub.choices:
-        diff = org_sub.add_parser("diff", help="what drift renames and which rows rot adds")
-        diff.add_argument("--org", choices=ORG_TYPES, default="b2b")
+        diff = add_command(org_sub, "diff", help="what drift renames and which rows rot adds",
+                           example="crmarena org diff --drift medium --rot medium --task "
+                                   "b2b-handle_time-001")
+        diff.add_argument("--org", choices=ORG_TYPES, default="b2b", help="which org")
         _add_entropy_flags(diff)
         diff.add_argument("--org-seed", type=int, default=DEFAULT_SEED,
                           help="seed of the base org")
-        diff.add_argument("--today", type=dt.date.fromisoformat, default=None)
+        diff.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
+                          help="the date rot's time windows are relative to (default: the "
+                               "task's, else today)")
         diff.add_argument("--json", action="store_true", help="print JSON")
         diff.set_defaults(run=run_diff)
     if "prewarm-rot" not in org_sub.choices:
-        prewarm = org_sub.add_parser(
-            "prewarm-rot", help="plan and verify every default task's context rot ahead of time "
-                                "(on-disk cache next to the org), so assessments start warm")
-        prewarm.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-        prewarm.add_argument("--rot", choices=[*LEVELS[1:], "all"], default="all")
+        prewarm = add_command(
+            org_sub, "prewarm-rot", help="plan and verify every default task's context rot ahead "
+                                         "of time (on-disk cache next to the org), so "
+                                         "assessments start warm",
+            example="crmarena org prewarm-rot --org all --rot all")
+        prewarm.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all",
+                             help="which org")
+        prewarm.add_argument("--rot", choices=[*LEVELS[1:], "all"], default="all",
+                             help="which rot level")
         prewarm.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
         prewarm.add_argument("--org-seed", type=int, default=DEFAULT_SEED,
                              help="seed of the base org")
@@ -117,11 +126,13 @@ def _find_task(org: str, task_id: str | None) -> Any:
     for task in load_task_set(org):
         if task.id == task_id:
             return task
-    raise SystemExit(f"error: no task {task_id!r} in the {org} task set")
+    raise UsageError(f"--task {task_id}: no such task in the {org} task set (see crmarena tasks "
+                     f"list --org {org})")
 
 
 def run_describe(args: argparse.Namespace, plain: Any) -> int:
     """describe under drift: the drifted schema (drift depends only on schema, seed, task)."""
+    task = _find_task(args.org, args.task)
     if args.drift == "none":
         return plain(args)
     # here, not at the top: `crmarena --help` stays fast (the schema, the drift planner)
@@ -129,7 +140,6 @@ def run_describe(args: argparse.Namespace, plain: Any) -> int:
     from sandbox_db.schema import load_schema
 
     schema = load_schema(args.org)
-    task = _find_task(args.org, args.task)
     plan = plan_drift(schema, args.drift, args.seed, task.referenced_fields if task else ())
     visible, _ = plan.apply(schema)
     return org_cli.print_describe(visible, args.object)

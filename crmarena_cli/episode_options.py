@@ -4,11 +4,11 @@ every command that serves one (`crmarena repl`, `crmarena sandbox`) so they read
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import ORG_TYPES
+from crmarena_cli.command import iso_date
 
 if TYPE_CHECKING:
     from playground.session import SessionSettings
@@ -16,15 +16,16 @@ if TYPE_CHECKING:
 
 def add_org_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--org", choices=ORG_TYPES, default=None,
-                   help="b2b (default) or b2c; with --task, the task's org")
+                   help="which org (default: b2b; with --task, the task's org)")
     p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
     p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
     p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
-                   help=f"entropy seed, as in an assessment (default {DEFAULT_ENTROPY_SEED})")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                   help="entropy seed, as in an assessment")
+    p.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
                    help="date literals resolve against this (default: the task's, else today)")
     p.add_argument("--task", default=None, metavar="ID",
-                   help="build the episode org for this task (its date, drift and rot targets)")
+                   help="build the episode org for this task: its date, drift and rot targets "
+                        "(default: no task)")
 
 
 def settings_from_args(args: argparse.Namespace) -> SessionSettings:

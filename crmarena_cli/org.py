@@ -20,6 +20,7 @@ from rich.table import Table
 
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import ORG_TYPES, OrgType
+from crmarena_cli.command import UsageError, add_command, show_help
 from data.org import DEFAULT_SEED
 from sandbox_db.errors import invalid_type
 
@@ -32,15 +33,11 @@ if TYPE_CHECKING:
 ViewFactory = Callable[["OrgDatabase", str, str, int], "OrgView"]
 
 
-class CliError(Exception):
-    """A user-facing error: printed without a traceback, exit code 2."""
-
-
 def _plain_view(db: OrgDatabase, drift: str, rot: str, seed: int) -> OrgView:
     from sandbox_db.database import open_view  # here, not at the top: `crmarena --help` stays fast
 
     if drift != "none" or rot != "none":
-        raise CliError("--drift and --rot accept only 'none' until crmarena_cli.entropy installs "
+        raise UsageError("--drift and --rot accept only 'none' until crmarena_cli.entropy installs "
                        "the entropic view factory; export the undrifted org with --drift none "
                        "--rot none")
     return open_view(db)
@@ -69,51 +66,54 @@ def export_view(view: OrgView, path: Path) -> dict[str, int]:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    org = subparsers.add_parser("org", help="build or inspect the generated orgs")
+    org = add_command(subparsers, "org", help="build or inspect the generated orgs",
+                      example="crmarena org build --org all")
     sub = org.add_subparsers(dest="org_command", metavar="ACTION")
-    org.set_defaults(run=lambda args: (org.print_help(), 2)[1])
+    org.set_defaults(run=show_help(org))
 
-    build = sub.add_parser("build", help="generate (or import) an org and cache it on disk")
-    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-    build.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    build.add_argument("--source", type=Path, default=None,
-                       help="import this directory of per-object CSV/Parquet files instead")
+    build = add_command(sub, "build", help="generate (or import) an org and cache it on disk",
+                        example="crmarena org build --org all")
+    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all", help="which org")
+    build.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed")
+    build.add_argument("--source", type=Path, default=None, metavar="DIR",
+                       help="import this directory of per-object CSV/Parquet files instead "
+                            "(default: generate)")
     build.add_argument("--force", action="store_true", help="rebuild even if cached")
     build.set_defaults(run=run_build)
 
-    info = sub.add_parser("info", help="version, cache file and record counts of an org")
-    info.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-    info.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    info = add_command(sub, "info", help="version, cache file and record counts of an org",
+                       example="crmarena org info --org b2b --json")
+    info.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all", help="which org")
+    info.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed")
     info.add_argument("--json", action="store_true", help="print JSON")
     info.set_defaults(run=run_info)
 
-    describe = subparsers.add_parser(
-        "describe", help="Salesforce-style describe JSON (describeGlobal, or one object)")
-    describe.add_argument("--org", choices=ORG_TYPES, default="b2b")
-    describe.add_argument("object", nargs="?", default=None, help="object API name")
+    describe = add_command(
+        subparsers, "describe", help="Salesforce-style describe JSON (describeGlobal, or one "
+                                     "object)",
+        example="crmarena describe --org b2b --drift medium Case")
+    describe.add_argument("--org", choices=ORG_TYPES, default="b2b", help="which org")
+    describe.add_argument("object", nargs="?", default=None,
+                          help="object API name (default: describeGlobal, every object)")
     describe.set_defaults(run=run_describe)
 
-    export = subparsers.add_parser(
-        "export-db", help="write the org an agent would see to a plain DuckDB file")
-    export.add_argument("--org", choices=ORG_TYPES, required=True)
-    export.add_argument("--drift", choices=LEVELS, default="none")
-    export.add_argument("--rot", choices=LEVELS, default="none")
+    export = add_command(
+        subparsers, "export-db", help="write the org an agent would see to a plain DuckDB file",
+        example="crmarena export-db --org b2b --drift high --rot high org.duckdb")
+    export.add_argument("--org", choices=ORG_TYPES, required=True, help="which org (required)")
+    export.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
+    export.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
     export.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED,
                         help="entropy seed (as in an assessment)")
     export.add_argument("--org-seed", type=int, default=DEFAULT_SEED, help="base org seed")
     export.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
-    export.add_argument("path", type=Path, metavar="PATH.duckdb")
+    export.add_argument("path", type=Path, metavar="PATH.duckdb", help="the DuckDB file to write")
     export.set_defaults(run=run_export)
 
 
 def orgs_of_choice(choice: str) -> list[OrgType]:
     """The orgs an --org choice names (argparse has checked it is one of ORG_TYPES or all)."""
     return list(ORG_TYPES) if choice == "all" else [org for org in ORG_TYPES if org == choice]
-
-
-def _fail(message: str) -> int:
-    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}")
-    return 2
 
 
 def _counts_table(title: str, counts: dict[str, int]) -> Table:
@@ -131,16 +131,16 @@ def run_build(args: argparse.Namespace) -> int:
 
     console = Console()
     if args.source is not None and args.org == "all":
-        return _fail("--source imports one org: give --org b2b or --org b2c")
+        raise UsageError("--source imports one org: give --org b2b or --org b2c")
     if args.source is not None and not args.source.is_dir():
-        return _fail(f"{args.source} is not a directory")
+        raise UsageError(f"--source {args.source} is not a directory")
     for org in orgs_of_choice(args.org):
         started = time.perf_counter()
         try:
             was_cached = not args.force and cached_info(org, args.seed, source=args.source)
             info = build_org(org, args.seed, source=args.source, force=args.force)
         except (ValueError, FileNotFoundError, RuntimeError) as exc:
-            return _fail(str(exc))
+            raise UsageError(str(exc)) from None
         elapsed = time.perf_counter() - started
         console.print(_counts_table(f"{info.version}", info.counts))
         how = (f"already cached (built in {info.build_seconds:.2f} s)" if was_cached
@@ -194,9 +194,9 @@ def run_export(args: argparse.Namespace) -> int:
 
     path: Path = args.path
     if path.exists() and not args.force:
-        return _fail(f"{path} exists; pass --force to overwrite it")
+        raise UsageError(f"{path} exists; pass --force to overwrite it")
     if path.is_dir():
-        return _fail(f"{path} is a directory")
+        raise UsageError(f"{path} is a directory")
     started = time.perf_counter()
     db = load_org(args.org, args.org_seed)
     try:
@@ -205,8 +205,6 @@ def run_export(args: argparse.Namespace) -> int:
             counts = export_view(view, path)
         finally:
             view.close()
-    except CliError as exc:
-        return _fail(str(exc))
     finally:
         db.close()
     seconds = time.perf_counter() - started

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from crmarena_cli.command import UsageError, add_command
+from crmarena_cli.serving import add_server_flags, serve
 from env.agents import AGENT_NAMES
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
 DEFAULT_PORT = 9010
+#: Where the baseline reads its API key (purple.llm.API_KEY_VARIABLES; not imported: --help).
+KEY_VARIABLES = ("OPENAI_API_KEY", "NEBIUS_API_KEY")
 
 
 def build_app(args: argparse.Namespace, url: str) -> Starlette:
@@ -32,32 +38,57 @@ def build_app(args: argparse.Namespace, url: str) -> Starlette:
                             new_conversation=reference_conversation_factory(args.agent))
 
 
-def _run(args: argparse.Namespace) -> int:
-    import uvicorn  # here, not at the top: `crmarena --help` stays fast
+def is_local(url: str) -> bool:
+    """Whether `url` points at this machine (an endpoint that may need no key)."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
-    url = args.card_url or f"http://{args.host}:{args.port}/"
-    uvicorn.run(build_app(args, url), host=args.host, port=args.port, log_level=args.log_level)
-    return 0
+
+def _check_key(args: argparse.Namespace) -> None:
+    """A remote endpoint without a key would fail every call: refuse to start instead."""
+    from purple.llm import api_key_from_env  # here, not at the top: `crmarena --help` stays fast
+
+    if args.no_auth or is_local(args.base_url) or api_key_from_env():
+        return
+    raise UsageError(f"--base-url {args.base_url} needs an API key: set "
+                     f"{' or '.join(KEY_VARIABLES)} (or pass --no-auth for an endpoint without "
+                     "authentication)")
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.agent == "baseline":
+        _check_key(args)
+    return serve(lambda url: build_app(args, url), args, f"purple agent {args.agent}")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    purple = subparsers.add_parser("purple", help="serve a purple agent over A2A",
-                                   description="Serve a purple (assessed) agent over A2A.")
+    purple = add_command(subparsers, "purple", help="serve a purple agent over A2A",
+                         description="Serve a purple (assessed) agent over A2A.",
+                         example="crmarena purple oracle --port 9010")
     kinds = purple.add_subparsers(dest="agent", metavar="AGENT", required=True)
     parsers = []
-    baseline = kinds.add_parser("baseline", help="LLM agent on an OpenAI-compatible endpoint "
-                                                 "(key from OPENAI_API_KEY or NEBIUS_API_KEY)")
-    baseline.add_argument("--model", required=True)
+    baseline = add_command(
+        kinds, "baseline", help="LLM agent on an OpenAI-compatible endpoint (key from "
+                                f"{' or '.join(KEY_VARIABLES)})",
+        example="OPENAI_API_KEY=... crmarena purple baseline --model gpt-4o-mini --port 9010")
+    baseline.add_argument("--model", required=True, help="the model name (required)")
     baseline.add_argument("--base-url", default="https://api.openai.com/v1",
                           help="chat-completions base URL (…/v1)")
     baseline.add_argument("--no-tools", action="store_true",
-                          help="use the ReAct text protocol instead of native tool calling")
+                          help="use the ReAct text protocol instead of native tool calling "
+                               "(default: native tools, ReAct when the endpoint refuses them)")
+    baseline.add_argument("--no-auth", action="store_true",
+                          help="start without an API key for a non-local --base-url (default: "
+                               "refuse to, as every call would fail)")
     parsers.append(baseline)
     for name in AGENT_NAMES:
-        parsers.append(kinds.add_parser(name, help=f"the {name} reference agent over A2A"))
+        parsers.append(add_command(kinds, name, help=f"the {name} reference agent over A2A",
+                                   example=f"crmarena purple {name} --port {DEFAULT_PORT}"))
     for parser in parsers:
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-        parser.add_argument("--card-url")
-        parser.add_argument("--log-level", default="warning")
+        add_server_flags(parser, DEFAULT_PORT, log_level="warning")
         parser.set_defaults(run=_run)

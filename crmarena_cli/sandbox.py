@@ -16,10 +16,11 @@ import argparse
 import datetime as dt
 import os
 import signal
-import sys
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
+
+from crmarena_cli.command import UsageError, add_command, port
 
 if TYPE_CHECKING:
     from salesforce_api.server import Sandbox
@@ -41,16 +42,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from salesforce_api.server import DEFAULT_PASSWORD, DEFAULT_PORT
     from salesforce_api.sessions import DEFAULT_SESSION_TTL_S
 
-    p = subparsers.add_parser(
-        "sandbox", help="serve the org as a Salesforce instance (REST + SOAP login over HTTPS)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(
+        subparsers, "sandbox",
+        help="serve the org as a Salesforce instance (REST + SOAP login over HTTPS)",
+        description="Serve one episode org (the same options as `crmarena repl`) as a "
+                    "Salesforce instance over HTTPS: the REST API, SOAP and OAuth logins; every "
+                    "request is logged as an episode log under --log-dir.",
+        example=["crmarena sandbox --drift medium --env-file .sandbox.env",
+                 "crmarena sandbox --task b2b-handle_time-004 --proxy-port 8080"])
     add_org_options(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
-                   help=f"HTTPS port ({DEFAULT_PORT}; 0: any free port)")
-    p.add_argument("--proxy-port", type=int, default=None, metavar="PORT",
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    p.add_argument("--port", type=port, default=DEFAULT_PORT,
+                   help="HTTPS port (0: any free port)")
+    p.add_argument("--proxy-port", type=port, default=None, metavar="PORT",
                    help="also run a CONNECT proxy here that sends *.salesforce.com to the "
-                        "sandbox (for code that logs in at login.salesforce.com)")
+                        "sandbox, for code that logs in at login.salesforce.com (default: none)")
     p.add_argument("--tls-dir", type=Path, default=None, metavar="DIR",
                    help="the local CA and server certificate, created on first run "
                         f"(default ${DATA_DIR_ENV}/sandbox/tls or the user data dir)")
@@ -58,7 +64,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="where the session logs go (default: a new folder under the "
                         "sandbox state dir's sessions/)")
     p.add_argument("--env-file", type=Path, default=None, metavar="PATH",
-                   help="write SF_INSTANCE_URL, SF_SESSION_ID, ... here once the server is ready")
+                   help="write SF_INSTANCE_URL, SF_SESSION_ID, ... here once the server is ready "
+                        "(default: only print them)")
     p.add_argument("--username", default=None,
                    help="the User to log in as (default: the first active User by Username)")
     p.add_argument("--password", default=DEFAULT_PASSWORD,
@@ -66,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--security-token", default="", metavar="TOKEN",
                    help="a token clients may append to the password (default none)")
     p.add_argument("--session-ttl", type=float, default=DEFAULT_SESSION_TTL_S, metavar="SECONDS",
-                   help=f"idle seconds before a session expires ({DEFAULT_SESSION_TTL_S:g})")
+                   help="idle seconds before a session expires")
     p.set_defaults(run=run_sandbox)
 
 
@@ -84,8 +91,7 @@ def run_sandbox(args: argparse.Namespace) -> int:
             security_token=args.security_token, session_ttl_s=args.session_ttl)
         sandbox = Sandbox(options)
     except (ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(str(exc)) from None
     with sandbox:
         _print_ready(sandbox, log_dir, args.env_file)
         previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -106,7 +112,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _print_ready(sandbox: Sandbox, log_dir: Path, env_file: Path | None) -> None:
     org = sandbox.instance.org
     lines = [f"crmarena sandbox · {org.describe_state()}",
-             f"Salesforce instance {sandbox.instance_url}"
+             f"Salesforce instance listening on {sandbox.instance_url}"
              + (f" · proxy {sandbox.proxy_url} (for *.salesforce.com)" if sandbox.proxy_url
                 else ""),
              f"log in as {sandbox.instance.user.username} ({sandbox.instance.user.name}) · "

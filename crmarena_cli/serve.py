@@ -7,55 +7,62 @@ import argparse
 import os
 from pathlib import Path
 
+from crmarena_cli.command import add_command, output_folder
+from crmarena_cli.config_flags import add_config_flags, config_from_args, selection_error
+from crmarena_cli.serving import add_server_flags, serve
+
 #: AgentBeats' conventional port (green.server.DEFAULT_PORT; not imported: keeps --help fast).
 DEFAULT_PORT = 9009
 #: Where `crmarena serve` keeps results when --results-dir is not given.
 RESULTS_DIR_ENV = "CRMARENA_RESULTS_DIR"
+#: What `crmarena demo` changes from the config defaults: a few tasks, entropy on.
+DEMO_CONFIG = {"task_limit": 8, "drift_level": "medium", "rot_level": "medium"}
 
 
 def _serve(args: argparse.Namespace) -> int:
-    # here, not at the top: `crmarena --help` stays fast (uvicorn, a2a, DuckDB)
-    import uvicorn
+    from green.server import build_green_app  # here, not at the top: `crmarena --help` stays fast
 
-    from green.server import build_green_app
-
-    url = args.card_url or f"http://{args.host}:{args.port}/"
-    app = build_green_app(url, results_root=args.results_dir)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
-    return 0
+    return serve(lambda url: build_green_app(url, results_root=args.results_dir), args,
+                 "green agent (assessor)")
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from crmarena_cli.demo import run_demo  # here, not at the top: `crmarena --help` stays fast
+    # here, not at the top: `crmarena --help` stays fast (the servers, the task framework)
+    from crmarena_cli.demo import run_demo
+    from env.runner import AssessmentError
 
-    return run_demo(out_dir=args.out, task_limit=args.task_limit, drift=args.drift, rot=args.rot,
-                    seed=args.seed)
+    config = config_from_args(args)
+    out = output_folder(args.out) if args.out is not None else None
+    try:
+        return run_demo(config, out_dir=out)
+    except AssessmentError as exc:
+        raise selection_error(exc) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    serve = subparsers.add_parser(
-        "serve", help="run the green agent (A2A assessor) server",
+    server = add_command(
+        subparsers, "serve", help="run the green agent (A2A assessor) server",
         description="Serve the green agent over A2A (JSON-RPC at /, card at "
-                    "/.well-known/agent-card.json).")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
-    serve.add_argument("--card-url", help="URL to advertise in the agent card "
-                                          "(default http://HOST:PORT/)")
-    serve.add_argument("--results-dir", type=Path, default=os.environ.get(RESULTS_DIR_ENV),
-                       help="keep each assessment's results.json and logs under "
-                            "DIR/req-<hash of the request>, linked from DIR/<task id>; the same "
-                            "request sent again after a crash resumes there (default: "
-                            f"${RESULTS_DIR_ENV}, else a temporary folder per assessment)")
-    serve.add_argument("--log-level", default="info")
-    serve.set_defaults(run=_serve)
+                    "/.well-known/agent-card.json); send it an assessment request (README, "
+                    "'The request').",
+        example="crmarena serve --host 127.0.0.1 --port 9009 --results-dir results/green")
+    add_server_flags(server, DEFAULT_PORT)
+    server.add_argument("--results-dir", type=Path, default=os.environ.get(RESULTS_DIR_ENV),
+                        metavar="DIR",
+                        help="keep each assessment's results.json and logs under "
+                             "DIR/req-<hash of the request>, linked from DIR/<task id>; the same "
+                             "request sent again after a crash resumes there (default: "
+                             f"${RESULTS_DIR_ENV}, else a temporary folder per assessment)")
+    server.set_defaults(run=_serve)
 
-    demo = subparsers.add_parser(
-        "demo", help="run a small assessment of the oracle agent over real A2A, offline",
+    demo = add_command(
+        subparsers, "demo", help="run a small assessment of the oracle agent over real A2A, "
+                                 "offline",
         description="Start the green agent and the oracle purple agent on free local ports, "
-                    "assess the oracle with drift and rot on, print the results, stop both.")
-    demo.add_argument("--out", type=Path, help="results folder (default ./results/demo-<time>)")
-    demo.add_argument("--task-limit", type=int, default=8)
-    demo.add_argument("--drift", default="medium")
-    demo.add_argument("--rot", default="medium")
-    demo.add_argument("--seed", type=int, default=0)
+                    "assess the oracle with drift and rot on (one task from each of 8 "
+                    "categories), print the results, stop both.",
+        example="crmarena demo --task-limit 4 --drift high", conflict_handler="resolve")
+    demo.add_argument("--out", type=Path, metavar="DIR",
+                      help="results folder (default: results/demo-<time>)")
+    add_config_flags(demo, DEMO_CONFIG)
     demo.set_defaults(run=_demo)

@@ -12,23 +12,29 @@ import json
 import sys
 
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
+from core.org_type import ORG_TYPES
+from crmarena_cli.command import UsageError, add_command, iso_date
 from sandbox_db.errors import SalesforceError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser(
-        "soql", help="run one SOQL or SOSL statement and print the JSON result",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = add_command(
+        subparsers, "soql", help="run one SOQL or SOSL statement and print the JSON result",
+        description="Run one SOQL or SOSL statement (SOSL starts with FIND) on the org as an "
+                    "agent would see it and print the JSON result; on error print the "
+                    "Salesforce error JSON and exit 1.",
+        example='crmarena soql --today 2024-06-01 "SELECT Status, COUNT(Id) n FROM Case '
+                'GROUP BY Status"')
     p.add_argument("query", help="SOQL (SELECT ...) or SOSL (FIND {...} ...) statement")
-    p.add_argument("--org", choices=("b2b", "b2c"), default="b2b")
-    p.add_argument("--today", type=dt.date.fromisoformat, default=None,
+    p.add_argument("--org", choices=ORG_TYPES, default="b2b", help="which org")
+    p.add_argument("--today", type=iso_date, default=None, metavar="YYYY-MM-DD",
                    help="the date relative date literals resolve against (default: today, UTC)")
-    p.add_argument("--drift", choices=LEVELS, default="none")
-    p.add_argument("--rot", choices=LEVELS, default="none")
+    p.add_argument("--drift", choices=LEVELS, default="none", help="schema drift level")
+    p.add_argument("--rot", choices=LEVELS, default="none", help="context rot level")
     p.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
     p.add_argument("--user", default=None, metavar="USER_ID",
-                   help="the User the statement runs as (USING SCOPE mine, team, ...); default: "
-                        "the org's first active User")
+                   help="the User the statement runs as (USING SCOPE mine, team, ...) "
+                        "(default: the org's first active User)")
     p.add_argument("--compact", action="store_true", help="one-line JSON")
     p.set_defaults(run=run_soql_command)
 
@@ -46,8 +52,7 @@ def run_soql_command(args: argparse.Namespace) -> int:
                           running_user_id=args.user)
     except ValueError as exc:  # an unknown --user
         db.close()
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise UsageError(f"--user {args.user}: {exc}") from None
     indent = None if args.compact else 2
     try:
         result = run_statement(view, args.query, today=today)

@@ -12,30 +12,42 @@ from rich.console import Console
 from rich.table import Table
 
 from core.org_type import ORG_TYPES
+from core.task import CATEGORIES
+from crmarena_cli.command import UsageError, add_command, show_help
 from crmarena_cli.org import orgs_of_choice
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    tasks = subparsers.add_parser("tasks", help="build or list the default task sets")
+    tasks = add_command(subparsers, "tasks", help="build or list the default task sets",
+                        example="crmarena tasks list --org b2b --category quote_approval")
     sub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION")
-    tasks.set_defaults(run=lambda args: (tasks.print_help(), 2)[1])
+    tasks.set_defaults(run=show_help(tasks))
+    categories = ", ".join(CATEGORIES)
 
-    build = sub.add_parser("build", help="regenerate data/tasksets/<org>.json from the seed")
-    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-    build.add_argument("--seed", type=int, default=None, help="org and task seed (default 42)")
-    build.add_argument("--per-category", type=int, default=None,
-                       help="tasks per category (default 20)")
-    build.add_argument("--category", action="append", default=None,
-                       help="only this category (repeatable; needs --out)")
-    build.add_argument("--out", type=Path, default=None,
-                       help="write here instead of the committed file (one org only)")
+    build = add_command(sub, "build", help="regenerate data/tasksets/<org>.json from the seed",
+                        example="crmarena tasks build --check")
+    build.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all", help="which org")
+    build.add_argument("--seed", type=int, default=None, help="org and task seed (default: 42)")
+    build.add_argument("--per-category", type=int, default=None, metavar="N",
+                       help="tasks per category (default: 20)")
+    build.add_argument("--category", action="append", default=None, choices=CATEGORIES,
+                       metavar="CATEGORY",
+                       help=f"only this category; repeatable; needs --out (default: all; one "
+                            f"of: {categories})")
+    build.add_argument("--out", type=Path, default=None, metavar="PATH",
+                       help="write here instead of the committed file, one org only (default: "
+                            "data/tasksets/<org>.json)")
     build.add_argument("--check", action="store_true",
                        help="build, compare with the committed file, exit 1 if they differ")
     build.set_defaults(run=run_build)
 
-    show = sub.add_parser("list", help="show the default task set")
-    show.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
-    show.add_argument("--category", action="append", default=None)
+    show = add_command(sub, "list", help="show the default task set",
+                       example="crmarena tasks list --org b2b --category quote_approval")
+    show.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all", help="which org")
+    show.add_argument("--category", action="append", default=None, choices=CATEGORIES,
+                      metavar="CATEGORY",
+                      help=f"only this category; repeatable (default: all; one of: "
+                           f"{categories})")
     show.add_argument("--json", action="store_true", help="print the tasks as JSON")
     show.set_defaults(run=run_list)
 
@@ -49,12 +61,10 @@ def run_build(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     orgs = orgs_of_choice(args.org)
     if args.out is not None and len(orgs) != 1:
-        console.print("[red]--out needs a single --org[/red]")
-        return 2
+        raise UsageError("--out needs a single --org (b2b or b2c)")
     if args.category and args.out is None and not args.check:
-        console.print("[red]a subset (--category) is never written over the committed set; "
-                      "pass --out PATH[/red]")
-        return 2
+        raise UsageError("--category builds a subset, which is never written over the committed "
+                         "set: pass --out PATH")
     seed = default_seed() if args.seed is None else args.seed
     per_category = args.per_category or DEFAULT_PER_CATEGORY
     status = 0

@@ -12,12 +12,12 @@ each field keeps the same new name at every level: more drift is strictly more r
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.bounded_cache import BoundedCache
 from entropy.levels import (
     DRIFT_SHARE,
     OBJECT_RENAME_SHARE,
@@ -30,8 +30,9 @@ from entropy.levels import (
 from entropy.names import new_field_name, new_object_name, relationship_for
 from sandbox_db.schema import FieldType, OrgSchema, SObject, build_schema
 
-#: visible object name -> (base object name, {visible field name: base field name})
-BaseNames = dict[str, tuple[str, dict[str, str]]]
+# identity_base_names is re-exported: the undrifted plan's base names.
+from sandbox_db.soql.context import BaseNames
+from sandbox_db.soql.context import identity_base_names as identity_base_names
 
 
 class DriftPlan(BaseModel):
@@ -63,25 +64,11 @@ class DriftPlan(BaseModel):
         if schema.version != self.schema_version:
             raise ValueError(f"drift plan was made for schema {self.schema_version}, "
                              f"not {schema.version} ({schema.org})")
-        key = (schema.version, self.model_dump_json())
-        with _CACHE_LOCK:
-            hit = _APPLY_CACHE.get(key)
-        if hit is None:
-            hit = _apply(self, schema)
-            with _CACHE_LOCK:
-                if len(_APPLY_CACHE) >= _CACHE_SIZE:
-                    _APPLY_CACHE.pop(next(iter(_APPLY_CACHE)))
-                _APPLY_CACHE[key] = hit
-        return hit
+        return _APPLY_CACHE.get_or_build((schema.version, self.model_dump_json()),
+                                         lambda: _apply(self, schema))
 
 
-_APPLY_CACHE: dict[tuple[str, str], tuple[OrgSchema, BaseNames]] = {}
-_CACHE_SIZE = 256
-_CACHE_LOCK = threading.Lock()
-
-
-def identity_base_names(schema: OrgSchema) -> BaseNames:
-    return {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
+_APPLY_CACHE: BoundedCache[tuple[str, str], tuple[OrgSchema, BaseNames]] = BoundedCache(256)
 
 
 def _raw_field(f: Any) -> dict[str, Any]:
@@ -170,7 +157,8 @@ def _field_renames(obj: SObject, share: float, seed: int, version: str,
     return {f.name: renames[f.name] for f in obj.fields if f.name in renames}
 
 
-_PLAN_CACHE: dict[tuple[str, str, int, tuple[tuple[str, str], ...]], DriftPlan] = {}
+_PLAN_CACHE: BoundedCache[tuple[str, str, int, tuple[tuple[str, str], ...]], DriftPlan] = \
+    BoundedCache(2048)
 
 
 def plan_drift(schema: OrgSchema, level: DriftLevel, seed: int,
@@ -184,16 +172,8 @@ def plan_drift(schema: OrgSchema, level: DriftLevel, seed: int,
     check_level(level)
     must = _resolve_must(schema, must_rename)
     version = schema.version
-    key = (version, level, seed, tuple(sorted(must)))
-    with _CACHE_LOCK:
-        cached = _PLAN_CACHE.get(key)
-    if cached is None:
-        cached = _plan(schema, level, seed, must)
-        with _CACHE_LOCK:
-            if len(_PLAN_CACHE) >= _CACHE_SIZE * 8:
-                _PLAN_CACHE.pop(next(iter(_PLAN_CACHE)))
-            _PLAN_CACHE[key] = cached
-    return cached
+    return _PLAN_CACHE.get_or_build((version, level, seed, tuple(sorted(must))),
+                                    lambda: _plan(schema, level, seed, must))
 
 
 def _plan(schema: OrgSchema, level: str, seed: int, must: set[tuple[str, str]]) -> DriftPlan:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 
 import data.tasks.categories  # noqa: F401 - registers every derivation run_reference applies
 import entropy.rot_cache as rot_cache
+from core.bounded_cache import BoundedCache
 from core.org_type import OrgType
 from core.task import Task
 from data.tasks.reference import run_reference
@@ -88,9 +88,7 @@ class _VerifiedRot:
     dropped: list[RotGroup]
 
 
-_ROT_CACHE: dict[tuple[Any, ...], _VerifiedRot] = {}
-_ROT_CACHE_SIZE = 4096
-_ROT_LOCK = threading.Lock()
+_ROT_CACHE: BoundedCache[tuple[Any, ...], _VerifiedRot] = BoundedCache(4096)
 
 
 def _normal(answer: Sequence[Any]) -> list[str]:
@@ -153,8 +151,7 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     today = config.today or (task.today if task is not None else None)
     key = (str(db.path), db.schema.version, _task_digest(task), config.rot, config.seed, today,
            reference_runner)
-    with _ROT_LOCK:
-        hit = _ROT_CACHE.get(key)
+    hit = _ROT_CACHE.get(key)
     if hit is not None:
         return hit
     disk = _disk_entry(db, task, config, today) if reference_runner is None and data is None \
@@ -162,7 +159,7 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     if disk is not None:
         stored = rot_cache.load(disk)
         if stored is not None:
-            return _remember(key, _VerifiedRot(*stored))
+            return _ROT_CACHE.put(key, _VerifiedRot(*stored))
     source: Any = data if data is not None else db
     targets = list(task.rot_targets) if task is not None and task.rot_targets else \
         default_rot_targets(source, db.schema, config.seed)
@@ -177,15 +174,7 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
             disk = None
     if disk is not None:
         rot_cache.store(disk, result.kept, result.dropped)
-    return _remember(key, result)
-
-
-def _remember(key: tuple[Any, ...], result: _VerifiedRot) -> _VerifiedRot:
-    with _ROT_LOCK:
-        if len(_ROT_CACHE) >= _ROT_CACHE_SIZE:
-            _ROT_CACHE.pop(next(iter(_ROT_CACHE)))
-        _ROT_CACHE[key] = result
-    return result
+    return _ROT_CACHE.put(key, result)
 
 
 def _disk_entry(db: OrgDatabase, task: Task | None, config: EpisodeOrgConfig,

@@ -17,13 +17,13 @@ import hashlib
 import json
 import os
 import re
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import data.tasks
 import sandbox_db
+from core.atomic import atomic_write
 from entropy.rot import RotGroup
 
 #: Bumped when the file layout changes.
@@ -78,7 +78,7 @@ def _prune_stale(current: Path) -> None:
     for _, stale in older[:max(0, len(older) - KEEP_STALE_CODE_VERSIONS)]:
         try:
             for entry in stale.iterdir():
-                if entry.is_file() and (entry.suffix == ".json" or ".json.tmp" in entry.name):
+                if entry.is_file() and entry.suffix in (".json", ".tmp"):
                     entry.unlink(missing_ok=True)
             stale.rmdir()
         except OSError:
@@ -153,9 +153,7 @@ def store(path: Path, kept: list[RotGroup], dropped: list[RotGroup]) -> bool:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
         _prune_stale(path.parent)
-        tmp = path.with_name(f"{path.name}.tmp{os.getpid()}-{threading.get_ident()}")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
+        atomic_write(path, text)
         return True
     except (OSError, ValueError, TypeError):
         return False

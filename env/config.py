@@ -3,13 +3,16 @@
 `AssessmentConfig` keeps the seed's option names (task_limit, task_percentage, task_ids,
 task_categories, drift_level, rot_level, org_type, max_steps, timeout) so existing requests keep
 working; unknown keys are accepted and kept, so newer clients can send options an older server
-ignores.
+ignores, and named in a warning (`unknown_key_warnings`) that the summary and the results
+carry, so a misspelt key is never silently ignored.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+import difflib
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from core.levels import DEFAULT_ENTROPY_SEED, Level
 from core.levels import LEVELS as LEVELS
 from core.org_type import OrgType
+from core.task import CATEGORIES
 
 OrgChoice = Literal["b2b", "b2c", "both"]
 
@@ -42,28 +46,77 @@ class EpisodeConfig(BaseModel):
     turn_timeout_s: float = Field(DEFAULT_TURN_TIMEOUT_S, gt=0)
 
 
+def _cli(flag: str, **extra: Any) -> dict[str, Any]:
+    """How a key appears as a flag of `crmarena assess` / `demo` (crmarena_cli.config_flags),
+    how its default reads when it is None (`default_text`) and, where the type does not say it
+    well, what it accepts (`values`; env.config_docs)."""
+    return {"flag": flag, **extra}
+
+
 class AssessmentConfig(BaseModel):
-    """One assessment: which tasks, under what entropy, how many trials, how in parallel."""
+    """One assessment: which tasks, under what entropy, how many trials, how in parallel.
+
+    The one source of truth for the config keys: each field's description and default generate
+    the `assess` / `demo` flags and their help, the green agent card's config text and the
+    README's table of config keys (env.config_docs; tests keep them in sync).
+    """
 
     model_config = ConfigDict(extra="allow")
 
-    task_limit: int | None = Field(None, ge=1)
-    task_percentage: float | None = Field(None, gt=0, le=100)
-    task_ids: list[str] | None = None
-    task_categories: list[str] | None = None
-    drift_level: Level = "none"
-    rot_level: Level = "none"
-    org_type: OrgChoice = "b2b"
-    max_steps: int = Field(DEFAULT_MAX_STEPS, ge=1, le=200)
-    #: Per-task timeout in seconds.
-    timeout: float = Field(DEFAULT_TASK_TIMEOUT_S, gt=0)
-    turn_timeout: float = Field(DEFAULT_TURN_TIMEOUT_S, gt=0)
-    trials: int = Field(1, ge=1, le=32)
-    concurrency: int = Field(8, ge=1, le=512)
-    seed: int = DEFAULT_SEED
-    shard_index: int = Field(0, ge=0)
-    num_shards: int = Field(1, ge=1)
-    today: dt.date | None = None
+    task_limit: int | None = Field(
+        None, ge=1, description="run at most this many tasks, a sample stratified across "
+                                "categories (interleaved, so 22 covers every category)",
+        json_schema_extra=_cli("--task-limit", default_text="all"))
+    task_percentage: float | None = Field(
+        None, gt=0, le=100, description="run this percentage of the selected tasks",
+        json_schema_extra=_cli("--task-percentage", default_text="all"))
+    task_ids: list[str] | None = Field(
+        None, min_length=1, description="only these task ids (or CRMArena-Pro source ids)",
+        json_schema_extra=_cli("--task-id", default_text="any", values="list of task ids"))
+    task_categories: list[str] | None = Field(
+        None, min_length=1, description="only tasks of these categories",
+        json_schema_extra=_cli("--category", default_text="any", choices=CATEGORIES,
+                               values="list of category names"))
+    drift_level: Level = Field(
+        "none", description="schema drift: how many field (and at high, object) API names "
+                            "are renamed in the agent's view of the org",
+        json_schema_extra=_cli("--drift"))
+    rot_level: Level = Field(
+        "none", description="context rot: how many verified distractor records are added "
+                            "around each record the task needs",
+        json_schema_extra=_cli("--rot"))
+    org_type: OrgChoice = Field(
+        "b2b", description="which org's task set to run", json_schema_extra=_cli("--org"))
+    max_steps: int = Field(
+        DEFAULT_MAX_STEPS, ge=1, le=200,
+        description="tool calls per episode, submit_answer included",
+        json_schema_extra=_cli("--max-steps"))
+    timeout: float = Field(
+        DEFAULT_TASK_TIMEOUT_S, gt=0, description="seconds per episode",
+        json_schema_extra=_cli("--timeout"))
+    turn_timeout: float = Field(
+        DEFAULT_TURN_TIMEOUT_S, gt=0, description="seconds the agent may take per reply",
+        json_schema_extra=_cli("--turn-timeout"))
+    trials: int = Field(
+        1, ge=1, le=32, description="episodes per task (pass^k is computed over them)",
+        json_schema_extra=_cli("--trials"))
+    concurrency: int = Field(
+        8, ge=1, le=512, description="episodes run at once",
+        json_schema_extra=_cli("--concurrency"))
+    seed: int = Field(
+        DEFAULT_SEED, description="seed of the task sample and of drift and rot",
+        json_schema_extra=_cli("--seed"))
+    shard_index: int = Field(
+        0, ge=0, description="which slice of the task list this run takes (0-based; combine "
+                             "the shards' folders with crmarena merge)",
+        json_schema_extra=_cli("--shard-index"))
+    num_shards: int = Field(
+        1, ge=1, description="how many slices the task list is cut into",
+        json_schema_extra=_cli("--num-shards"))
+    today: dt.date | None = Field(
+        None, description="the date the org's relative dates (LAST_N_DAYS, TODAY) resolve "
+                          "against",
+        json_schema_extra=_cli("--today", default_text="each task's own date"))
 
     @field_validator("task_ids", mode="before")
     @classmethod
@@ -105,3 +158,19 @@ class AssessmentConfig(BaseModel):
         """The options that decide which episodes run and how (not how fast): resuming into a
         folder is only allowed when these match."""
         return self.model_dump(mode="json", exclude={"concurrency"}, exclude_none=False)
+
+
+def unknown_key_warnings(config: Mapping[str, Any]) -> list[str]:
+    """One warning per key of `config` that is not a config key (accepted, never used), with the
+    closest real key when there is one: "drift" -> "did you mean drift_level?"."""
+    known = list(AssessmentConfig.model_fields)
+    warnings = []
+    for key in config:
+        if key in AssessmentConfig.model_fields:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.5)
+        if not close:
+            close = [k for k in known if str(key) and str(key) in k][:1]
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        warnings.append(f"unknown config key {key!r} ignored{hint}")
+    return warnings

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticSerializationError
 
+from core.provenance import Provenance
 from data.tasks.model import Task
 from env.config import EpisodeConfig
 from env.names import NameRef
@@ -47,6 +48,8 @@ class EpisodeHeader(BaseModel):
     task_message: str
     task_message_tokens: int
     started_at: str
+    #: The code, org and task set this episode ran on (None in logs written before it existed).
+    provenance: Provenance | None = None
 
 
 class TurnRecord(BaseModel):
@@ -187,7 +190,10 @@ class LogWriter:
             os.replace(self._part, self.path)
 
 
-def episode_file_name(task_id: str, trial: int) -> str:
-    """A filesystem-safe, unique log name for (task, trial)."""
+def episode_file_name(task_id: str, trial: int, drift: str | None = None,
+                      rot: str | None = None) -> str:
+    """A filesystem-safe log name for (task, trial), and its entropy levels when given: unique
+    in a folder that merges assessments at several levels."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in task_id)
-    return f"{safe}__t{trial}.jsonl"
+    levels = f"__{drift}-{rot}" if drift is not None and rot is not None else ""
+    return f"{safe}{levels}__t{trial}.jsonl"

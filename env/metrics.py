@@ -20,12 +20,12 @@ Definitions:
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
 from env.log import EpisodeLog, Termination, TurnRecord
-from env.names import NameResolver, objects_used
+from env.names import base_resolver, objects_used
 from env.tools import DESCRIBE, QUERY_TOOLS, SUBMIT_ANSWER
 from sandbox_db.schema import load_schema
 
@@ -141,19 +141,14 @@ def reference_objects(log: EpisodeLog) -> list[str]:
     try:
         key = tuple((name, json.dumps(arguments, sort_keys=True)) for name, arguments in calls)
     except (TypeError, ValueError):  # arguments that are not plain JSON: no memo
-        return objects_used(_base_resolver(task.org), calls)
+        return objects_used(base_resolver(load_schema(task.org)), calls)
     return list(_reference_objects(task.org, key))
 
 
 @lru_cache(maxsize=4096)
 def _reference_objects(org: str, calls: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """Memoised per (org, reference calls): every log of a task asks the same question."""
-    return tuple(objects_used(_base_resolver(org),
+    return tuple(objects_used(base_resolver(load_schema(org)),
                               [(name, json.loads(arguments)) for name, arguments in calls]))
 
 
-@cache
-def _base_resolver(org: str) -> NameResolver:
-    schema = load_schema(org)
-    identity = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
-    return NameResolver(schema, schema, identity)

@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from core.bounded_cache import BoundedCache
 from sandbox_db.schema import OrgSchema, SObject
+from sandbox_db.soql.context import identity_base_names
 from sandbox_db.soql.paths import NAME_OBJECT_FIELDS
 
 NameStatus = Literal["ok", "stale", "hallucinated"]
@@ -404,6 +406,16 @@ def _select_aliases(block: list[_Tok], depth: int) -> set[str]:
         if prev.text == ")" or (prev.is_ident and prev.text.upper() not in _KEYWORDS):
             aliases.add(t.text.lower())
     return aliases
+
+
+_BASE_RESOLVERS: BoundedCache[str, NameResolver] = BoundedCache(64)
+
+
+def base_resolver(schema: OrgSchema) -> NameResolver:
+    """The resolver of an undrifted view of `schema` (visible = base): what the reference
+    agents and the metrics classify reference solutions with. One per schema version."""
+    return _BASE_RESOLVERS.get_or_build(
+        schema.version, lambda: NameResolver(schema, schema, identity_base_names(schema)))
 
 
 def objects_used(resolver: NameResolver, calls: list[tuple[str, dict[str, Any]]]) -> list[str]:

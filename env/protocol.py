@@ -6,11 +6,17 @@ agents (oracle, null, refuser, keyword, careless) answer in-process with a dict 
 purple client answers with whatever text/data the remote agent sent; the REPL puts a human there.
 The environment parses every reply the same way (env.parsing), so format errors are counted the
 same whoever the agent is.
+
+An agent may also define `async connect()` (called once before the first episode: a remote
+agent fetches its card there, and raises AgentUnavailable when it cannot be used, so the
+assessment stops at once instead of scoring every episode failed) and `identity` (a JSON-able
+dict of what makes it this agent, e.g. its card's name and version: an assessment folder is only
+resumed, and folders only merged, for the same identity).
 """
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from core.task import Task
 
@@ -43,3 +49,31 @@ class Agent(Protocol):
         """Open a session for one episode. Reference agents may read `task` (they are
         reference agents); remote agents only ever see the messages sent through `act`."""
         ...
+
+
+class AgentUnavailable(Exception):
+    """The agent cannot be used: unreachable, not an A2A agent, or no reply this turn."""
+
+
+def agent_identity(agent: Agent) -> dict[str, Any]:
+    """{"name": ..., plus the agent's own `identity`}: what resume and merge compare."""
+    return {"name": agent.name, **(getattr(agent, "identity", None) or {})}
+
+
+def describe_agent(identity: dict[str, Any]) -> str:
+    """"oracle", or "a2a:http://... (card: Name 1.0)" for an identity with more than a name."""
+    extra = ", ".join(f"{k}: {_text(v)}" for k, v in identity.items() if k != "name")
+    return f"{identity.get('name', '?')}" + (f" ({extra})" if extra else "")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return " ".join(str(v) for v in value.values())
+    return str(value)
+
+
+async def connect_agent(agent: Agent) -> None:
+    """Let the agent check it is usable before any episode (AgentUnavailable if not)."""
+    connect = getattr(agent, "connect", None)
+    if connect is not None:
+        await connect()

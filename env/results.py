@@ -23,14 +23,21 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.atomic import atomic_write
+from core.provenance import Provenance
+from env.config import unknown_key_warnings
 from env.grading import grade
-from env.log import EpisodeLog
+from env.log import EpisodeLog, episode_file_name
 from env.metrics import EpisodeMetrics, compute_metrics
 from env.scoring import WEIGHTS, Dimension, overall, score_episode
 
 RESULTS_FILE = "results.json"
 RUN_FILE = "run.json"
 LOG_DIR = "logs"
+#: The config key a merged folder's run.json names its sources with.
+MERGED_KEY = "merged_from"
+#: How an episode that ended on an agent error gives its reason ("agent error: <detail>").
+AGENT_ERROR_PREFIX = "agent error: "
 
 
 class EpisodeResult(BaseModel):
@@ -70,6 +77,8 @@ def evaluate_log(log: EpisodeLog, log_file: str | None = None) -> EpisodeResult:
     else:
         why = end.termination if end else "unfinished"
         passed, reward, reason = False, 0.0, f"no answer submitted ({why})"
+        if end is not None and end.termination == "agent_error":
+            reason = f"{AGENT_ERROR_PREFIX}{end.detail}"
     scores = score_episode(passed, reward, metrics, header.config.drift,
                            header.task_message_tokens)
     return EpisodeResult(
@@ -91,6 +100,10 @@ class Summary(BaseModel):
     avg_score: float
     #: Episodes the environment failed to set up (scored failed; see their logs' end line).
     environment_errors: int = 0
+    #: Episodes that ended because the agent failed (error, dropped connection), and the first
+    #: such failure's reason: an unusable agent is visible in every summary.
+    agent_errors: int = 0
+    first_agent_error: str | None = None
 
 
 class Timing(BaseModel):
@@ -122,17 +135,17 @@ class Results(BaseModel):
     by_rot: dict[str, Aggregate]
     weights: dict[str, int]
     config: dict[str, Any]
+    #: Problems worth a look that did not stop the run, e.g. unknown config keys.
+    warnings: list[str] = []
+    #: The code, orgs and task sets the episodes ran on (distinct values from their logs).
+    provenance: list[Provenance] = []
     tasks: list[EpisodeResult]
 
     def to_json(self) -> str:
         return self.model_dump_json(indent=2)
 
     def write(self, out_dir: Path) -> Path:
-        path = out_dir / RESULTS_FILE
-        tmp = path.with_suffix(".json.part")
-        tmp.write_text(self.to_json() + "\n", encoding="utf-8")
-        tmp.replace(path)
-        return path
+        return atomic_write(out_dir / RESULTS_FILE, self.to_json() + "\n")
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -158,10 +171,11 @@ def _group(results: Iterable[EpisodeResult], key: str) -> dict[str, Aggregate]:
 
 def pass_hat_k(results: Iterable[EpisodeResult]) -> dict[str, float]:
     """tau2's pass^k: the chance that k trials drawn from a task's n trials all pass, averaged
-    over tasks; k runs from 1 to the smallest number of trials any task had."""
-    per_task: dict[tuple[str, str], list[bool]] = defaultdict(list)
+    over tasks (each task at each drift and rot level apart); k runs from 1 to the smallest
+    number of trials any task had."""
+    per_task: dict[tuple[str, str, str, str], list[bool]] = defaultdict(list)
     for r in results:
-        per_task[(r.org, r.task_id)].append(r.passed)
+        per_task[(r.org, r.task_id, r.drift, r.rot)].append(r.passed)
     if not per_task:
         return {}
     max_k = min(len(v) for v in per_task.values())
@@ -173,15 +187,21 @@ def pass_hat_k(results: Iterable[EpisodeResult]) -> dict[str, float]:
 def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
               total_seconds: float) -> Results:
     """results.json from episode results (order-independent: tasks are sorted)."""
-    ordered = sorted(results, key=lambda r: (r.org, r.task_id, r.trial))
+    ordered = sorted(results, key=lambda r: (r.org, r.task_id, r.drift, r.rot, r.trial))
     passed = sum(r.passed for r in ordered)
+    agent_errors = [r.reason.removeprefix(AGENT_ERROR_PREFIX) for r in ordered
+                    if r.termination == "agent_error"]
+    provenance = {p.model_dump_json(): p for r in ordered
+                  if r.log is not None and (p := r.log.header.provenance) is not None}
     purple = round(sum(r.metrics.agent_seconds for r in ordered), 3)
     green = round(sum(r.metrics.wall_seconds - r.metrics.agent_seconds for r in ordered), 3)
     return Results(
         summary=Summary(total_tasks=len(ordered), total_passed=passed,
                         pass_rate=round(passed / len(ordered), 4) if ordered else 0.0,
                         avg_score=_mean([r.score for r in ordered]),
-                        environment_errors=sum(r.termination == "env_error" for r in ordered)),
+                        environment_errors=sum(r.termination == "env_error" for r in ordered),
+                        agent_errors=len(agent_errors),
+                        first_agent_error=agent_errors[0] if agent_errors else None),
         dimension_averages={d.value: _mean([r.scores[d.value] for r in ordered])
                             for d in Dimension},
         timing=Timing(total_seconds=round(total_seconds, 3), purple_agent_seconds=purple,
@@ -192,7 +212,9 @@ def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
         by_category=_group(ordered, "category"), by_org=_group(ordered, "org"),
         by_drift=_group(ordered, "drift"), by_rot=_group(ordered, "rot"),
         weights={d.value: w for d, w in WEIGHTS.items()},
-        config=config, tasks=ordered)
+        config=config,
+        warnings=unknown_key_warnings({k: v for k, v in config.items() if k != MERGED_KEY}),
+        provenance=[provenance[k] for k in sorted(provenance)], tasks=ordered)
 
 
 # --- folders: logs/ + run.json -> results.json ---------------------------------------------
@@ -203,6 +225,8 @@ class RunRecord(BaseModel):
 
     config: dict[str, Any]
     agent: str
+    #: env.protocol.agent_identity of the agent (empty in folders written before it existed).
+    agent_identity: dict[str, Any] = {}
     elapsed_seconds: float = 0.0
     episodes_planned: int = 0
 
@@ -213,10 +237,7 @@ def read_run(out_dir: Path) -> RunRecord | None:
 
 
 def write_run(out_dir: Path, record: RunRecord) -> None:
-    path = out_dir / RUN_FILE
-    tmp = path.with_suffix(".json.part")
-    tmp.write_text(record.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(out_dir / RUN_FILE, record.model_dump_json(indent=2) + "\n")
 
 
 def finished_logs(out_dir: Path) -> dict[str, EpisodeLog]:
@@ -239,51 +260,85 @@ def regrade(out_dir: Path) -> Results:
     return summarize(results, run.config, run.elapsed_seconds)
 
 
-def merge_results(dirs: Sequence[Path]) -> Results:
-    """One Results over several shards' folders (re-graded from their logs). Episodes present
-    in several folders count once; the merged wall time is the longest shard's."""
+#: What identifies an episode across folders: (org, task, drift, rot, trial); folders of one agent.
+EpisodeKey = tuple[str, str, str, str, int]
+
+
+class MergeError(ValueError):
+    """Folders that cannot be merged: another agent, or the same episode twice."""
+
+
+def _episode_key(log: EpisodeLog) -> EpisodeKey:
+    h = log.header
+    return (h.task.org, h.task.id, h.config.drift, h.config.rot, h.trial)
+
+
+def _merge_plan(dirs: Sequence[Path]) -> tuple[dict[EpisodeKey, tuple[Path, str]],
+                                                list[RunRecord]]:
+    """Every finished episode of `dirs` by its key, with (folder, log file name); MergeError
+    when the folders assessed different agents or hold the same episode twice."""
     if not dirs:
-        raise ValueError("merge needs at least one results folder")
-    seen: dict[tuple[str, str, int], EpisodeResult] = {}
-    configs: list[dict[str, Any]] = []
-    total = 0.0
+        raise MergeError("merge needs at least one results folder")
+    runs: list[RunRecord] = []
+    episodes: dict[EpisodeKey, tuple[Path, str]] = {}
     for d in dirs:
         run = read_run(d)
         if run is None:
             raise FileNotFoundError(f"{d} has no {RUN_FILE}: not an assessment folder")
-        configs.append(run.config)
-        total = max(total, run.elapsed_seconds)
+        identity = run.agent_identity or {"name": run.agent}
+        if runs and identity != (runs[0].agent_identity or {"name": runs[0].agent}):
+            raise MergeError(f"{dirs[0]} assessed {runs[0].agent} but {d} assessed {run.agent}: "
+                             "merge the folders of one agent (compare agents with crmarena view "
+                             "--compare)")
+        runs.append(run)
         for name, log in finished_logs(d).items():
-            r = evaluate_log(log, f"{LOG_DIR}/{name}")
-            seen.setdefault((r.org, r.task_id, r.trial), r)
-    config = {k: v for k, v in configs[0].items() if k not in ("shard_index",)}
-    config["num_shards"] = configs[0].get("num_shards", 1)
-    config["merged_from"] = [str(d) for d in dirs]
-    return summarize(seen.values(), config, total)
+            key = _episode_key(log)
+            if key in episodes:
+                org, task, drift, rot, trial = key
+                raise MergeError(f"{episodes[key][0]} and {d} both hold {org} task {task} (drift "
+                                 f"{drift}, rot {rot}, trial {trial}): each episode may come "
+                                 "from one folder only")
+            episodes[key] = (d, name)
+    return episodes, runs
+
+
+def merged_config(configs: Sequence[dict[str, Any]], dirs: Sequence[Path]) -> dict[str, Any]:
+    """The config of a merged folder: each key's value when the folders agree, else the list
+    of their values (drift_level: ["none", "low", ...]); shard_index dropped; the sources."""
+    merged: dict[str, Any] = {}
+    for key in dict.fromkeys(k for c in configs for k in c):
+        if key == "shard_index":
+            continue
+        values: list[Any] = []
+        for c in configs:
+            if c.get(key) not in values:
+                values.append(c.get(key))
+        merged[key] = values[0] if len(values) == 1 else values
+    merged[MERGED_KEY] = [str(d) for d in dirs]
+    return merged
 
 
 def merge_folders(dirs: Sequence[Path], out_dir: Path) -> Results:
-    """Merge shard folders into `out_dir` (logs copied, run.json and results.json written), so
-    the merged folder is itself an assessment folder that `regrade` reproduces."""
-    merged = merge_results(dirs)
+    """Merge folders into `out_dir` (each log copied under a name unique to its episode,
+    run.json and results.json written), so the merged folder is itself an assessment folder
+    that `regrade` reproduces."""
+    episodes, runs = _merge_plan(dirs)
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise MergeError(f"{out_dir} is not empty: merge into a new folder")
     logs = out_dir / LOG_DIR
     logs.mkdir(parents=True, exist_ok=True)
-    for d in dirs:
-        for path in sorted((d / LOG_DIR).glob("*.jsonl")):
-            target = logs / path.name
-            if not target.exists() and path.resolve() != target.resolve():
-                shutil.copyfile(path, target)
-    write_run(out_dir, RunRecord(config=merged.config, agent=_agent_of(dirs),
-                                 elapsed_seconds=merged.timing.total_seconds,
-                                 episodes_planned=len(merged.tasks)))
+    for (org, task, drift, rot, trial), (d, name) in episodes.items():
+        target = logs / episode_file_name(task, trial, drift, rot)
+        if target.exists():  # the same task id in both orgs
+            target = target.with_name(f"{org}__{target.name}")
+        shutil.copyfile(d / LOG_DIR / name, target)
+    write_run(out_dir, RunRecord(config=merged_config([r.config for r in runs], dirs),
+                                 agent=runs[0].agent, agent_identity=runs[0].agent_identity,
+                                 elapsed_seconds=max(r.elapsed_seconds for r in runs),
+                                 episodes_planned=len(episodes)))
     results = regrade(out_dir)
     results.write(out_dir)
     return results
-
-
-def _agent_of(dirs: Sequence[Path]) -> str:
-    names = {run.agent for d in dirs if (run := read_run(d)) is not None}
-    return ", ".join(sorted(names))
 
 
 def load_results(path: Path) -> dict[str, Any]:

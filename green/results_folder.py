@@ -13,7 +13,9 @@ episodes finished there (it persists each log as its episode ends).
   concurrent identical requests never share a folder (the second one gets `<key>-2`), in one
   server or in two servers on the same results dir;
 - is not finished (has no results.json): re-sending a request whose assessment completed runs a
-  fresh assessment rather than replaying the old results.
+  fresh assessment rather than replaying the old results;
+- was not started by another agent at the same URL (another card name or version): the
+  executor asks for such a folder to be skipped when the runner refuses it.
 A killed assessment's folder is unlocked and unfinished, so the next identical request resumes it.
 """
 
@@ -25,7 +27,7 @@ import hashlib
 import itertools
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from env.config import AssessmentConfig
@@ -61,15 +63,17 @@ def _try_lock(folder: Path) -> int | None:
 
 
 @contextlib.contextmanager
-def claim(root: Path, key: str) -> Iterator[Path]:
-    """The request's results folder under `root`, held exclusively until the block ends."""
+def claim(root: Path, key: str,
+          usable: Callable[[Path], bool] | None = None) -> Iterator[Path]:
+    """The request's results folder under `root`, held exclusively until the block ends;
+    `usable` may refuse a folder (one an agent with another identity started)."""
     for n in itertools.count(1):
         folder = root / (key if n == 1 else f"{key}-{n}")
         folder.mkdir(parents=True, exist_ok=True)
         fd = _try_lock(folder)
         if fd is None:
             continue
-        if (folder / RESULTS_FILE).exists():
+        if (folder / RESULTS_FILE).exists() or (usable is not None and not usable(folder)):
             os.close(fd)
             continue
         try:

@@ -8,10 +8,15 @@ from a2a.types import AgentCard, AgentSkill
 from starlette.applications import Starlette
 
 from a2a_app.app import build_a2a_app, make_card
+from core.provenance import package_version
+from env.config_docs import config_card_text
 from green.executor import GreenExecutor, RunAssessment
 from green.request import EXAMPLE_REQUEST
 
 DEFAULT_PORT = 9009
+#: An assessment request is a few hundred bytes (a long task_ids list a few KiB); anything near
+#: this cap is a mistake or an attack, refused before it is read (a2a_app.connection).
+MAX_REQUEST_BYTES = 1024 * 1024
 
 
 def green_card(url: str) -> AgentCard:
@@ -22,20 +27,24 @@ def green_card(url: str) -> AgentCard:
             "schema drift (renamed fields) and context rot (distractor records). The agent talks "
             "SOQL/SOSL through tool calls, one JSON tool call per reply; it is scored on 7 "
             "dimensions from the tool-call log."),
-        url=url,
+        url=url, version=package_version(),
         skills=[AgentSkill(
             id="crm_assessment", name="CRM agent assessment",
             description=(
                 'Send {"participants": {"agent": "<purple A2A URL>"}, "config": {...}} as JSON '
-                "text or a data part. Config keys: task_limit, task_percentage, task_ids, "
-                "task_categories, drift_level, rot_level (none|low|medium|high), org_type "
-                "(b2b|b2c|all), max_steps, timeout, trials, concurrency, seed, shard_index, "
-                "num_shards. Streams 'task i/n · pass p' and returns results.json as an artifact."),
+                f"text or a data part (at most {MAX_REQUEST_BYTES // 1024} KiB). Config keys: "
+                f"{config_card_text()}. Unknown keys are accepted and named in a warning. "
+                "Streams 'task i/n · pass p' and returns results.json as an artifact."),
             tags=["assessment", "crm", "salesforce", "soql", "benchmark", "agentbeats"],
             examples=[EXAMPLE_REQUEST])])
 
 
 def build_green_app(url: str, *, run: RunAssessment | None = None,
                     results_root: Path | None = None) -> Starlette:
-    """The green agent at `url` (the URL its card advertises)."""
-    return build_a2a_app(green_card(url), GreenExecutor(run=run, results_root=results_root))
+    """The green agent at `url` (the URL its card advertises). `app.state.on_stop` cancels the
+    running assessments, each with a final `canceled` state (crmarena_cli.serving calls it on
+    Ctrl-C)."""
+    executor = GreenExecutor(run=run, results_root=results_root)
+    app = build_a2a_app(green_card(url), executor, max_body_bytes=MAX_REQUEST_BYTES)
+    app.state.on_stop = executor.stop_all
+    return app

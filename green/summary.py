@@ -29,6 +29,10 @@ def summary_text(results: dict[str, Any]) -> str:
     if timing:
         lines.append(f"Time: {_num(timing.get('total_seconds', '?'))}s total,"
                      f" purple agent {_num(timing.get('purple_agent_percent', '?'))}%")
+    if summary.get("agent_errors"):
+        lines.append(f"Agent errors: {summary['agent_errors']} episode(s) ended on an agent "
+                     f"error; the first: {summary.get('first_agent_error')}")
+    lines.extend(f"Warning: {w}" for w in results.get("warnings", []))
     return "\n".join(lines)
 
 

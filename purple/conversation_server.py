@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -20,6 +19,7 @@ from a2a.types import AgentSkill, Part
 from starlette.applications import Starlette
 
 from a2a_app.app import build_a2a_app, make_card
+from core.bounded_cache import BoundedCache
 
 #: Conversations kept in memory at once (oldest forgotten first).
 MAX_CONVERSATIONS = 4096
@@ -36,19 +36,14 @@ class ConversationExecutor(AgentExecutor):
 
     def __init__(self, new_conversation: Callable[[], Conversation]) -> None:
         self._new = new_conversation
-        self._conversations: OrderedDict[str, Conversation] = OrderedDict()
-        self._locks: dict[str, asyncio.Lock] = {}
+        #: context id -> (its conversation, the lock that keeps its turns in order)
+        self._conversations: BoundedCache[str, tuple[Conversation, asyncio.Lock]] = \
+            BoundedCache(MAX_CONVERSATIONS)
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         context_id = context.context_id or ""
-        conversation = self._conversations.get(context_id)
-        if conversation is None:
-            conversation = self._conversations[context_id] = self._new()
-            while len(self._conversations) > MAX_CONVERSATIONS:
-                old, _ = self._conversations.popitem(last=False)
-                self._locks.pop(old, None)
-        self._conversations.move_to_end(context_id)
-        lock = self._locks.setdefault(context_id, asyncio.Lock())
+        conversation, lock = self._conversations.get_or_build(
+            context_id, lambda: (self._new(), asyncio.Lock()))
         async with lock:
             try:
                 reply = await conversation.reply(context.get_user_input())
@@ -63,7 +58,7 @@ class ConversationExecutor(AgentExecutor):
             await event_queue.enqueue_event(new_text_message(str(reply), context_id=context_id))
 
     async def cancel(self, context: RequestContext, event_queue: EventQueue) -> None:
-        self._conversations.pop(context.context_id or "", None)
+        self._conversations.pop(context.context_id or "")
 
 
 def build_purple_app(url: str, *, name: str, description: str,

@@ -124,7 +124,7 @@ def _top(title: str, subtitle: str) -> str:
 def _config_line(assessment: Assessment) -> str:
     r = assessment.results
     c = r.config
-    # levels and orgs as they ran (a merged folder's config only records its first shard's)
+    # levels and orgs as they ran (in a merged folder's config they are lists)
     parts = [f"folder {assessment.path}",
              f"org {', '.join(r.by_org) or c.get('org_type', '?')}",
              f"drift {', '.join(_by_level(r.by_drift)) or c.get('drift_level', '?')}",
@@ -149,6 +149,9 @@ def _summary_cards(assessment: Assessment) -> str:
         cards.append(_card("pass^k", " · ".join(f"{k}: {v:.2f}" for k, v in r.pass_hat_k.items())))
     if s.environment_errors:
         cards.append(_card("environment errors", str(s.environment_errors)))
+    if s.agent_errors:
+        cards.append(_card("agent errors", f"{s.agent_errors}; the first: {s.first_agent_error}"))
+    cards.extend(_card("warning", w) for w in r.warnings)
     return f'<h2>Summary</h2><div class="cards" id="summary">{"".join(cards)}</div>'
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from core.levels import LEVELS
 from data.tasks import load_task_set
 from data.tasks.model import ReferenceSolution, Task
 from env.log import EpisodeLog
@@ -49,9 +50,10 @@ class Assessment:
     def title(self) -> str:
         return f"{self.agent or 'agent'} · {self.path.name}"
 
-    def find(self, task_id: str, trial: int | None = None) -> Episode:
-        """The episode of `task_id` (its id or its source, e.g. "crmarena-pro:12") and trial;
-        with several trials and no `trial`, the first."""
+    def find(self, task_id: str, trial: int | None = None, *, drift: str | None = None,
+             rot: str | None = None) -> Episode:
+        """The episode of `task_id` (its id or its source, e.g. "crmarena-pro:12") and trial,
+        at the given drift and rot levels; with several matches and no `trial`, the first."""
         matches = [e for e in self.episodes
                    if task_id in (e.result.task_id, e.task.source if e.task else None)]
         if not matches:
@@ -59,12 +61,21 @@ class Assessment:
                            if task_id.lower() in e.result.task_id.lower()})
             hint = f"; did you mean {', '.join(near[:5])}?" if near else ""
             raise ReportError(f"no task {task_id!r} in {self.path}{hint}")
+        at_level = [e for e in matches if drift in (None, e.result.drift)
+                    and rot in (None, e.result.rot)]
+        if not at_level:
+            levels = ", ".join(sorted({f"drift {e.result.drift} rot {e.result.rot}"
+                                       for e in matches}))
+            raise ReportError(f"task {task_id!r} has no episode at drift {drift or 'any'} rot "
+                              f"{rot or 'any'} (it has: {levels})")
         if trial is None:
-            return min(matches, key=lambda e: e.result.trial)
-        for e in matches:
+            return min(at_level, key=lambda e: (LEVELS.index(e.result.drift)
+                                                if e.result.drift in LEVELS else 0,
+                                                e.result.trial))
+        for e in at_level:
             if e.result.trial == trial:
                 return e
-        trials = ", ".join(str(e.result.trial) for e in matches)
+        trials = ", ".join(str(e.result.trial) for e in at_level)
         raise ReportError(f"task {task_id!r} has no trial {trial} (trials: {trials})")
 
 

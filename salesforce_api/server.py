@@ -10,10 +10,8 @@ code path: sessions end, their logs are completed, the org is closed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
-import os
 import shlex
 import socket
 import threading
@@ -24,6 +22,7 @@ from pathlib import Path
 
 import uvicorn
 
+from core.atomic import atomic_write
 from data.tasks.model import Task
 from env.config import EpisodeConfig
 from env.episode import renames_of
@@ -300,12 +299,4 @@ def _session_task(org: OrgType, today: dt.date) -> Task:
 
 def write_env_file(path: Path, lines: list[str]) -> None:
     """Dotenv lines a shell can `source` (`export KEY='value'`), readable by the owner only."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    os.replace(tmp, path)
-    with contextlib.suppress(OSError):
-        os.chmod(path, 0o600)
+    atomic_write(path, "\n".join(lines) + "\n", private=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import ipaddress
-import os
 import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +23,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from core.atomic import atomic_write
 
 CA_CERT, CA_KEY = "ca.pem", "ca-key.pem"
 SERVER_CERT, SERVER_KEY = "server.pem", "server-key.pem"
@@ -169,11 +170,7 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
 
 def _write(path: Path, data: bytes, private: bool = False) -> None:
     """Atomic write; private keys readable by the owner only."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    atomic_write(path, data, private=private)
 
 
 def _days_left(cert: x509.Certificate) -> float:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -28,6 +27,7 @@ from typing import Any
 
 import duckdb
 
+from core.atomic import atomic_path
 from sandbox_db.errors import ErrorCode, SalesforceError, query_timeout
 from sandbox_db.schema import FieldType, OrgSchema, SField, SObject
 from sandbox_db.watchdog import WATCHDOG
@@ -53,19 +53,15 @@ def create_table_sql(obj: SObject, qualified_name: str) -> str:
 
 def write_org_file(path: Path, schema: OrgSchema, data: OrgData) -> None:
     """Write `data` to a DuckDB file with one typed table per object (atomic: temp + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # unique per process and thread
-    tmp = path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        for obj in schema.objects:
-            con.execute(create_table_sql(obj, quote_ident(obj.name)))
-            _bulk_insert(con, obj, quote_ident(obj.name), data.get(obj.name, ()))
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        con = duckdb.connect(str(tmp))
+        try:
+            for obj in schema.objects:
+                con.execute(create_table_sql(obj, quote_ident(obj.name)))
+                _bulk_insert(con, obj, quote_ident(obj.name), data.get(obj.name, ()))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
 
 
 def _bulk_insert(con: duckdb.DuckDBPyConnection, obj: SObject, table: str,

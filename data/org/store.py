@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 from platformdirs import user_cache_dir
 
+from core.atomic import atomic_write
 from data.org import DEFAULT_SEED, GENERATOR_VERSION
 from data.org.generate import generate_org, org_fingerprint, version_id
 from data.org.importer import import_org_dir
@@ -158,9 +159,7 @@ def build_org(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *, source: Path | 
                        counts={o: len(data.get(o, ())) for o in schema.object_names},
                        build_seconds=round(time.perf_counter() - started, 3), path=db_path,
                        source=str(source) if source else None)
-        tmp = meta_path.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
-        tmp.write_text(json.dumps(info.to_json(), indent=1))
-        tmp.replace(meta_path)
+        atomic_write(meta_path, json.dumps(info.to_json(), indent=1))
         _remember(org, seed, source, cache_dir, data)
         _prune_stale(db_path)
         return info
@@ -216,6 +215,13 @@ def org_version(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *,
                 source: Path | None = None, cache_dir: Path | None = None) -> str:
     """The content version id of the org, e.g. 'b2b-42-g1-3f9a0c1d2e4b'."""
     return build_org(org, seed, source=source, cache_dir=cache_dir).version
+
+
+def version_of(db: OrgDatabase) -> str | None:
+    """The content version of an open org from the cache's info file beside it; None for an
+    org file the cache did not build (a test's, an export)."""
+    info = _read_info(Path(db.path).with_suffix(".json"), Path(db.path))
+    return info.version if info is not None else None
 
 
 # ----------------------------------------------------------------------------- records

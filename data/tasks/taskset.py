@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 import core.task
+from core.atomic import atomic_write
 from data.org.store import org_version
 from data.tasks.model import Task
 from data.tasks.registry import CATEGORY_REGISTRY
@@ -105,10 +107,7 @@ def dump_task_set(meta: TaskSetMeta, tasks: list[Task]) -> str:
 
 def save_task_set(meta: TaskSetMeta, tasks: list[Task], path: Path | None = None) -> Path:
     path = path or taskset_path(meta.org)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(dump_task_set(meta, tasks), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, dump_task_set(meta, tasks))
     load_task_set_file.cache_clear()
     return path
 
@@ -127,3 +126,12 @@ def load_task_set(org: OrgType, path: Path | None = None) -> list[Task]:
 
 def load_task_set_meta(org: OrgType, path: Path | None = None) -> TaskSetMeta:
     return load_task_set_file(path or taskset_path(org)).meta
+
+
+def task_set_digest(tasks: Sequence[Task]) -> str:
+    """A version of a list of tasks: 16 hex digits of the SHA-256 of their canonical JSON, in id
+    order. Equal for the same tasks however they were loaded or built."""
+    digest = hashlib.sha256()
+    for task in sorted(tasks, key=lambda t: (t.org, t.id)):
+        digest.update(task.model_dump_json().encode() + b"\n")
+    return digest.hexdigest()[:16]

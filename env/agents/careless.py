@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from env.agents.base import ScriptedAgent
-from env.agents.names_map import _base_resolver
 from env.agents.oracle import Call, Replayer, Step, replay_script
+from env.names import base_resolver
 from sandbox_db.ids import is_valid_id, to_18
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def careless_prepare(task: Task, replayer: Replayer, calls: list[Call]) -> Step:
 
 def _relationship(base: Any, query: str, position: int, field_name: str) -> str | None:
     """The relationship name of reference field `field_name` on the object the query reads."""
-    for hit in _base_resolver(base).locate("soql_query", {"query": query}):
+    for hit in base_resolver(base).locate("soql_query", {"query": query}):
         if hit.start == position and hit.ref.kind == "field" and hit.ref.base_object:
             obj = base.get(hit.ref.base_object)
             f = obj.field(field_name) if obj else None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from entropy import DriftPlan
-from env.names import Hit, NameResolver, objects_used, rename_in_text
+from env.names import Hit, base_resolver, objects_used, rename_in_text
 from sandbox_db.schema import OrgSchema
 from sandbox_db.soql import rewrite_soql
 
@@ -103,7 +103,7 @@ class NameMap:
             return rewrite_soql(text, self.base, self._visible_schema(objects, fields),
                                 objects, fields)
         except Exception:  # noqa: BLE001 - fall back to the name-by-name rewrite below
-            hits = _base_resolver(self.base).locate(tool, {("query" if tool == "soql_query"
+            hits = base_resolver(self.base).locate(tool, {("query" if tool == "soql_query"
                                                             else "search"): text})
             return rename_in_text(text, hits, self._visible_name)
 
@@ -188,17 +188,6 @@ class NameMap:
         return payload
 
 
-_RESOLVERS: dict[str, NameResolver] = {}
-
-
-def _base_resolver(schema: OrgSchema) -> NameResolver:
-    resolver = _RESOLVERS.get(schema.version)
-    if resolver is None:
-        identity = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
-        resolver = _RESOLVERS[schema.version] = NameResolver(schema, schema, identity)
-    return resolver
-
-
 def needed_objects(schema: OrgSchema, calls: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """Base objects whose names the calls use (what the oracle must describe under drift)."""
-    return objects_used(_base_resolver(schema), calls)
+    return objects_used(base_resolver(schema), calls)

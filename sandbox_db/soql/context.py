@@ -13,16 +13,21 @@ the `RUNNING_USER` marker, which execution replaces with the view's running user
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.bounded_cache import BoundedCache
 from sandbox_db.schema import OrgSchema, SField, SObject
 
 if TYPE_CHECKING:
     from sandbox_db.database import OrgView
 
 BaseNames = dict[str, tuple[str, dict[str, str]]]
+
+
+def identity_base_names(schema: OrgSchema) -> BaseNames:
+    """Every object and field named as itself: the base names of an undrifted view."""
+    return {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
 
 
 class _RunningUser:
@@ -49,8 +54,7 @@ class OrgContext:
               base_names: BaseNames | None = None) -> OrgContext:
         base = base or visible
         if base_names is None:
-            base_names = {o.name: (o.name, {f.name: f.name for f in o.fields})
-                          for o in visible.objects}
+            base_names = identity_base_names(visible)
         inverse = {b: (v, {bf: vf for vf, bf in fields.items()})
                    for v, (b, fields) in base_names.items()}
         return cls(visible, base, base_names, inverse)
@@ -86,22 +90,14 @@ class OrgContext:
         return next((visible.field(v) for v, b in entry[1].items() if b == base_field), None)
 
 
-_CACHE: dict[tuple[str, str], OrgContext] = {}
-_LOCK = threading.Lock()
+_CACHE: BoundedCache[tuple[str, str], OrgContext] = BoundedCache(512)
 
 
 def context_of(view: OrgView) -> OrgContext:
     """The view's context (cached: a visible schema version fixes its base names)."""
-    key = (view.schema.version, view.db.schema.version)
-    with _LOCK:
-        hit = _CACHE.get(key)
-    if hit is None:
-        hit = OrgContext.build(view.schema, view.db.schema, view.base_names)
-        with _LOCK:
-            if len(_CACHE) > 512:
-                _CACHE.pop(next(iter(_CACHE)))
-            _CACHE[key] = hit
-    return hit
+    return _CACHE.get_or_build((view.schema.version, view.db.schema.version),
+                               lambda: OrgContext.build(view.schema, view.db.schema,
+                                                        view.base_names))
 
 
 def as_context(schema_or_context: OrgSchema | OrgContext) -> OrgContext:

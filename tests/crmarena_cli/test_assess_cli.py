@@ -68,3 +68,52 @@ def test_assess_rejects_bad_options(capsys):
     with pytest.raises(SystemExit):
         main(["assess", "--agent", "oracle", "--drift", "extreme"])
     assert main(["assess", "--agent", "nobody", "--task-limit", "0"]) == 2
+
+
+@pytest.mark.slow
+def test_resume_says_what_it_kept_and_another_agent_is_refused(tmp_path, capsys):
+    out = tmp_path / "r"
+    args = ["--task-limit", "3", "--out", str(out)]
+    assert main(["assess", "--agent", "careless", *args]) == 0
+    first = json.loads((out / "results.json").read_text())
+    sorted((out / "logs").glob("*.jsonl"))[0].unlink()
+    capsys.readouterr()
+    assert main(["assess", "--agent", "careless", *args]) == 0
+    assert "resuming: 2 of 3 episodes kept" in capsys.readouterr().err
+    again = json.loads((out / "results.json").read_text())
+    assert [t["passed"] for t in again["tasks"]] == [t["passed"] for t in first["tasks"]]
+    # `--agent oracle` into the careless folder used to print the careless score again
+    assert main(["assess", "--agent", "oracle", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == (f"crmarena assess: error: --out {out} holds an assessment of careless, not "
+                   "of oracle; use another output folder")
+    assert main(["regrade", str(out), "--check"]) == 0
+
+
+@pytest.mark.slow
+def test_ctrl_c_says_how_to_resume(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from a2a_app.local_server import BackgroundServer
+    from purple.hostile import hanging_app
+    from tests.helpers import REPO
+
+    out = tmp_path / "r"
+    with BackgroundServer(hanging_app) as purple:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "crmarena_cli", "assess", "--agent", purple.url,
+             "--task-limit", "2", "--turn-timeout", "60", "--out", str(out)],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while not (out / "run.json").exists():
+            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err.strip().splitlines()[-1] == "interrupted; re-run the same command to resume"
+    assert "Traceback" not in err

@@ -12,6 +12,7 @@ import pytest
 
 from crmarena_cli import main
 from crmarena_cli import org as org_cli
+from crmarena_cli.command import UsageError
 from data.org.store import build_org, load_org
 from sandbox_db.schema import load_schema
 from tests.helpers import REPO
@@ -97,7 +98,7 @@ def test_plain_view_factory_refuses_entropy_levels() -> None:
     """Without the entropy package, export-db can only export the undrifted, unrotted org."""
     db = load_org("b2b")
     try:
-        with pytest.raises(org_cli.CliError, match="only 'none'"):
+        with pytest.raises(UsageError, match="only 'none'"):
             org_cli._plain_view(db, "low", "none", 42)
         with org_cli._plain_view(db, "none", "none", 42) as view:
             assert view.schema == db.schema

@@ -101,8 +101,7 @@ def test_name_map_learned_from_describe_rewrites_reference_queries():
 
 
 def test_oracle_rewrite_uses_rewrite_soql_and_agrees_with_the_token_rewriter():
-    from env.agents.names_map import _base_resolver
-    from env.names import rename_in_text
+    from env.names import base_resolver, rename_in_text
     from sandbox_db.soql import rewrite_soql
 
     plan = plan_drift(BASE, "high", 2, (("Case", "Status"), ("Case", "AccountId"),
@@ -122,5 +121,5 @@ def test_oracle_rewrite_uses_rewrite_soql_and_agrees_with_the_token_rewriter():
                   "DESC"]:
         official = rewrite_soql(query, BASE, visible, objects, fields)
         assert names.rewrite_text("soql_query", query) == official
-        hits = _base_resolver(BASE).locate("soql_query", {"query": query})
+        hits = base_resolver(BASE).locate("soql_query", {"query": query})
         assert rename_in_text(query, hits, names._visible_name) == official

@@ -130,7 +130,7 @@ async def test_results_json_is_reproduced_from_logs_and_resume_skips_finished(en
     assert strip(resumed) == strip(results)
     assert regrade(tmp_path).to_json() == (tmp_path / "results.json").read_text().strip()
 
-    with pytest.raises(AssessmentError, match="different configuration"):
+    with pytest.raises(AssessmentError, match="another configuration"):
         await run_assessment(config.model_copy(update={"drift_level": "high"}), again, tmp_path,
                              tasks=env_tasks, databases={"b2b": env_db})
 
@@ -152,7 +152,8 @@ async def test_shards_merge_into_the_unsharded_assessment(env_db, env_tasks, tmp
 
 def test_pass_hat_k_is_taus_combinatorial_estimate():
     def r(task, passed):
-        return EpisodeResult.model_construct(task_id=task, org="b2b", passed=passed)
+        return EpisodeResult.model_construct(task_id=task, org="b2b", drift="none", rot="none",
+                                            passed=passed)
     results = [r("a", True), r("a", True), r("a", False), r("b", True), r("b", True), r("b", True)]
     got = pass_hat_k(results)
     # task a: 2 of 3 pass -> pass^1 = 2/3, pass^2 = C(2,2)/C(3,2) = 1/3, pass^3 = 0; b: all 1

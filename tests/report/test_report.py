@@ -252,5 +252,6 @@ def test_view_command_writes_reports_and_prints_trajectories(folder_copy, assess
 def test_view_command_rejects_bad_input_clearly(argv, message, assessments, capsys):
     argv = [a.format(careless=assessments["careless"]) for a in argv]
     assert main(argv) == 2
-    assert message in capsys.readouterr().out.replace("\n", "")
+    err = capsys.readouterr().err
+    assert message in err and err.startswith("crmarena view: error: ") and err.count("\n") == 1
     assert not (assessments["careless"] / "f.html").exists()
