@@ -23,6 +23,10 @@ from env.config import AssessmentConfig
 
 console = Console()
 
+TASK_SEED_HELP = ('orgs and task set: "public" (the committed practice set, seed 42; the '
+                  "default) or an integer (fresh orgs and tasks, built and cached on first "
+                  "use); refused when CRMARENA_SECRET_SEED is set, which derives the seed")
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     assess = subparsers.add_parser(
@@ -44,6 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     assess.add_argument("--timeout", type=float, default=300.0, help="per-task timeout (s)")
     assess.add_argument("--turn-timeout", type=float, default=120.0, help="per-reply timeout (s)")
     assess.add_argument("--seed", type=int, default=0)
+    assess.add_argument("--task-seed", help=TASK_SEED_HELP)
     assess.add_argument("--shard-index", type=int, default=0)
     assess.add_argument("--num-shards", type=int, default=1)
     assess.add_argument("--out", type=Path,
@@ -74,30 +79,35 @@ def build_config(args: argparse.Namespace) -> AssessmentConfig:
         task_ids=args.task_ids, task_categories=args.categories, drift_level=args.drift,
         rot_level=args.rot, org_type=args.org, max_steps=args.max_steps, timeout=args.timeout,
         turn_timeout=args.turn_timeout, trials=args.trials, concurrency=args.concurrency,
-        seed=args.seed, shard_index=args.shard_index, num_shards=args.num_shards)
+        seed=args.seed, shard_index=args.shard_index, num_shards=args.num_shards,
+        task_seed=args.task_seed)
 
 
 def _assess(args: argparse.Namespace) -> int:
-    from env.runner import AssessmentError  # here, not at the top: `crmarena --help` stays fast
+    # here, not at the top: `crmarena --help` stays fast
+    from env.runner import AssessmentError
+    from env.task_seed import resolve_task_seed
+    from green.request import describe_errors
 
     try:
         config = build_config(args)
     except ValidationError as exc:
-        console.print(f"[red]invalid options:[/red] {exc}")
+        console.print(f"[red]invalid options:[/red] {describe_errors(exc)}", soft_wrap=True)
         return 2
     out = args.out or Path("results") / (
         f"{_slug(args.agent)}-{dt.datetime.now():%Y%m%d-%H%M%S}")
     try:
-        results = asyncio.run(_run(args.agent, config, out))
+        task_seed = resolve_task_seed(config, {"agent": args.agent})
+        results = asyncio.run(_run(args.agent, config, out, task_seed))
     except (AssessmentError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         return 2
     print_summary(results)
     console.print(f"results: {out / 'results.json'}  logs: {out / 'logs'}")
     return 0
 
 
-async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
+async def _run(agent_name: str, config: AssessmentConfig, out: Path, task_seed: Any) -> Any:
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import run_assessment
@@ -113,9 +123,9 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
 
         if re.match(r"^https?://", agent_name):
             async with A2AAgent(agent_name, turn_timeout_s=config.turn_timeout) as agent:
-                return await run_assessment(config, agent, out, progress)
+                return await run_assessment(config, agent, out, progress, task_seed=task_seed)
         reference_agent = make_agent(agent_name, drift=config.drift_level)
-        return await run_assessment(config, reference_agent, out, progress)
+        return await run_assessment(config, reference_agent, out, progress, task_seed=task_seed)
 
 
 def print_summary(results: Any) -> None:
@@ -128,6 +138,8 @@ def print_summary(results: Any) -> None:
     for dim, value in results.dimension_averages.items():
         table.add_row(dim, str(results.weights[dim]), f"{value:.2f}")
     console.print(table)
+    if results.task_set is not None:
+        console.print(f"task set: {results.task_set.describe()}")
     if len(results.by_category) > 1:
         cats = Table(title="by category")
         for col in ("category", "episodes", "passed", "pass rate", "score"):

@@ -19,12 +19,19 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from a2a_app.local_server import BackgroundServer
-from data.tasks import load_task_set
+from core.org_type import OrgType
+from core.task import Task
+from data.tasks.seeded import SeededTaskSet, TaskSetError
+from env.config import AssessmentConfig
+from env.runner import prepare_tasks
+from env.task_seed import TaskSeedError, resolve_task_seed
 from green.assessment_client import AssessmentOutcome, request_assessment
+from green.request import describe_errors
 from green.server import build_green_app
 from green.summary import results_table, summary_text
 from purple.conversation_server import build_purple_app
@@ -33,12 +40,22 @@ from purple.reference import reference_conversation_factory
 _PROGRESS = re.compile(r"task (\d+)/(\d+) · pass (\d+)")
 
 
-def demo_task_ids(org: str, limit: int) -> list[str]:
-    """One task from each of the first `limit` categories, so the demo shows variety."""
+def demo_task_ids(org: OrgType, limit: int) -> list[str]:
+    """One task from each of the first `limit` categories, so the demo shows variety (every
+    task set, public or fresh, numbers each category's tasks from 1)."""
     first_per_category: dict[str, str] = {}
-    for task in load_task_set(org):
+    for task in SeededTaskSet(org, None).refs():
         first_per_category.setdefault(task.category, task.id)
     return list(first_per_category.values())[:limit]
+
+
+def oracle_tasks(config: dict[str, Any], purple_url: str) -> list[Task] | None:
+    """The tasks the green agent will ask the oracle at `purple_url` (None: the public set's).
+    Resolved as the green agent resolves them (same request, same secret), so the in-process
+    oracle can serve a fresh or secret task set too."""
+    parsed = AssessmentConfig.model_validate(config)
+    task_seed = resolve_task_seed(parsed, {"agent": purple_url})
+    return None if task_seed.public else prepare_tasks(parsed, task_seed)
 
 
 def default_out_dir() -> Path:
@@ -63,25 +80,41 @@ async def _assess(green_url: str, request: dict[str, Any], console: Console) -> 
 
 
 def run_demo(out_dir: Path | None = None, task_limit: int = 8, drift: str = "medium",
-             rot: str = "medium", seed: int = 0, org: str = "b2b",
-             console: Console | None = None) -> int:
+             rot: str = "medium", seed: int = 0, org: OrgType = "b2b",
+             console: Console | None = None, task_seed: str | None = None) -> int:
     console = console or Console()
     out_dir = out_dir or default_out_dir()
     started = time.monotonic()
-    task_ids = demo_task_ids(org, task_limit)
+    config: dict[str, Any] = {"task_ids": demo_task_ids(org, task_limit), "org_type": org,
+                              "drift_level": drift, "rot_level": rot, "seed": seed,
+                              "concurrency": 8}
+    if task_seed is not None:
+        config["task_seed"] = task_seed
+    try:
+        AssessmentConfig.model_validate(config)
+    except ValidationError as exc:
+        console.print(f"[red]invalid options:[/red] {describe_errors(exc)}", soft_wrap=True)
+        return 2
     work = Path(tempfile.mkdtemp(prefix="crmarena-demo-"))
-    oracle = reference_conversation_factory("oracle")
-    with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green, \
-            BackgroundServer(lambda url: build_purple_app(
-                url, name="oracle", description="reference oracle",
-                new_conversation=oracle)) as purple:
-        console.print(f"green agent  [cyan]{green.url}[/cyan]\n"
-                      f"oracle agent [cyan]{purple.url}[/cyan]\n"
-                      f"{len(task_ids)} tasks · org {org} · drift {drift} · rot {rot}")
-        request = {"participants": {"agent": purple.url},
-                   "config": {"task_ids": task_ids, "org_type": org, "drift_level": drift,
-                              "rot_level": rot, "seed": seed, "concurrency": 8}}
-        outcome = asyncio.run(_assess(green.url, request, console))
+
+    def oracle_app(url: str) -> Any:
+        return build_purple_app(url, name="oracle", description="reference oracle",
+                                new_conversation=reference_conversation_factory(
+                                    "oracle", oracle_tasks(config, url)))
+
+    try:
+        with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green, \
+                BackgroundServer(oracle_app) as purple:
+            console.print(f"green agent  [cyan]{green.url}[/cyan]\n"
+                          f"oracle agent [cyan]{purple.url}[/cyan]\n"
+                          f"{len(config['task_ids'])} tasks · org {org} · drift {drift} · "
+                          f"rot {rot}")
+            request = {"participants": {"agent": purple.url}, "config": config}
+            outcome = asyncio.run(_assess(green.url, request, console))
+    except (TaskSeedError, TaskSetError) as exc:  # refused (a secret is set), not generable
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        shutil.rmtree(work, ignore_errors=True)
+        return 2
     if not outcome.completed or outcome.results is None:
         console.print(f"[red]assessment ended {outcome.state}[/red]: "
                       + (outcome.statuses[-1] if outcome.statuses else ""))

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
+
+from crmarena_cli.assess import TASK_SEED_HELP
 
 #: AgentBeats' conventional port (green.server.DEFAULT_PORT; not imported: keeps --help fast).
 DEFAULT_PORT = 9009
@@ -17,8 +20,16 @@ def _serve(args: argparse.Namespace) -> int:
     # here, not at the top: `crmarena --help` stays fast (uvicorn, a2a, DuckDB)
     import uvicorn
 
+    from env.task_seed import SECRET_ENV, TaskSeedError, secret_from_env
     from green.server import build_green_app
 
+    try:
+        secret = secret_from_env()
+    except TaskSeedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"task sets: derived from {SECRET_ENV} per request" if secret else
+          "task sets: the public practice set unless a request names task_seed", file=sys.stderr)
     url = args.card_url or f"http://{args.host}:{args.port}/"
     app = build_green_app(url, results_root=args.results_dir)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
@@ -29,7 +40,7 @@ def _demo(args: argparse.Namespace) -> int:
     from crmarena_cli.demo import run_demo  # here, not at the top: `crmarena --help` stays fast
 
     return run_demo(out_dir=args.out, task_limit=args.task_limit, drift=args.drift, rot=args.rot,
-                    seed=args.seed)
+                    seed=args.seed, task_seed=args.task_seed)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,4 +69,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.add_argument("--drift", default="medium")
     demo.add_argument("--rot", default="medium")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--task-seed", help=TASK_SEED_HELP)
     demo.set_defaults(run=_demo)

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 # Level and LEVELS live in core.levels; re-exported here for the CLI and the report.
 from core.levels import DEFAULT_ENTROPY_SEED, Level
@@ -24,6 +25,27 @@ DEFAULT_MAX_STEPS = 20
 DEFAULT_TASK_TIMEOUT_S = 300.0
 DEFAULT_TURN_TIMEOUT_S = 120.0
 DEFAULT_SEED = DEFAULT_ENTROPY_SEED
+
+
+PUBLIC_TASK_SEED = "public"
+
+
+def parse_task_seed(value: object) -> int | str | None:
+    """A task_seed as given (an int, digits, or "public" in any case); a one-line error naming
+    the key otherwise. Booleans are not integers here, whatever Python says."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() == PUBLIC_TASK_SEED:
+            return PUBLIC_TASK_SEED
+        if text.isascii() and text.isdigit():
+            value = int(text)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2 ** 63:
+        return value
+    raise PydanticCustomError(
+        "task_seed", 'task_seed must be a non-negative integer or "public", got {got}',
+        {"got": repr(value)[:40]})
 
 
 class EpisodeConfig(BaseModel):
@@ -64,6 +86,12 @@ class AssessmentConfig(BaseModel):
     shard_index: int = Field(0, ge=0)
     num_shards: int = Field(1, ge=1)
     today: dt.date | None = None
+    task_seed: int | Literal["public"] | None = Field(
+        None, description=(
+            'The seed of the orgs and task set: "public" (the committed practice set, seed 42) '
+            "or a non-negative integer (fresh orgs and tasks, built and cached on first use). "
+            'Unset: "public", or, when the assessor has CRMARENA_SECRET_SEED, a seed derived '
+            "from that secret and the request (then naming task_seed is refused)."))
 
     @field_validator("task_ids", mode="before")
     @classmethod
@@ -84,6 +112,11 @@ class AssessmentConfig(BaseModel):
     @classmethod
     def _lowercase(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("task_seed", mode="before")
+    @classmethod
+    def _task_seed(cls, value: object) -> object:
+        return parse_task_seed(value)
 
     @model_validator(mode="after")
     def _check_shard(self) -> AssessmentConfig:

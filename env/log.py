@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticSerializationError
 
+from data.tasks.identity import TaskSetIdentity
 from data.tasks.model import Task
 from env.config import EpisodeConfig
 from env.names import NameRef
@@ -47,6 +48,8 @@ class EpisodeHeader(BaseModel):
     task_message: str
     task_message_tokens: int
     started_at: str
+    #: The task set the task came from (None: tasks handed in directly, e.g. by tests).
+    task_set: TaskSetIdentity | None = None
 
 
 class TurnRecord(BaseModel):

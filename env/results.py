@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from data.tasks.identity import TaskSetIdentity
 from env.grading import grade
 from env.log import EpisodeLog
 from env.metrics import EpisodeMetrics, compute_metrics
@@ -122,6 +123,8 @@ class Results(BaseModel):
     by_rot: dict[str, Aggregate]
     weights: dict[str, int]
     config: dict[str, Any]
+    #: The task set every episode ran on, from the logs' headers (data.tasks.identity).
+    task_set: TaskSetIdentity | None = None
     tasks: list[EpisodeResult]
 
     def to_json(self) -> str:
@@ -170,6 +173,18 @@ def pass_hat_k(results: Iterable[EpisodeResult]) -> dict[str, float]:
             for k in range(1, max_k + 1)}
 
 
+def task_set_of(results: Iterable[EpisodeResult]) -> TaskSetIdentity | None:
+    """The task set the episodes' logs record; ValueError when they ran on different sets
+    (e.g. merging shards of two assessments), whose task ids would collide."""
+    identities = {r.log.header.task_set.model_dump_json() if r.log.header.task_set else None:
+                  r.log.header.task_set for r in results if r.log is not None}
+    if len(identities) > 1:
+        raise ValueError("these episodes ran on different task sets: "
+                         + ", ".join(sorted(i.describe() if i else "unrecorded"
+                                            for i in identities.values())))
+    return next(iter(identities.values()), None)
+
+
 def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
               total_seconds: float) -> Results:
     """results.json from episode results (order-independent: tasks are sorted)."""
@@ -192,7 +207,7 @@ def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
         by_category=_group(ordered, "category"), by_org=_group(ordered, "org"),
         by_drift=_group(ordered, "drift"), by_rot=_group(ordered, "rot"),
         weights={d.value: w for d, w in WEIGHTS.items()},
-        config=config, tasks=ordered)
+        config=config, task_set=task_set_of(ordered), tasks=ordered)
 
 
 # --- folders: logs/ + run.json -> results.json ---------------------------------------------

@@ -18,10 +18,9 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from data.org.store import shared_org
-from data.tasks import load_task_set
+from data.org.store import load_org, shared_org
 from env.config import AssessmentConfig
 from env.episode import run_episode
 from env.log import episode_file_name
@@ -37,8 +36,10 @@ from env.results import (
     summarize,
     write_run,
 )
+from env.task_seed import TaskSeed, resolve_task_seed
 
 if TYPE_CHECKING:
+    from data.tasks.identity import TaskSetIdentity
     from data.tasks.model import Task
     from sandbox_db.database import OrgDatabase
 
@@ -62,12 +63,36 @@ class AssessmentError(ValueError):
     """A config that selects nothing, names unknown tasks/categories, or clashes with its folder."""
 
 
-def load_tasks(config: AssessmentConfig) -> list[Task]:
-    """The default task set of every org the config covers."""
-    return [t for org in config.orgs for t in load_task_set(org)]
+def prepare_tasks(config: AssessmentConfig, task_seed: TaskSeed) -> list[Task]:
+    """This shard's tasks of the task seed's set: selected from the set's task ids first, so
+    a fresh set builds only the categories selected (data.tasks.seeded)."""
+    sets = {org: task_seed.task_set(org) for org in config.orgs}
+    selected = select_tasks(config, [ref for s in sets.values() for ref in s.refs()])
+    built: dict[str, Task] = {}
+    for org, task_set in sets.items():
+        categories = {r.category for r in selected if r.org == org}
+        if categories:
+            built.update((t.id, t) for t in task_set.tasks(sorted(categories)))
+    return [built[r.id] for r in selected]
 
 
-def select_tasks(config: AssessmentConfig, tasks: Sequence[Task]) -> list[Task]:
+class Selectable(Protocol):
+    """What selection reads of a task (a Task or a data.tasks.seeded.TaskRef)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def org(self) -> str: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
+
+
+T = TypeVar("T", bound=Selectable)
+
+
+def select_tasks(config: AssessmentConfig, tasks: Sequence[T]) -> list[T]:
     """This shard's tasks: filtered, seeded stratified sample, limited, sliced."""
     pool = [t for t in tasks if t.org in config.orgs]
     if config.task_ids:
@@ -95,40 +120,55 @@ def select_tasks(config: AssessmentConfig, tasks: Sequence[Task]) -> list[Task]:
     return shard
 
 
-def _stratified_shuffle(tasks: Sequence[Task], seed: int) -> list[Task]:
+def _stratified_shuffle(tasks: Sequence[T], seed: int) -> list[T]:
     rng = random.Random(f"crmarena-selection:{seed}")
-    groups: dict[tuple[str, str], list[Task]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[T]] = defaultdict(list)
     for t in sorted(tasks, key=lambda t: (t.org, t.category, t.id)):
         groups[(t.org, t.category)].append(t)
     keys = sorted(groups)
     for k in keys:
         rng.shuffle(groups[k])
     rng.shuffle(keys)
-    out: list[Task] = []
+    out: list[T] = []
     for i in range(max((len(g) for g in groups.values()), default=0)):
         out.extend(groups[k][i] for k in keys if i < len(groups[k]))
     return out
 
 
-def load_databases(config: AssessmentConfig) -> dict[str, OrgDatabase]:
-    """The process-wide shared base orgs: concurrent assessments must not each open a DuckDB."""
-    return {org: shared_org(org) for org in config.orgs}
+def load_databases(config: AssessmentConfig,
+                   task_seed: TaskSeed | None = None) -> dict[str, OrgDatabase]:
+    """The base orgs of the task seed (default: the public set's): the public ones shared
+    process-wide (concurrent assessments must not each open a DuckDB), a fresh seed's opened
+    for this assessment (the caller closes them: a server must not keep one per seed)."""
+    if task_seed is None or task_seed.public:
+        return {org: shared_org(org) for org in config.orgs}
+    return {org: load_org(org, task_seed.task_set(org).org_seed) for org in config.orgs}
 
 
 async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,
                          progress: Progress | None = None, *,
                          tasks: Sequence[Task] | None = None,
-                         databases: Mapping[str, OrgDatabase] | None = None) -> Results:
+                         databases: Mapping[str, OrgDatabase] | None = None,
+                         task_seed: TaskSeed | None = None) -> Results:
     """Run every selected (task, trial) episode and return results.json's content.
 
-    `tasks` / `databases` default to the default task set and the cached orgs; tests pass their
-    own. With `out_dir`, logs go to out_dir/logs, finished episodes found there are reused, and
-    results.json + run.json are written.
+    `tasks` / `databases` default to the task seed's set and orgs; tests pass their own.
+    `task_seed` defaults to env.task_seed.resolve_task_seed(config, {"agent": agent.name})
+    (the config's task_seed, or one derived from CRMARENA_SECRET_SEED: TaskSeedError when both).
+    With `out_dir`, logs go to out_dir/logs, finished episodes of the same task set found there
+    are reused, and results.json + run.json are written.
     """
     started = time.perf_counter()
     config_json = config.model_dump(mode="json")
-    selected = select_tasks(config, tasks if tasks is not None else
-                            await asyncio.to_thread(load_tasks, config))
+    identity: TaskSetIdentity | None = None
+    if tasks is not None:
+        selected = select_tasks(config, tasks)
+        if task_seed is not None:
+            identity = await asyncio.to_thread(task_seed.identity, config.orgs)
+    else:
+        task_seed = task_seed or resolve_task_seed(config, {"agent": agent.name})
+        selected = await asyncio.to_thread(prepare_tasks, config, task_seed)
+        identity = await asyncio.to_thread(task_seed.identity, config.orgs)
     episodes = [(t, trial) for t in selected for trial in range(config.trials)]
     previous_elapsed = 0.0
     done_logs = {}
@@ -146,8 +186,11 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
         write_run(out_dir, RunRecord(config=config_json, agent=agent.name,
                                      elapsed_seconds=previous_elapsed,
                                      episodes_planned=len(episodes)))
+    owned: list[OrgDatabase] = []
     if databases is None:
-        databases = await asyncio.to_thread(load_databases, config)
+        databases = await asyncio.to_thread(load_databases, config, task_seed)
+        if task_seed is not None and not task_seed.public:
+            owned = list(databases.values())
     results: list[EpisodeResult] = []
     counter = {"done": 0, "passed": 0}
     semaphore = asyncio.Semaphore(config.concurrency)
@@ -167,7 +210,8 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
         episode_config = config.episode_config(task.org)
         earlier = done_logs.get(name)
         if (earlier is not None and earlier.header.task.id == task.id
-                and earlier.header.trial == trial and earlier.header.config == episode_config):
+                and earlier.header.trial == trial and earlier.header.config == episode_config
+                and earlier.header.task_set == identity):
             await report(evaluate_log(earlier, f"{LOG_DIR}/{name}"), True)
             return
         async with semaphore:
@@ -175,7 +219,7 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
             try:
                 result = await run_episode(
                     task, session, databases[task.org], episode_config, trial=trial,
-                    agent_name=agent.name,
+                    agent_name=agent.name, task_set=identity,
                     log_path=out_dir / LOG_DIR / name if out_dir is not None else None)
             finally:
                 try:
@@ -186,9 +230,13 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
             result = result.model_copy(update={"log_file": f"{LOG_DIR}/{name}"})
         await report(result, False)
 
-    async with asyncio.TaskGroup() as group:
-        for task, trial in episodes:
-            group.create_task(one(task, trial))
+    try:
+        async with asyncio.TaskGroup() as group:
+            for task, trial in episodes:
+                group.create_task(one(task, trial))
+    finally:
+        for db in owned:
+            db.close()
     elapsed = previous_elapsed + (time.perf_counter() - started)
     summary = summarize(results, config_json, elapsed)
     if out_dir is not None:

@@ -28,6 +28,7 @@ from a2a.types import Part, TaskState
 
 from env.config import AssessmentConfig
 from env.runner import AssessmentError, run_assessment
+from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
@@ -35,7 +36,8 @@ from green.summary import summary_text
 
 log = logging.getLogger(__name__)
 
-#: run_assessment(config, agent, out_dir, progress) -> Results (env.runner's contract).
+#: run_assessment(config, agent, out_dir, progress, task_seed=...) -> Results (env.runner's
+#: contract).
 RunAssessment = Callable[..., Awaitable[Any]]
 
 def _field(event: Any, name: str) -> Any:
@@ -77,14 +79,17 @@ class GreenExecutor(AgentExecutor):
         try:
             request, config = parse_request(context.get_user_input(),
                                             get_data_parts(message.parts))
-        except RequestError as exc:
-            await updater.reject(new_text_message(str(exc), context_id=task.context_id,
+            task_seed = resolve_task_seed(config, {role: str(url) for role, url
+                                                   in request.participants.items()})
+        except (RequestError, TaskSeedError) as exc:
+            text = str(exc) if isinstance(exc, RequestError) else f"bad request: {exc}"
+            await updater.reject(new_text_message(text, context_id=task.context_id,
                                                   task_id=task.id))
             return
         await updater.start_work(new_text_message(
             f"Assessing {request.agent_url}", context_id=task.context_id, task_id=task.id))
         try:
-            results = await self._assess(request, config, task.id, updater)
+            results = await self._assess(request, config, task_seed, task.id, updater)
         except asyncio.CancelledError:
             raise
         except AssessmentError as exc:  # the config selects nothing / names unknown tasks
@@ -103,8 +108,8 @@ class GreenExecutor(AgentExecutor):
             name="Result")
         await updater.complete()
 
-    async def _assess(self, request: AssessmentRequest, config: AssessmentConfig, task_id: str,
-                      updater: TaskUpdater) -> Any:
+    async def _assess(self, request: AssessmentRequest, config: AssessmentConfig,
+                      task_seed: TaskSeed, task_id: str, updater: TaskUpdater) -> Any:
         updates: asyncio.Queue[str | None] = asyncio.Queue()
 
         async def pump() -> None:
@@ -123,7 +128,8 @@ class GreenExecutor(AgentExecutor):
             with self._out_dir(request, config, task_id) as out_dir:
                 async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
                                     max_connections=config.concurrency) as agent:
-                    return await self._run(config, agent, out_dir, progress)
+                    return await self._run(config, agent, out_dir, progress,
+                                           task_seed=task_seed)
         finally:
             updates.put_nowait(None)
             await asyncio.wait({pumping}, timeout=10)

@@ -30,7 +30,9 @@ def green_card(url: str) -> AgentCard:
                 "text or a data part. Config keys: task_limit, task_percentage, task_ids, "
                 "task_categories, drift_level, rot_level (none|low|medium|high), org_type "
                 "(b2b|b2c|all), max_steps, timeout, trials, concurrency, seed, shard_index, "
-                "num_shards. Streams 'task i/n · pass p' and returns results.json as an artifact."),
+                'num_shards, task_seed (an integer for fresh orgs and tasks, or "public"; '
+                "refused when the assessor keeps a secret seed). Streams 'task i/n · pass p' "
+                "and returns results.json as an artifact."),
             tags=["assessment", "crm", "salesforce", "soql", "benchmark", "agentbeats"],
             examples=[EXAMPLE_REQUEST])])
 
