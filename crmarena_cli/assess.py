@@ -111,7 +111,6 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path, task_seed: 
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import run_assessment
-    from green.client import A2AAgent
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("pass {task.fields[passed]}"), TimeElapsedColumn(),
@@ -122,6 +121,8 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path, task_seed: 
             bar.update(job, completed=event.done, total=event.total, passed=event.passed)
 
         if re.match(r"^https?://", agent_name):
+            from green.client import A2AAgent  # only for A2A agents: the a2a SDK takes ~1 s
+
             async with A2AAgent(agent_name, turn_timeout_s=config.turn_timeout) as agent:
                 return await run_assessment(config, agent, out, progress, task_seed=task_seed)
         reference_agent = make_agent(agent_name, drift=config.drift_level)

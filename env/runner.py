@@ -15,12 +15,13 @@ import inspect
 import random
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from data.org.store import load_org, shared_org
+from data.tasks.seeded import SeededTaskSet, TaskLike, TaskRef
 from env.config import AssessmentConfig
 from env.episode import run_episode
 from env.log import episode_file_name
@@ -37,6 +38,7 @@ from env.results import (
     write_run,
 )
 from env.task_seed import TaskSeed, resolve_task_seed
+from env.task_supply import TaskSupply
 
 if TYPE_CHECKING:
     from data.tasks.identity import TaskSetIdentity
@@ -63,11 +65,16 @@ class AssessmentError(ValueError):
     """A config that selects nothing, names unknown tasks/categories, or clashes with its folder."""
 
 
+def select_refs(config: AssessmentConfig, sets: Iterable[SeededTaskSet]) -> list[TaskRef]:
+    """This shard's tasks of the task sets, selected by id and category before any is built."""
+    return select_tasks(config, [ref for s in sets for ref in s.refs()])
+
+
 def prepare_tasks(config: AssessmentConfig, task_seed: TaskSeed) -> list[Task]:
-    """This shard's tasks of the task seed's set: selected from the set's task ids first, so
-    a fresh set builds only the categories selected (data.tasks.seeded)."""
+    """This shard's tasks of the task seed's set, all built now (run_assessment builds them
+    while episodes run); only the selected categories are built."""
     sets = {org: task_seed.task_set(org) for org in config.orgs}
-    selected = select_tasks(config, [ref for s in sets.values() for ref in s.refs()])
+    selected = select_refs(config, sets.values())
     built: dict[str, Task] = {}
     for org, task_set in sets.items():
         categories = {r.category for r in selected if r.org == org}
@@ -76,20 +83,7 @@ def prepare_tasks(config: AssessmentConfig, task_seed: TaskSeed) -> list[Task]:
     return [built[r.id] for r in selected]
 
 
-class Selectable(Protocol):
-    """What selection reads of a task (a Task or a data.tasks.seeded.TaskRef)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def org(self) -> str: ...
-    @property
-    def category(self) -> str: ...
-    @property
-    def source(self) -> str | None: ...
-
-
-T = TypeVar("T", bound=Selectable)
+T = TypeVar("T", bound=TaskLike)
 
 
 def select_tasks(config: AssessmentConfig, tasks: Sequence[T]) -> list[T]:
@@ -161,13 +155,17 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
     started = time.perf_counter()
     config_json = config.model_dump(mode="json")
     identity: TaskSetIdentity | None = None
+    selected: Sequence[TaskLike]
     if tasks is not None:
-        selected = select_tasks(config, tasks)
+        given = select_tasks(config, tasks)
+        selected, supply = given, TaskSupply.of(given)
         if task_seed is not None:
             identity = await asyncio.to_thread(task_seed.identity, config.orgs)
     else:
         task_seed = task_seed or resolve_task_seed(config, {"agent": agent.name})
-        selected = await asyncio.to_thread(prepare_tasks, config, task_seed)
+        sets: dict[str, SeededTaskSet] = {org: task_seed.task_set(org) for org in config.orgs}
+        selected = await asyncio.to_thread(select_refs, config, sets.values())
+        supply = TaskSupply(selected, lambda org, category: sets[org].tasks([category]))
         identity = await asyncio.to_thread(task_seed.identity, config.orgs)
     episodes = [(t, trial) for t in selected for trial in range(config.trials)]
     previous_elapsed = 0.0
@@ -205,15 +203,16 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
             if inspect.isawaitable(outcome):
                 await outcome
 
-    async def one(task: Task, trial: int) -> None:
-        name = episode_file_name(task.id, trial)
-        episode_config = config.episode_config(task.org)
+    async def one(ref: TaskLike, trial: int) -> None:
+        name = episode_file_name(ref.id, trial)
+        episode_config = config.episode_config(ref.org)
         earlier = done_logs.get(name)
-        if (earlier is not None and earlier.header.task.id == task.id
+        if (earlier is not None and earlier.header.task.id == ref.id
                 and earlier.header.trial == trial and earlier.header.config == episode_config
                 and earlier.header.task_set == identity):
             await report(evaluate_log(earlier, f"{LOG_DIR}/{name}"), True)
             return
+        task = await supply.task(ref)
         async with semaphore:
             session = agent.session(task, trial)
             try:
@@ -230,11 +229,17 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
             result = result.model_copy(update={"log_file": f"{LOG_DIR}/{name}"})
         await report(result, False)
 
+    supply.start()
     try:
         async with asyncio.TaskGroup() as group:
-            for task, trial in episodes:
-                group.create_task(one(task, trial))
+            for ref, trial in episodes:
+                group.create_task(one(ref, trial))
+    except ExceptionGroup:
+        if supply.error is not None:  # a category that cannot be built: its error, alone
+            raise supply.error from None
+        raise
     finally:
+        supply.close()
         for db in owned:
             db.close()
     elapsed = previous_elapsed + (time.perf_counter() - started)

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import data.tasks.taskset_cache as cache
 from core.org_type import OrgType
@@ -36,6 +37,19 @@ from data.tasks.taskset import load_task_set, taskset_path
 
 #: The seed of the committed public practice set (its orgs and tasks).
 PUBLIC_SEED = DEFAULT_SEED
+
+
+class TaskLike(Protocol):
+    """What selecting and supplying tasks read of a task: a Task or a TaskRef."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def org(self) -> OrgType: ...
+    @property
+    def category(self) -> str: ...
+    @property
+    def source(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,8 @@ class SeededTaskSet:
     org: OrgType
     seed: int | None
     per_category: int = DEFAULT_PER_CATEGORY
+    #: Where built categories are cached (default: beside the orgs). The orgs themselves are
+    #: always data.org.store's, keyed by their content.
     cache_dir: Path | None = None
 
     @property
@@ -118,17 +134,15 @@ class SeededTaskSet:
         return [t for s in specs for t in found[s.name] or ()]
 
     def _org_info(self) -> OrgInfo:
-        return build_org(self.org, self.org_seed, cache_dir=self.cache_dir)
+        return build_org(self.org, self.org_seed)
 
     def _build(self, categories: list[str], keys: dict[str, str]) -> dict[str, list[Task]]:
         assert self.seed is not None
-        db = load_org(self.org, self.seed, cache_dir=self.cache_dir)
+        db = load_org(self.org, self.seed)
         try:
             report = BuildReport()
             built = build_task_set(self.org, self.seed, self.per_category, categories,
-                                   report=report,
-                                   base=(db, load_org_data(self.org, self.seed,
-                                                           cache_dir=self.cache_dir)))
+                                   report=report, base=(db, load_org_data(self.org, self.seed)))
         finally:
             db.close()
         problems = [f"{c.category}: {c.error}" if c.error else
