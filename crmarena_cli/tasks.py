@@ -1,4 +1,5 @@
-"""`crmarena tasks build|list`: regenerate and inspect the committed default task sets."""
+"""`crmarena tasks build|prepare|list`: regenerate and inspect the committed default task sets,
+and build a fresh task seed's orgs and task sets ahead of its assessments."""
 
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--check", action="store_true",
                        help="build, compare with the committed file, exit 1 if they differ")
     build.set_defaults(run=run_build)
+
+    prepare = sub.add_parser(
+        "prepare", help="build a fresh task seed's orgs and task sets into the cache",
+        description="Build (or confirm) the orgs and every task category of a task seed, so "
+                    "assessments with that task_seed start at once. Prints the time taken.")
+    prepare.add_argument("--task-seed", required=True, type=int, metavar="N")
+    prepare.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
+    prepare.add_argument("--one-process", action="store_true",
+                         help="build the orgs one after the other in this process")
+    prepare.set_defaults(run=run_prepare)
 
     show = sub.add_parser("list", help="show the default task set")
     show.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all")
@@ -98,6 +109,26 @@ def _print_report(console: Console, org: str, report, total: int, seconds: float
         table.add_row(name, kept, str(c.none_answers), str(c.drafts), str(c.ambiguous),
                       str(c.none_over_quota), str(c.oversized), f"{c.seconds:.1f}")
     console.print(table)
+
+
+def run_prepare(args: argparse.Namespace) -> int:
+    from data.tasks.seeded import TaskSetError, prepare  # here: `crmarena --help` stays fast
+
+    console = Console(stderr=True)
+    if args.task_seed < 0:
+        console.print("[red]error:[/red] --task-seed must be a non-negative integer")
+        return 2
+    started = time.perf_counter()
+    try:
+        built = prepare(args.task_seed, orgs_of_choice(args.org),
+                        processes=not args.one_process)
+    except TaskSetError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        return 1
+    for org, (count, seconds) in built.items():
+        console.print(f"{org}: org and {count} tasks ready in {seconds:.1f} s")
+    console.print(f"task seed {args.task_seed}: ready in {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
