@@ -49,6 +49,9 @@ DEFAULT_PER_CATEGORY = 20
 NONE_SHARE = 0.05
 #: Drafts a generator may propose per wanted task before the category counts as short.
 MAX_DRAFTS_FACTOR = 20
+#: Reference solutions are ours, not an agent's: a busy machine must not turn a slow query into
+#: a failed category (the agent's 5 s limit guards against runaway agent queries).
+REFERENCE_QUERY_TIMEOUT_S = 120.0
 
 
 def default_seed() -> int:
@@ -265,7 +268,7 @@ def build_task_set(org: OrgType, seed: int | None = None,
     db, data = base if base is not None else base_org(org, seed)
     report = report if report is not None else BuildReport()
     tasks: list[Task] = []
-    view = open_view(db)
+    view = open_view(db, query_timeout_s=REFERENCE_QUERY_TIMEOUT_S)
     try:
         with _progress(progress, org, len(specs)) as advance:
             for spec in specs:
