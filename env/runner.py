@@ -156,16 +156,16 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
     config_json = config.model_dump(mode="json")
     identity: TaskSetIdentity | None = None
     selected: Sequence[TaskLike]
+    given: list[Task] = []  # tasks handed in, selected
+    sets: dict[str, SeededTaskSet] = {}  # else the task seed's sets, built while episodes run
     if tasks is not None:
-        given = select_tasks(config, tasks)
-        selected, supply = given, TaskSupply.of(given)
+        selected = given = select_tasks(config, tasks)
         if task_seed is not None:
             identity = await asyncio.to_thread(task_seed.identity, config.orgs)
     else:
         task_seed = task_seed or resolve_task_seed(config, {"agent": agent.name})
-        sets: dict[str, SeededTaskSet] = {org: task_seed.task_set(org) for org in config.orgs}
+        sets = {org: task_seed.task_set(org) for org in config.orgs}
         selected = await asyncio.to_thread(select_refs, config, sets.values())
-        supply = TaskSupply(selected, lambda org, category: sets[org].tasks([category]))
         identity = await asyncio.to_thread(task_seed.identity, config.orgs)
     episodes = [(t, trial) for t in selected for trial in range(config.trials)]
     previous_elapsed = 0.0
@@ -229,6 +229,9 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
             result = result.model_copy(update={"log_file": f"{LOG_DIR}/{name}"})
         await report(result, False)
 
+    org_dbs = databases  # (narrowed to not-None for the closure below)
+    supply = TaskSupply.of(given) if not sets else TaskSupply(
+        selected, lambda org, category: sets[org].tasks([category], db=org_dbs[org]))
     supply.start()
     try:
         async with asyncio.TaskGroup() as group:

@@ -37,6 +37,7 @@ from data.tasks.build import (
     task_id,
 )
 from data.tasks.taskset import load_task_set, taskset_path
+from sandbox_db.database import OrgDatabase
 
 #: The seed of the committed public practice set (its orgs and tasks).
 PUBLIC_SEED = DEFAULT_SEED
@@ -118,9 +119,11 @@ class SeededTaskSet:
                 for spec in applicable_categories(self.org)
                 for n in range(1, self.per_category + 1)]
 
-    def tasks(self, categories: Iterable[str] | None = None) -> list[Task]:
+    def tasks(self, categories: Iterable[str] | None = None,
+              db: OrgDatabase | None = None) -> list[Task]:
         """The set's tasks (of `categories` only, when given), built and cached as needed, in
-        build order. TaskSetError when a needed category cannot be generated in full."""
+        build order. TaskSetError when a needed category cannot be generated in full. `db`: the
+        seed's org, already open (else it is opened for the build)."""
         if self.seed is None:
             wanted = None if categories is None else set(categories)
             return [t for t in load_task_set(self.org) if wanted is None or t.category in wanted]
@@ -133,21 +136,24 @@ class SeededTaskSet:
                      for name, key in keys.items()}
             missing = [name for name, tasks in found.items() if tasks is None]
             if missing:
-                found.update(self._build(missing, keys))
+                found.update(self._build(missing, keys, db))
         return [t for s in specs for t in found[s.name] or ()]
 
     def _org_info(self) -> OrgInfo:
         return build_org(self.org, self.org_seed)
 
-    def _build(self, categories: list[str], keys: dict[str, str]) -> dict[str, list[Task]]:
+    def _build(self, categories: list[str], keys: dict[str, str],
+               db: OrgDatabase | None) -> dict[str, list[Task]]:
         assert self.seed is not None
-        db = load_org(self.org, self.seed)
+        org_db = db if db is not None else load_org(self.org, self.seed)
         try:
             report = BuildReport()
             built = build_task_set(self.org, self.seed, self.per_category, categories,
-                                   report=report, base=(db, load_org_data(self.org, self.seed)))
+                                   report=report,
+                                   base=(org_db, load_org_data(self.org, self.seed)))
         finally:
-            db.close()
+            if org_db is not db:
+                org_db.close()
         problems = [f"{c.category}: {c.error}" if c.error else
                     f"{c.category}: only {c.kept} of {c.wanted} tasks (too few valid drafts)"
                     for c in report.categories if c.error or c.kept < c.wanted]
