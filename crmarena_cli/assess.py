@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -20,6 +20,9 @@ from rich.table import Table
 
 from core.levels import LEVELS
 from env.config import AssessmentConfig
+
+if TYPE_CHECKING:
+    from env.task_seed import TaskSeed
 
 console = Console()
 
@@ -107,7 +110,8 @@ def _assess(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _run(agent_name: str, config: AssessmentConfig, out: Path, task_seed: Any) -> Any:
+async def _run(agent_name: str, config: AssessmentConfig, out: Path,
+               task_seed: TaskSeed) -> Any:
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import run_assessment

@@ -89,11 +89,11 @@ async def test_a_category_that_cannot_be_built_fails_the_assessment_naming_it(
         monkeypatch) -> None:
     original = seeded.SeededTaskSet.tasks
 
-    def tasks(self, categories=None):
+    def tasks(self, categories=None, db=None):
         if categories and "quote_approval" in categories:
             raise seeded.TaskSetError("the b2b task set of this task seed cannot be generated "
                                       "in full: quote_approval: only 3 of 20 tasks")
-        return original(self, categories)
+        return original(self, categories, db)
     monkeypatch.setattr(seeded.SeededTaskSet, "tasks", tasks)
     with pytest.raises(seeded.TaskSetError, match="quote_approval: only 3 of 20"):
         await run_assessment(CONFIG, make_agent("oracle", "low"), None,
