@@ -10,10 +10,11 @@ import pytest
 
 import data.tasks.seeded as seeded
 from crmarena_cli import main
+from data.tasks.identity import TaskSetIdentity
 from env.agents import make_agent
 from env.config import AssessmentConfig
 from env.log import EpisodeLog
-from env.results import regrade
+from env.results import merge_folders, regrade
 from env.runner import run_assessment
 from env.task_seed import resolve_task_seed
 from green.summary import summary_text
@@ -112,3 +113,24 @@ def test_assess_cli_refuses_a_task_seed_when_a_secret_is_set(monkeypatch, capsys
     assert main(["assess", "--agent", "oracle", "--task-seed", "7"]) == 2
     out = capsys.readouterr().out.strip()
     assert out.count("\n") == 0 and "task_seed is not accepted" in out
+
+
+async def test_shards_of_different_task_sets_are_not_merged(env_db, env_tasks, tmp_path,
+                                                            capsys) -> None:
+    for i in range(2):
+        await run_assessment(AssessmentConfig(shard_index=i, num_shards=2),
+                             make_agent("oracle"), tmp_path / f"s{i}", tasks=env_tasks,
+                             databases={"b2b": env_db})
+    public = resolve_task_seed(AssessmentConfig(), AGENT, use_env=False)
+    identity = TaskSetIdentity(public=True, seed_commitment=public.commitment, orgs={})
+    for path in (tmp_path / "s1" / "logs").glob("*.jsonl"):  # shard 1 ran on the public set
+        log = EpisodeLog.read(path)
+        log.header = log.header.model_copy(update={"task_set": identity})
+        path.write_text("\n".join(log.lines()) + "\n")
+    with pytest.raises(ValueError, match="ran on different task sets: public practice set, "
+                                         "unrecorded"):
+        merge_folders([tmp_path / "s0", tmp_path / "s1"], tmp_path / "all")
+    assert main(["merge", str(tmp_path / "s0"), str(tmp_path / "s1"),
+                 "--out", str(tmp_path / "all2")]) == 2
+    assert "different task sets" in capsys.readouterr().out
+    assert regrade(tmp_path / "s1").task_set == identity
