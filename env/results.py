@@ -123,8 +123,9 @@ class Results(BaseModel):
     by_rot: dict[str, Aggregate]
     weights: dict[str, int]
     config: dict[str, Any]
-    #: The task set every episode ran on, from the logs' headers (data.tasks.identity).
-    task_set: TaskSetIdentity | None = None
+    #: The task set every episode ran on, from the logs' headers (data.tasks.identity); left
+    #: out when the logs record none (older folders then still re-grade to the same file).
+    task_set: TaskSetIdentity | None = Field(default=None, exclude_if=lambda value: value is None)
     tasks: list[EpisodeResult]
 
     def to_json(self) -> str:
