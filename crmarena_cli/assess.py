@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,10 +29,12 @@ from crmarena_cli.config_flags import add_config_flags, config_from_args, select
 from env.agents import AGENT_NAMES
 from env.config import AssessmentConfig
 
+if TYPE_CHECKING:
+    from env.task_seed import TaskSeed
+
 console = Console()
 #: Errors and notes go to stderr, so stdout stays the summary.
 errors = Console(stderr=True, highlight=False)
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     # conflict_handler="resolve": a flag added by hand after the generated ones replaces it.
@@ -77,24 +79,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _assess(args: argparse.Namespace) -> int:
     # here, not at the top: `crmarena --help` stays fast (the task framework, a2a)
+    from data.tasks.seeded import TaskSetError
     from env.protocol import AgentUnavailable
     from env.runner import AssessmentError
+    from env.task_seed import TaskSeedError, resolve_task_seed
 
     config = config_from_args(args)
     if not _is_url(args.agent) and args.agent not in AGENT_NAMES:
         raise UsageError(f"--agent {args.agent!r} is neither a reference agent "
                          f"({', '.join(AGENT_NAMES)}) nor an http(s):// URL")
+    try:
+        task_seed = resolve_task_seed(config, {"agent": args.agent})
+    except TaskSeedError as exc:
+        raise UsageError(f"--task-seed: {exc}") from None
     out = args.out or Path("results") / f"{_slug(args.agent)}-{dt.datetime.now():%Y%m%d-%H%M%S}"
     created = not out.exists()
     output_folder(out)
     try:
-        results = asyncio.run(_run(args.agent, config, out))
+        results = asyncio.run(_run(args.agent, config, out, task_seed))
     except AssessmentError as exc:
         _remove_if_empty(out, created)
         raise selection_error(exc) from None
     except AgentUnavailable as exc:
         _remove_if_empty(out, created)
         print_error("assess", f"--agent {args.agent}: {exc}")
+        return 1
+    except TaskSetError as exc:
+        print_error("assess", f"--task-seed {config.task_seed}: {exc}")
         return 1
     except KeyboardInterrupt:
         errors.print("interrupted; re-run the same command to resume")
@@ -117,7 +128,8 @@ def _is_url(agent: str) -> bool:
     return re.match(r"^https?://", agent) is not None
 
 
-async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
+async def _run(agent_name: str, config: AssessmentConfig, out: Path,
+               task_seed: TaskSeed) -> Any:
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import plan_assessment
@@ -131,7 +143,7 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
                 max_connections=config.concurrency))
         else:
             agent = make_agent(agent_name, drift=config.drift_level)
-        plan = await plan_assessment(config, agent, out)
+        plan = await plan_assessment(config, agent, out, task_seed=task_seed)
         if plan.kept:
             errors.print(f"resuming: {len(plan.kept)} of {plan.total} episodes kept")
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
@@ -155,6 +167,8 @@ def print_summary(results: Any) -> None:
     for dim, value in results.dimension_averages.items():
         table.add_row(dim, str(results.weights[dim]), f"{value:.2f}")
     console.print(table)
+    if results.task_set is not None:
+        console.print(f"task set: {results.task_set.describe()}")
     if len(results.by_category) > 1:
         cats = Table(title="by category")
         for col in ("category", "episodes", "passed", "pass rate", "score"):

@@ -25,8 +25,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from a2a_app.local_server import BackgroundServer
 from core.atomic import atomic_write
+from core.task import Task
+from crmarena_cli.command import UsageError
+from data.tasks.seeded import TaskSetError
 from env.config import AssessmentConfig
-from env.runner import load_tasks, select_tasks
+from env.runner import prepare_tasks, select_refs
+from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
 from green.assessment_client import AssessmentOutcome, request_assessment
 from green.server import build_green_app
 from green.summary import results_table, summary_text
@@ -34,6 +38,13 @@ from purple.conversation_server import build_purple_app
 from purple.reference import reference_conversation_factory
 
 _PROGRESS = re.compile(r"task (\d+)/(\d+) · pass (\d+)")
+
+
+def oracle_tasks(config: AssessmentConfig, task_seed: TaskSeed) -> list[Task] | None:
+    """The tasks the green agent will ask the in-process oracle (None: the public set's, which
+    it knows). The green agent resolves the same seed (same request, same secret), so the
+    oracle can serve a fresh or secret task set too."""
+    return None if task_seed.public else prepare_tasks(config, task_seed)
 
 
 def default_out_dir() -> Path:
@@ -60,18 +71,27 @@ async def _assess(green_url: str, request: dict[str, Any], console: Console) -> 
 def run_demo(config: AssessmentConfig, out_dir: Path | None = None,
              console: Console | None = None) -> int:
     """Assess the oracle over real A2A under `config`. The selection is checked before any
-    server starts (AssessmentError for unknown task ids or categories)."""
+    server starts (AssessmentError for unknown task ids or categories; UsageError for a
+    task_seed the assessor refuses)."""
     console = console or Console()
     out_dir = out_dir or default_out_dir()
     started = time.monotonic()
-    selected = select_tasks(config, load_tasks(config))
     work = Path(tempfile.mkdtemp(prefix="crmarena-demo-"))
-    oracle = reference_conversation_factory("oracle")
     try:
+        # The oracle resolves the task seed as the green agent will: from its own URL (a
+        # secret seed depends on the request's participants).
+        def oracle_app(url: str) -> Any:
+            seed = resolve_task_seed(config, {"agent": url})
+            return build_purple_app(url, name="oracle", description="reference oracle",
+                                    new_conversation=reference_conversation_factory(
+                                        "oracle", oracle_tasks(config, seed)))
+
+        # Checks the selection (and refuses a task_seed beside a secret) before any server
+        # starts; refs build nothing, and every task set has the same ids.
+        task_seed = resolve_task_seed(config, {"agent": "demo"})
+        selected = select_refs(config, [task_seed.task_set(org) for org in config.orgs])
         with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green, \
-                BackgroundServer(lambda url: build_purple_app(
-                    url, name="oracle", description="reference oracle",
-                    new_conversation=oracle)) as purple:
+                BackgroundServer(oracle_app) as purple:
             console.print(f"green agent listening on [cyan]{green.url}[/cyan]\n"
                           f"oracle agent listening on [cyan]{purple.url}[/cyan]\n"
                           f"{len(selected)} tasks · org {config.org_type} · drift "
@@ -88,6 +108,12 @@ def run_demo(config: AssessmentConfig, out_dir: Path | None = None,
         if produced.is_dir():
             shutil.copytree(produced, out_dir, dirs_exist_ok=True)
         atomic_write(out_dir / "results.json", json.dumps(outcome.results, indent=2))
+    except TaskSeedError as exc:  # refused: the assessor keeps a secret seed
+        raise UsageError(f"--task-seed: {exc}") from None
+    except TaskSetError as exc:  # a seed whose task set cannot be generated
+        console.print(f"[red]error:[/red] --task-seed {config.task_seed}: {exc}",
+                      soft_wrap=True)
+        return 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
     console.print(results_table(outcome.results, title="Oracle over A2A"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
-from crmarena_cli.command import add_command, output_folder
+from crmarena_cli.command import UsageError, add_command, output_folder
 from crmarena_cli.config_flags import add_config_flags, config_from_args, selection_error
 from crmarena_cli.serving import add_server_flags, serve
 
@@ -20,8 +21,15 @@ DEMO_CONFIG = {"task_limit": 8, "drift_level": "medium", "rot_level": "medium"}
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from env.task_seed import SECRET_ENV, TaskSeedError, secret_from_env
     from green.server import build_green_app  # here, not at the top: `crmarena --help` stays fast
 
+    try:
+        secret = secret_from_env()
+    except TaskSeedError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"task sets: derived from {SECRET_ENV} per request" if secret else
+          "task sets: the public practice set unless a request names task_seed", file=sys.stderr)
     return serve(lambda url: build_green_app(url, results_root=args.results_dir), args,
                  "green agent (assessor)")
 

@@ -1,4 +1,5 @@
-"""`crmarena tasks build|list`: regenerate and inspect the committed default task sets."""
+"""`crmarena tasks build|prepare|list`: regenerate and inspect the committed default task sets,
+and build a fresh task seed's orgs and task sets ahead of its assessments."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from rich.table import Table
 
 from core.org_type import ORG_TYPES
 from core.task import CATEGORIES
-from crmarena_cli.command import UsageError, add_command, show_help
+from crmarena_cli.command import UsageError, add_command, print_error, show_help
 from crmarena_cli.org import orgs_of_choice
 
 
@@ -40,6 +41,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.add_argument("--check", action="store_true",
                        help="build, compare with the committed file, exit 1 if they differ")
     build.set_defaults(run=run_build)
+
+    prepare = add_command(
+        sub, "prepare", help="build a fresh task seed's orgs and task sets into the cache",
+        description="Build (or confirm) the orgs and every task category of a task seed, so "
+                    "assessments with that task_seed start at once. Prints the time taken.",
+        example="crmarena tasks prepare --task-seed 1001")
+    prepare.add_argument("--task-seed", required=True, type=int, metavar="N",
+                         help="the task seed to build (required)")
+    prepare.add_argument("--org", choices=[*ORG_TYPES, "all"], default="all",
+                         help="which org (default: all)")
+    prepare.add_argument("--one-process", action="store_true",
+                         help="build the orgs one after the other in this process (default: "
+                              "in parallel processes)")
+    prepare.set_defaults(run=run_prepare)
 
     show = add_command(sub, "list", help="show the default task set",
                        example="crmarena tasks list --org b2b --category quote_approval")
@@ -108,6 +123,25 @@ def _print_report(console: Console, org: str, report, total: int, seconds: float
         table.add_row(name, kept, str(c.none_answers), str(c.drafts), str(c.ambiguous),
                       str(c.none_over_quota), str(c.oversized), f"{c.seconds:.1f}")
     console.print(table)
+
+
+def run_prepare(args: argparse.Namespace) -> int:
+    from data.tasks.seeded import TaskSetError, prepare  # here: `crmarena --help` stays fast
+
+    console = Console(stderr=True)
+    if args.task_seed < 0:
+        raise UsageError("--task-seed must be a non-negative integer")
+    started = time.perf_counter()
+    try:
+        built = prepare(args.task_seed, orgs_of_choice(args.org),
+                        processes=not args.one_process)
+    except TaskSetError as exc:
+        print_error("tasks prepare", str(exc))
+        return 1
+    for org, (count, seconds) in built.items():
+        console.print(f"{org}: org and {count} tasks ready in {seconds:.1f} s")
+    console.print(f"task seed {args.task_seed}: ready in {time.perf_counter() - started:.1f} s")
+    return 0
 
 
 def run_list(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 # Level and LEVELS live in core.levels; re-exported here for the CLI and the report.
 from core.levels import DEFAULT_ENTROPY_SEED, Level
@@ -28,6 +29,27 @@ DEFAULT_MAX_STEPS = 20
 DEFAULT_TASK_TIMEOUT_S = 300.0
 DEFAULT_TURN_TIMEOUT_S = 120.0
 DEFAULT_SEED = DEFAULT_ENTROPY_SEED
+
+
+PUBLIC_TASK_SEED = "public"
+
+
+def parse_task_seed(value: object) -> int | str | None:
+    """A task_seed as given (an int, digits, or "public" in any case); a one-line error naming
+    the key otherwise. Booleans are not integers here, whatever Python says."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() == PUBLIC_TASK_SEED:
+            return PUBLIC_TASK_SEED
+        if text.isascii() and text.isdigit():
+            value = int(text)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2 ** 63:
+        return value
+    raise PydanticCustomError(
+        "task_seed", 'task_seed must be a non-negative integer or "public", got {got}',
+        {"got": repr(value)[:40]})
 
 
 class EpisodeConfig(BaseModel):
@@ -87,6 +109,13 @@ class AssessmentConfig(BaseModel):
         json_schema_extra=_cli("--rot"))
     org_type: OrgChoice = Field(
         "b2b", description="which org's task set to run", json_schema_extra=_cli("--org"))
+    task_seed: int | Literal["public"] | None = Field(
+        None, description='the seed of the orgs and task set: "public" (the committed practice '
+                          "set, seed 42) or an integer (fresh orgs and tasks, built and cached on "
+                          "first use); refused when the assessor keeps CRMARENA_SECRET_SEED, "
+                          "which then derives a secret seed from the request",
+        json_schema_extra=_cli("--task-seed", default_text="public, or the secret one",
+                               values='integer ≥ 0 or "public"'))
     max_steps: int = Field(
         DEFAULT_MAX_STEPS, ge=1, le=200,
         description="tool calls per episode, submit_answer included",
@@ -137,6 +166,11 @@ class AssessmentConfig(BaseModel):
     @classmethod
     def _lowercase(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("task_seed", mode="before")
+    @classmethod
+    def _task_seed(cls, value: object) -> object:
+        return parse_task_seed(value)
 
     @model_validator(mode="after")
     def _check_shard(self) -> AssessmentConfig:

@@ -31,6 +31,7 @@ from env.tokens import count_tokens
 from env.tools import FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json, execute, validate_call
 
 if TYPE_CHECKING:
+    from data.tasks.identity import TaskSetIdentity
     from data.tasks.model import Task
     from sandbox_db.database import OrgDatabase, OrgView
 
@@ -95,20 +96,23 @@ def renames_of(view: OrgView) -> dict[str, str]:
 async def run_episode(task: Task, session: AgentSession, db: OrgDatabase,
                       config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
                       log_path: Path | None = None,
-                      provenance: Provenance | None = None) -> EpisodeResult:
+                      provenance: Provenance | None = None,
+                      task_set: TaskSetIdentity | None = None) -> EpisodeResult:
     """Run one episode to its end and return its graded result (computed from the log)."""
     episode_log = await run_episode_log(task, session, db, config, trial=trial,
                                         agent_name=agent_name, log_path=log_path,
-                                        provenance=provenance)
+                                        provenance=provenance, task_set=task_set)
     return evaluate_log(episode_log.roundtrip())
 
 
 async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
                           config: EpisodeConfig, *, trial: int = 0, agent_name: str = "agent",
                           log_path: Path | None = None,
-                          provenance: Provenance | None = None) -> EpisodeLog:
+                          provenance: Provenance | None = None,
+                          task_set: TaskSetIdentity | None = None) -> EpisodeLog:
     """Run one episode and return its log (also written to `log_path` when given; the header
-    records `provenance`, by default this process's code)."""
+    records `provenance`, by default this process's code, and `task_set`, the identity of the
+    set `task` came from)."""
     started = time.perf_counter()
     provenance = provenance or current_provenance(org=config.org)
     today = episode_today(task, config)
@@ -117,7 +121,7 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
         log.exception("cannot build the org for task %s", task.id)
         return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started,
-                              provenance)
+                              provenance, task_set)
     # The agent's time starts once its org exists: building entropy is the environment's work.
     deadline = time.perf_counter() + config.timeout_s
     writer = LogWriter(log_path)
@@ -128,7 +132,7 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
             task=task, trial=trial, agent=agent_name, config=config, today=today,
             renames=renames_of(handle.view), task_message=first,
             task_message_tokens=count_tokens(first),
-            started_at=_now(), provenance=provenance)
+            started_at=_now(), provenance=provenance, task_set=task_set)
         episode = EpisodeLog(header=header)
         writer.write(header)
         loop = _Loop(task, session, handle.view, db, config, today, deadline, episode, writer)
@@ -145,12 +149,13 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
 
 def _env_error_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig,
                    today: dt.date, exc: Exception, log_path: Path | None,
-                   started: float, provenance: Provenance) -> EpisodeLog:
+                   started: float, provenance: Provenance,
+                   task_set: TaskSetIdentity | None) -> EpisodeLog:
     """The log of an episode whose org could not be built (no agent turn ever happened)."""
     first = task_message(task, today, config.max_steps)
     header = EpisodeHeader(task=task, trial=trial, agent=agent_name, config=config, today=today,
                            task_message=first, task_message_tokens=0,
-                           started_at=_now(), provenance=provenance)
+                           started_at=_now(), provenance=provenance, task_set=task_set)
     end = EpisodeEnd(termination="env_error", detail=f"{type(exc).__name__}: {exc}"[:500],
                      wall_seconds=round(time.perf_counter() - started, 6))
     episode = EpisodeLog(header=header, end=end)

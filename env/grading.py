@@ -435,20 +435,30 @@ def _match_items(text: str, gold: dict[str, str]) -> tuple[set[str], list[str]]:
     def span(first: int, last: int) -> str:
         return " ".join(w for w in words[2 * first:2 * last + 1] if w)
 
+    def exact(first: int, last: int) -> str | None:
+        """The gold item the pieces spell with their separators' words ("and") kept."""
+        return gold.get(_item_text("".join(parts[2 * first:2 * last + 1]))) \
+            or gold.get(span(first, last))
+
+    def near(first: int, last: int) -> str | None:
+        candidate = span(first, last)
+        return next((g for n, g in gold.items()
+                     if candidate and fuzz.ratio(candidate, n, score_cutoff=ITEM_MATCH_RATIO)),
+                    None)
+
     found: set[str] = set()
     unmatched: list[list[int]] = []  # runs of pieces joined by "and", "&", "/" (one item)
     pieces = (len(parts) + 1) // 2
     i = 0
     while i < pieces:
-        for j in range(min(pieces, i + _MAX_PIECES_PER_ITEM) - 1, i - 1, -1):
-            candidate = span(i, j)
-            hit = gold.get(candidate) or next(
-                (g for n, g in gold.items()
-                 if candidate and fuzz.ratio(candidate, n, score_cutoff=ITEM_MATCH_RATIO)), None)
-            if hit:
-                found.add(hit)
-                i = j + 1
-                break
+        # an exact item before a typo-forgiving one: a near match of a longer span could
+        # swallow the next item's first word ("... data protection, Pricing")
+        ends = range(min(pieces, i + _MAX_PIECES_PER_ITEM) - 1, i - 1, -1)
+        match = next(((j, hit) for match_at in (exact, near) for j in ends
+                      if (hit := match_at(i, j))), None)
+        if match is not None:
+            found.add(match[1])
+            i = match[0] + 1
         else:
             joined = unmatched and unmatched[-1][1] == i - 1 \
                 and _WEAK_SEPARATOR.fullmatch(parts[2 * i - 1])

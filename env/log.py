@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticSerializationError
 
 from core.provenance import Provenance
+from data.tasks.identity import TaskSetIdentity
 from data.tasks.model import Task
 from env.config import EpisodeConfig
 from env.names import NameRef
@@ -50,6 +51,8 @@ class EpisodeHeader(BaseModel):
     started_at: str
     #: The code, org and task set this episode ran on (None in logs written before it existed).
     provenance: Provenance | None = None
+    #: The task set the task came from (None: tasks handed in directly, e.g. by tests).
+    task_set: TaskSetIdentity | None = None
 
 
 class TurnRecord(BaseModel):

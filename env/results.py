@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.atomic import atomic_write
 from core.provenance import Provenance
+from data.tasks.identity import TaskSetIdentity
 from env.config import unknown_key_warnings
 from env.grading import grade
 from env.log import EpisodeLog, episode_file_name
@@ -139,6 +140,9 @@ class Results(BaseModel):
     warnings: list[str] = []
     #: The code, orgs and task sets the episodes ran on (distinct values from their logs).
     provenance: list[Provenance] = []
+    #: The task set every episode ran on, from the logs' headers (data.tasks.identity); left
+    #: out when the logs record none (older folders then still re-grade to the same file).
+    task_set: TaskSetIdentity | None = Field(default=None, exclude_if=lambda value: value is None)
     tasks: list[EpisodeResult]
 
     def to_json(self) -> str:
@@ -184,6 +188,18 @@ def pass_hat_k(results: Iterable[EpisodeResult]) -> dict[str, float]:
             for k in range(1, max_k + 1)}
 
 
+def task_set_of(results: Iterable[EpisodeResult]) -> TaskSetIdentity | None:
+    """The task set the episodes' logs record; ValueError when they ran on different sets
+    (e.g. merging shards of two assessments), whose task ids would collide."""
+    identities = {r.log.header.task_set.model_dump_json() if r.log.header.task_set else None:
+                  r.log.header.task_set for r in results if r.log is not None}
+    if len(identities) > 1:
+        raise ValueError("these episodes ran on different task sets: "
+                         + ", ".join(sorted(i.describe() if i else "unrecorded"
+                                            for i in identities.values())))
+    return next(iter(identities.values()), None)
+
+
 def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
               total_seconds: float) -> Results:
     """results.json from episode results (order-independent: tasks are sorted)."""
@@ -214,7 +230,8 @@ def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
         weights={d.value: w for d, w in WEIGHTS.items()},
         config=config,
         warnings=unknown_key_warnings({k: v for k, v in config.items() if k != MERGED_KEY}),
-        provenance=[provenance[k] for k in sorted(provenance)], tasks=ordered)
+        provenance=[provenance[k] for k in sorted(provenance)], task_set=task_set_of(ordered),
+        tasks=ordered)
 
 
 # --- folders: logs/ + run.json -> results.json ---------------------------------------------
@@ -281,6 +298,7 @@ def _merge_plan(dirs: Sequence[Path]) -> tuple[dict[EpisodeKey, tuple[Path, str]
         raise MergeError("merge needs at least one results folder")
     runs: list[RunRecord] = []
     episodes: dict[EpisodeKey, tuple[Path, str]] = {}
+    task_sets: dict[str, str] = {}  # identity JSON -> the first folder that ran on it
     for d in dirs:
         run = read_run(d)
         if run is None:
@@ -299,6 +317,12 @@ def _merge_plan(dirs: Sequence[Path]) -> tuple[dict[EpisodeKey, tuple[Path, str]
                                  f"{drift}, rot {rot}, trial {trial}): each episode may come "
                                  "from one folder only")
             episodes[key] = (d, name)
+            task_set = log.header.task_set
+            task_sets.setdefault(task_set.model_dump_json() if task_set else "", str(d))
+    if len(task_sets) > 1:
+        raise MergeError("the folders ran on different task sets ("
+                         + ", ".join(sorted(task_sets.values()))
+                         + "): their task ids name different tasks, so they cannot be merged")
     return episodes, runs
 
 

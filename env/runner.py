@@ -17,15 +17,15 @@ import inspect
 import random
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from core.provenance import current_provenance
-from data.org.store import shared_org, version_of
-from data.tasks import load_task_set
-from data.tasks.taskset import task_set_digest
+from core.provenance import Provenance, current_provenance
+from data.org.store import load_org, shared_org, version_of
+from data.tasks.model import Task
+from data.tasks.seeded import SeededTaskSet, TaskLike, TaskRef
 from env.config import AssessmentConfig
 from env.episode import run_episode
 from env.log import EpisodeLog, episode_file_name
@@ -42,9 +42,11 @@ from env.results import (
     summarize,
     write_run,
 )
+from env.task_seed import TaskSeed, resolve_task_seed
+from env.task_supply import TaskSupply
 
 if TYPE_CHECKING:
-    from data.tasks.model import Task
+    from data.tasks.identity import TaskSetIdentity
     from sandbox_db.database import OrgDatabase
 
 
@@ -78,12 +80,28 @@ class FolderInUse(AssessmentError):
     """The output folder holds another assessment (another config or another agent)."""
 
 
-def load_tasks(config: AssessmentConfig) -> list[Task]:
-    """The default task set of every org the config covers."""
-    return [t for org in config.orgs for t in load_task_set(org)]
+def select_refs(config: AssessmentConfig, sets: Iterable[SeededTaskSet]) -> list[TaskRef]:
+    """This shard's tasks of the task sets, selected by id and category before any is built."""
+    return select_tasks(config, [ref for s in sets for ref in s.refs()])
 
 
-def select_tasks(config: AssessmentConfig, tasks: Sequence[Task]) -> list[Task]:
+def prepare_tasks(config: AssessmentConfig, task_seed: TaskSeed) -> list[Task]:
+    """This shard's tasks of the task seed's set, all built now (run_assessment builds them
+    while episodes run); only the selected categories are built."""
+    sets = {org: task_seed.task_set(org) for org in config.orgs}
+    selected = select_refs(config, sets.values())
+    built: dict[str, Task] = {}
+    for org, task_set in sets.items():
+        categories = {r.category for r in selected if r.org == org}
+        if categories:
+            built.update((t.id, t) for t in task_set.tasks(sorted(categories)))
+    return [built[r.id] for r in selected]
+
+
+T = TypeVar("T", bound=TaskLike)
+
+
+def select_tasks(config: AssessmentConfig, tasks: Sequence[T]) -> list[T]:
     """This shard's tasks: filtered, seeded stratified sample, limited, sliced."""
     pool = [t for t in tasks if t.org in config.orgs]
     if config.task_ids:
@@ -112,40 +130,51 @@ def select_tasks(config: AssessmentConfig, tasks: Sequence[Task]) -> list[Task]:
     return shard
 
 
-def _stratified_shuffle(tasks: Sequence[Task], seed: int) -> list[Task]:
+def _stratified_shuffle(tasks: Sequence[T], seed: int) -> list[T]:
     rng = random.Random(f"crmarena-selection:{seed}")
-    groups: dict[tuple[str, str], list[Task]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[T]] = defaultdict(list)
     for t in sorted(tasks, key=lambda t: (t.org, t.category, t.id)):
         groups[(t.org, t.category)].append(t)
     keys = sorted(groups)
     for k in keys:
         rng.shuffle(groups[k])
     rng.shuffle(keys)
-    out: list[Task] = []
+    out: list[T] = []
     for i in range(max((len(g) for g in groups.values()), default=0)):
         out.extend(groups[k][i] for k in keys if i < len(groups[k]))
     return out
 
 
-def load_databases(config: AssessmentConfig) -> dict[str, OrgDatabase]:
-    """The process-wide shared base orgs: concurrent assessments must not each open a DuckDB."""
-    return {org: shared_org(org) for org in config.orgs}
+def load_databases(config: AssessmentConfig,
+                   task_seed: TaskSeed | None = None) -> dict[str, OrgDatabase]:
+    """The base orgs of the task seed (default: the public set's): the public ones shared
+    process-wide (concurrent assessments must not each open a DuckDB), a fresh seed's opened
+    for this assessment (the caller closes them: a server must not keep one per seed)."""
+    if task_seed is None or task_seed.public:
+        return {org: shared_org(org) for org in config.orgs}
+    return {org: load_org(org, task_seed.task_set(org).org_seed) for org in config.orgs}
 
 
 @dataclass
 class AssessmentPlan:
     """An assessment ready to run: its episodes, and those an earlier run of the same assessment
-    (same config, same agent) already finished in `out_dir`, which are kept, not re-run."""
+    (same config, same agent, same task set) already finished in `out_dir`, which are kept, not
+    re-run. Episodes name their tasks (TaskRef) until they run: a fresh task seed's categories
+    are built while the first episodes run (env.task_supply)."""
 
     config: AssessmentConfig
     agent: Agent
     out_dir: Path | None
-    episodes: list[tuple[Task, int]]
+    episodes: list[tuple[TaskLike, int]]
+    #: The task set the episodes come from (None: tasks handed in, e.g. by tests).
+    identity: TaskSetIdentity | None = None
+    task_seed: TaskSeed | None = None
+    #: Tasks handed in (already built), else the task seed's sets, built per category.
+    given: list[Task] = field(default_factory=list)
+    sets: dict[str, SeededTaskSet] = field(default_factory=dict)
     #: (org, task id, trial) -> (log file name, log) of the episodes kept from an earlier run.
     kept: dict[tuple[str, str, int], tuple[str, EpisodeLog]] = field(default_factory=dict)
     previous_elapsed: float = 0.0
-    #: org -> digest of the task set the episodes were drawn from.
-    task_set_versions: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -156,6 +185,15 @@ class AssessmentPlan:
                          agent_identity=agent_identity(self.agent), elapsed_seconds=elapsed,
                          episodes_planned=self.total)
 
+    def provenance(self, databases: Mapping[str, OrgDatabase]) -> dict[str, Provenance]:
+        """Each org's provenance: this code, the org's and the task set's versions."""
+        versions = self.identity.orgs if self.identity is not None else {}
+        return {org: current_provenance(
+                    org=org, org_version=versions[org].org_version if org in versions
+                    else version_of(db),
+                    task_set_version=versions[org].task_set_version if org in versions else None)
+                for org, db in databases.items()}
+
     async def run(self, progress: Progress | None = None,
                   databases: Mapping[str, OrgDatabase] | None = None) -> Results:
         """Run every episode not kept and return results.json's content (also written to
@@ -164,11 +202,12 @@ class AssessmentPlan:
         config, agent, out_dir = self.config, self.agent, self.out_dir
         if out_dir is not None:
             write_run(out_dir, self.record(self.previous_elapsed))
+        owned: list[OrgDatabase] = []
         if databases is None:
-            databases = await asyncio.to_thread(load_databases, config)
-        provenance = {org: current_provenance(org=org, org_version=version_of(db),
-                                              task_set_version=self.task_set_versions.get(org))
-                      for org, db in databases.items()}
+            databases = await asyncio.to_thread(load_databases, config, self.task_seed)
+            if self.task_seed is not None and not self.task_seed.public:
+                owned = list(databases.values())
+        provenance = self.provenance(databases)
         results: list[EpisodeResult] = []
         counter = {"done": 0, "passed": 0}
         semaphore = asyncio.Semaphore(config.concurrency)
@@ -183,12 +222,13 @@ class AssessmentPlan:
                 if inspect.isawaitable(outcome):
                     await outcome
 
-        async def one(task: Task, trial: int) -> None:
-            earlier = self.kept.get((task.org, task.id, trial))
+        async def one(ref: TaskLike, trial: int) -> None:
+            earlier = self.kept.get((ref.org, ref.id, trial))
             if earlier is not None:
                 name, log = earlier
                 await report(evaluate_log(log, f"{LOG_DIR}/{name}"), True)
                 return
+            task = await supply.task(ref)
             name = episode_file_name(task.id, trial, config.drift_level, config.rot_level)
             async with semaphore:
                 session = agent.session(task, trial)
@@ -196,6 +236,7 @@ class AssessmentPlan:
                     result = await run_episode(
                         task, session, databases[task.org], config.episode_config(task.org),
                         trial=trial, agent_name=agent.name, provenance=provenance.get(task.org),
+                        task_set=self.identity,
                         log_path=out_dir / LOG_DIR / name if out_dir is not None else None)
                 finally:
                     try:
@@ -206,9 +247,23 @@ class AssessmentPlan:
                 result = result.model_copy(update={"log_file": f"{LOG_DIR}/{name}"})
             await report(result, False)
 
-        async with asyncio.TaskGroup() as group:
-            for task, trial in self.episodes:
-                group.create_task(one(task, trial))
+        org_dbs, sets = databases, self.sets  # (narrowed for the closure below)
+        supply = TaskSupply.of(self.given) if not sets else TaskSupply(
+            [ref for ref, _ in self.episodes],
+            lambda org, category: sets[org].tasks([category], db=org_dbs[org]))
+        supply.start()
+        try:
+            async with asyncio.TaskGroup() as group:
+                for ref, trial in self.episodes:
+                    group.create_task(one(ref, trial))
+        except ExceptionGroup:
+            if supply.error is not None:  # a category that cannot be built: its error, alone
+                raise supply.error from None
+            raise
+        finally:
+            supply.close()
+            for db in owned:
+                db.close()
         elapsed = round(self.previous_elapsed + (time.perf_counter() - started), 3)
         summary = summarize(results, config.model_dump(mode="json"), elapsed)
         if out_dir is not None:
@@ -218,22 +273,30 @@ class AssessmentPlan:
 
 
 async def plan_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,
-                          *, tasks: Sequence[Task] | None = None) -> AssessmentPlan:
+                          *, tasks: Sequence[Task] | None = None,
+                          task_seed: TaskSeed | None = None) -> AssessmentPlan:
     """Select the episodes, make sure the agent is usable, and find what `out_dir` already holds.
 
-    In that order, so a bad selection is reported before the agent is contacted. Raises
-    AssessmentError for a selection of nothing, unknown tasks or categories, or a folder that
-    holds another assessment (another config or another agent); AgentUnavailable (from the
-    agent's `connect`) for an agent that cannot be reached.
+    In that order, so a bad selection is reported before the agent is contacted. `tasks`
+    defaults to the task seed's set (`task_seed` defaults to env.task_seed.resolve_task_seed:
+    the config's task_seed, or one derived from CRMARENA_SECRET_SEED; TaskSeedError when both).
+    Raises AssessmentError for a selection of nothing, unknown tasks or categories, or a folder
+    that holds another assessment (another config, agent or task set); AgentUnavailable (from
+    the agent's `connect`) for an agent that cannot be reached.
     """
-    pool = list(tasks) if tasks is not None else await asyncio.to_thread(load_tasks, config)
-    selected = select_tasks(config, pool)
+    plan = AssessmentPlan(config=config, agent=agent, out_dir=out_dir, episodes=[])
+    selected: Sequence[TaskLike]
+    if tasks is not None:
+        selected = plan.given = select_tasks(config, tasks)
+    else:
+        task_seed = task_seed or resolve_task_seed(config, {"agent": agent.name})
+        plan.sets = {org: task_seed.task_set(org) for org in config.orgs}
+        selected = await asyncio.to_thread(select_refs, config, plan.sets.values())
+    if task_seed is not None:
+        plan.task_seed = task_seed
+        plan.identity = await asyncio.to_thread(task_seed.identity, config.orgs)
+    plan.episodes = [(t, trial) for t in selected for trial in range(config.trials)]
     await connect_agent(agent)
-    plan = AssessmentPlan(
-        config=config, agent=agent, out_dir=out_dir,
-        episodes=[(t, trial) for t in selected for trial in range(config.trials)],
-        task_set_versions={org: task_set_digest([t for t in pool if t.org == org])
-                           for org in config.orgs})
     if out_dir is None:
         return plan
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -269,32 +332,35 @@ def _check_same_assessment(out_dir: Path, run: RunRecord, config: AssessmentConf
 
 def _reusable(logs: Mapping[str, EpisodeLog], plan: AssessmentPlan
               ) -> dict[tuple[str, str, int], tuple[str, EpisodeLog]]:
-    """The finished logs that are exactly one of the plan's episodes: same task (content, not
-    just id), trial, episode config and agent."""
+    """The finished logs that are exactly one of the plan's episodes: same task set, task,
+    trial, episode config and agent (and, for tasks handed in, the same task content)."""
     by_episode = {(log.header.task.org, log.header.task.id, log.header.trial): (name, log)
                   for name, log in logs.items()}
     kept: dict[tuple[str, str, int], tuple[str, EpisodeLog]] = {}
-    for task, trial in plan.episodes:
-        found = by_episode.get((task.org, task.id, trial))
+    for ref, trial in plan.episodes:
+        found = by_episode.get((ref.org, ref.id, trial))
         if found is None:
             continue
         header = found[1].header
-        if (header.agent == plan.agent.name
-                and header.config == plan.config.episode_config(task.org)
-                and header.task.model_dump(mode="json") == task.model_dump(mode="json")):
-            kept[(task.org, task.id, trial)] = found
+        same_task = (header.task_set == plan.identity if plan.identity is not None else
+                     header.task.model_dump(mode="json") == ref.model_dump(mode="json")
+                     if isinstance(ref, Task) else False)
+        if (same_task and header.agent == plan.agent.name
+                and header.config == plan.config.episode_config(ref.org)):
+            kept[(ref.org, ref.id, trial)] = found
     return kept
 
 
 async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,
                          progress: Progress | None = None, *,
                          tasks: Sequence[Task] | None = None,
-                         databases: Mapping[str, OrgDatabase] | None = None) -> Results:
+                         databases: Mapping[str, OrgDatabase] | None = None,
+                         task_seed: TaskSeed | None = None) -> Results:
     """Run every selected (task, trial) episode and return results.json's content.
 
-    `tasks` / `databases` default to the default task set and the cached orgs; tests pass their
-    own. With `out_dir`, logs go to out_dir/logs, finished episodes of the same assessment found
-    there are reused, and results.json + run.json are written.
+    `tasks` / `databases` default to the task seed's set and orgs; tests pass their own. With
+    `out_dir`, logs go to out_dir/logs, finished episodes of the same assessment found there
+    are reused, and results.json + run.json are written (plan_assessment, AssessmentPlan.run).
     """
-    plan = await plan_assessment(config, agent, out_dir, tasks=tasks)
+    plan = await plan_assessment(config, agent, out_dir, tasks=tasks, task_seed=task_seed)
     return await plan.run(progress, databases)

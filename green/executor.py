@@ -33,6 +33,7 @@ from env.config import AssessmentConfig, unknown_key_warnings
 from env.protocol import AgentUnavailable, agent_identity
 from env.results import read_run
 from env.runner import AssessmentError, FolderInUse, run_assessment
+from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
@@ -40,7 +41,8 @@ from green.summary import summary_text
 
 log = logging.getLogger(__name__)
 
-#: run_assessment(config, agent, out_dir, progress) -> Results (env.runner's contract).
+#: run_assessment(config, agent, out_dir, progress, task_seed=...) -> Results (env.runner's
+#: contract).
 RunAssessment = Callable[..., Awaitable[Any]]
 
 def _field(event: Any, name: str) -> Any:
@@ -95,13 +97,16 @@ class GreenExecutor(AgentExecutor):
         try:
             request, config = parse_request(context.get_user_input(),
                                             get_data_parts(message.parts))
-        except RequestError as exc:
-            await updater.reject(say(str(exc)))
+            task_seed = resolve_task_seed(config, {role: str(url) for role, url
+                                                   in request.participants.items()})
+        except (RequestError, TaskSeedError) as exc:
+            await updater.reject(say(str(exc) if isinstance(exc, RequestError)
+                                     else f"bad request: {exc}"))
             return
         warnings = unknown_key_warnings(config.model_extra or {})
         await updater.start_work(say("\n".join([f"Assessing {request.agent_url}",
                                                 *(f"warning: {w}" for w in warnings)])))
-        work = asyncio.create_task(self._assess(request, config, task.id, updater))
+        work = asyncio.create_task(self._assess(request, config, task_seed, task.id, updater))
         self._running.add(work)
         work.add_done_callback(self._running.discard)
         gone = client_disconnected(context)
@@ -143,8 +148,8 @@ class GreenExecutor(AgentExecutor):
             name="Result")
         await updater.complete()
 
-    async def _assess(self, request: AssessmentRequest, config: AssessmentConfig, task_id: str,
-                      updater: TaskUpdater) -> Any:
+    async def _assess(self, request: AssessmentRequest, config: AssessmentConfig,
+                      task_seed: TaskSeed, task_id: str, updater: TaskUpdater) -> Any:
         updates: asyncio.Queue[str | None] = asyncio.Queue()
 
         async def pump() -> None:
@@ -167,12 +172,14 @@ class GreenExecutor(AgentExecutor):
                                 max_connections=config.concurrency) as agent:
                 try:
                     with self._out_dir(request, config, task_id) as out_dir:
-                        return await self._run(config, agent, out_dir, progress)
+                        return await self._run(config, agent, out_dir, progress,
+                                               task_seed=task_seed)
                 except FolderInUse:
                     # The request's folder was started by another agent at the same URL (its
                     # card changed): run in a folder of this agent's own.
                     with self._out_dir(request, config, task_id, agent) as out_dir:
-                        return await self._run(config, agent, out_dir, progress)
+                        return await self._run(config, agent, out_dir, progress,
+                                               task_seed=task_seed)
         finally:
             updates.put_nowait(None)
             await asyncio.wait({pumping}, timeout=10)

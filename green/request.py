@@ -48,7 +48,8 @@ class AssessmentRequest(BaseModel):
         return str(self.participants[AGENT_ROLE])
 
 
-def _describe(exc: ValidationError, prefix: str = "") -> str:
+def describe_errors(exc: ValidationError, prefix: str = "") -> str:
+    """Every problem of a validation error on one line: "config.drift_level: ...; ..."."""
     problems = []
     for err in exc.errors(include_url=False):
         where = ".".join(str(p) for p in (prefix, *err["loc"]) if p != "")
@@ -78,7 +79,7 @@ def parse_request(text: str | None,
     try:
         request = AssessmentRequest.model_validate(payload)
     except ValidationError as exc:
-        problems.append(_describe(exc))
+        problems.append(describe_errors(exc))
     if isinstance(payload.get("config", {}), dict):
         try:
             config = validate_config(payload.get("config", {}))
@@ -94,4 +95,4 @@ def validate_config(config: dict[str, Any]) -> AssessmentConfig:
     try:
         return AssessmentConfig.model_validate(config)
     except ValidationError as exc:
-        raise RequestError(_describe(exc, "config")) from None
+        raise RequestError(describe_errors(exc, "config")) from None

@@ -7,6 +7,8 @@ from typing import Any
 
 from rich.table import Table
 
+from data.tasks.identity import TaskSetIdentity
+
 DIMENSIONS = ("FUNCTIONAL", "DRIFT_ADAPTATION", "TOKEN_EFFICIENCY", "QUERY_EFFICIENCY",
               "ERROR_RECOVERY", "TRAJECTORY_EFFICIENCY", "HALLUCINATION_RATE")
 
@@ -23,6 +25,8 @@ def summary_text(results: dict[str, Any]) -> str:
         f" tasks passed (pass rate {_num(summary.get('pass_rate', '?'), 3)},"
         f" avg score {_num(summary.get('avg_score', '?'))})",
     ]
+    if results.get("task_set"):
+        lines.append(f"Task set: {TaskSetIdentity.model_validate(results['task_set']).describe()}")
     dims = results.get("dimension_averages", {})
     if dims:
         lines.append("Dimensions: " + ", ".join(f"{k} {_num(v)}" for k, v in dims.items()))

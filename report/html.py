@@ -134,6 +134,8 @@ def _config_line(assessment: Assessment) -> str:
         parts.append(f"task limit {c['task_limit']}")
     if c.get("merged_from"):
         parts.append(f"merged from {len(c['merged_from'])} folders")
+    if r.task_set is not None:
+        parts.append(r.task_set.describe())
     return "  ·  ".join(parts)
 
 

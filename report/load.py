@@ -3,7 +3,7 @@
 Everything goes through env's own models (`Results`, `EpisodeLog`, `regrade`) so the report
 can never disagree with `crmarena regrade` about what a folder contains. Each episode is paired
 with its log (the trajectory) and the task's reference solution: the one recorded in the log's
-header (exactly what ran), else the committed task set's, else none.
+header (exactly what ran), else the committed task set's (for the public set), else none.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ def load_assessment(path: Path) -> Assessment:
 def _episode(folder: Path, result: EpisodeResult) -> Episode:
     log = _read_log(folder, result.log_file)
     reference = log.header.task.reference if log is not None else None
-    if reference is None:
+    from_public = log is None or log.header.task_set is None or log.header.task_set.public
+    if reference is None and from_public:  # a fresh set's ids name other tasks in the public one
         task = _task_set_index(result.org).get(result.task_id)
         reference = task.reference if task is not None else None
     return Episode(result=result, log=log, reference=reference)

@@ -109,14 +109,27 @@ def values_select(obj: SObject, rows: Sequence[Mapping[str, Any]]) -> str:
     return f"SELECT {casts} FROM (VALUES {values})"
 
 
+#: SQL texts that passed guard_select (most recent last): the check is a pure function of the
+#: text and costs ~0.2 ms, while translated plans repeat their SQL across episodes and drafts.
+_GUARDED: dict[str, None] = {}
+_GUARDED_SIZE = 4096
+_guard_lock = threading.Lock()
+
+
 def guard_select(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Refuse anything but exactly one SELECT statement (DuckDB's own parser decides)."""
+    if sql in _GUARDED:
+        return
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as exc:
         raise SalesforceError(ErrorCode.MALFORMED_QUERY, "unexpected token in query") from exc
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
         raise SalesforceError(ErrorCode.MALFORMED_QUERY, "only one SELECT statement is allowed")
+    with _guard_lock:
+        if len(_GUARDED) >= _GUARDED_SIZE:
+            del _GUARDED[next(iter(_GUARDED))]
+        _GUARDED[sql] = None
 
 
 @dataclass

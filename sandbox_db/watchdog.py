@@ -26,14 +26,18 @@ class Watchdog:
     def arm(self, timeout_s: float, interrupt: Callable[[], object]) -> int:
         """Schedule `interrupt` in `timeout_s` seconds; returns a token for `disarm`."""
         token = next(self._ids)
+        entry = (time.monotonic() + timeout_s, token)
         with self._cv:
             self._active[token] = interrupt
-            heapq.heappush(self._heap, (time.monotonic() + timeout_s, token))
+            heapq.heappush(self._heap, entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="query-watchdog",
                                                 daemon=True)
                 self._thread.start()
-            self._cv.notify()
+            # Wake the thread only for a new earliest deadline: it already wakes in time for
+            # any later one, and a wake-up per query costs a thread switch per query.
+            if self._heap[0] == entry:
+                self._cv.notify()
         return token
 
     def disarm(self, token: int) -> None:

@@ -15,6 +15,7 @@ import json
 import os
 import threading
 import time
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -226,7 +227,11 @@ def version_of(db: OrgDatabase) -> str | None:
 
 # ----------------------------------------------------------------------------- records
 
-_DATA: dict[tuple[Any, ...], OrgData] = {}
+#: Records of the most recently used orgs (a server assessing fresh task seeds loads a new org
+#: per seed: keeping every one would grow without bound).
+_DATA: OrderedDict[tuple[Any, ...], OrgData] = OrderedDict()
+KEEP_ORG_DATA = 4
+_data_lock = threading.Lock()
 
 
 def _data_key(org: str, seed: int, source: Path | None, cache: Path | None) -> tuple[Any, ...]:
@@ -234,21 +239,31 @@ def _data_key(org: str, seed: int, source: Path | None, cache: Path | None) -> t
 
 
 def _remember(org: str, seed: int, source: Path | None, cache: Path | None, data: OrgData) -> None:
-    _DATA[_data_key(org, seed, source, cache)] = data
+    with _data_lock:
+        key = _data_key(org, seed, source, cache)
+        _DATA[key] = data
+        _DATA.move_to_end(key)
+        while len(_DATA) > KEEP_ORG_DATA:
+            _DATA.popitem(last=False)
 
 
 def load_org_data(org: OrgType = "b2b", seed: int = DEFAULT_SEED, *,
                   source: Path | None = None, cache_dir: Path | None = None) -> OrgData:
     """The org's records (base names), for task generators and rot. Treat as read-only.
 
-    Kept in memory per process; otherwise read back from the cache file (no regeneration).
+    The last KEEP_ORG_DATA orgs used stay in memory; others are read back from the cache file
+    (no regeneration).
     """
     key = _data_key(org, seed, source, cache_dir)
-    data = _DATA.get(key)
+    with _data_lock:
+        data = _DATA.get(key)
     if data is None:
         info = build_org(org, seed, source=source, cache_dir=cache_dir)
-        data = _DATA.get(key) or read_org_file(info.path, org)
-        _DATA[key] = data
+        with _data_lock:
+            data = _DATA.get(key)
+        if data is None:
+            data = read_org_file(info.path, org)
+    _remember(org, seed, source, cache_dir, data)
     return data
 
 

@@ -11,7 +11,9 @@ the other categories still build (tests assert the report has no errors).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import logging
 import random
 import time
@@ -26,8 +28,8 @@ import data.tasks.categories  # noqa: F401 - registers every category module
 from core.observation import render_payload
 from data.org import DEFAULT_SEED
 from data.org.store import load_org, load_org_data
-from data.tasks.model import NONE_ANSWER, Task
-from data.tasks.reference import derive, execute_reference_steps, referenced_fields
+from data.tasks.model import NONE_ANSWER, ReferenceSolution, Task
+from data.tasks.reference import derive, execute_step, referenced_fields
 from data.tasks.registry import (
     CATEGORY_REGISTRY,
     AmbiguousAnswer,
@@ -47,6 +49,9 @@ DEFAULT_PER_CATEGORY = 20
 NONE_SHARE = 0.05
 #: Drafts a generator may propose per wanted task before the category counts as short.
 MAX_DRAFTS_FACTOR = 20
+#: Reference solutions are ours, not an agent's: a busy machine must not turn a slow query into
+#: a failed category (the agent's 5 s limit guards against runaway agent queries).
+REFERENCE_QUERY_TIMEOUT_S = 120.0
 
 
 def default_seed() -> int:
@@ -136,16 +141,36 @@ def observation_fits(result: Any) -> bool:
     return render_payload(result)[1] is None
 
 
+class StepResults:
+    """Reference-step results on the base org, remembered by (tool, arguments, today) for one
+    category: its drafts often repeat a step (the same per-owner counts behind several
+    questions) and the base org never changes. Derivations are pure, so sharing is safe."""
+
+    def __init__(self, view: OrgView) -> None:
+        self.view = view
+        self._results: dict[tuple[str, str, dt.date | None], Any] = {}
+
+    def run(self, reference: ReferenceSolution, today: dt.date | None) -> list[Any]:
+        out = []
+        for step in reference.steps:
+            key = (step.name, json.dumps(step.arguments, sort_keys=True, default=str), today)
+            if key not in self._results:
+                self._results[key] = execute_step(self.view, step, today)
+            out.append(self._results[key])
+        return out
+
+
 def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDraft,
-                   view: OrgView) -> Task:
+                   steps: StepResults) -> Task:
     metric = draft.reward_metric or spec.metric
+    view = steps.view
     if draft.reference is None:
         if metric != "privacy_rejection":
             raise ValueError("only privacy_rejection drafts may omit the reference solution")
         answer: list[str] = [NONE_ANSWER]
         fields = tuple(draft.referenced_fields)
     else:
-        results = execute_reference_steps(view, draft.reference, draft.today)
+        results = steps.run(draft.reference, draft.today)
         for step, result in zip(draft.reference.steps, results, strict=True):
             if step.name != "describe" and not observation_fits(result):
                 raise OversizedResult(step.arguments)
@@ -171,6 +196,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
                      count=per_category)
     tasks: list[Task] = []
     seen: set[tuple[str, str]] = set()
+    steps = StepResults(view)
     try:
         for draft in spec.generate(ctx):
             if len(tasks) >= per_category:
@@ -183,7 +209,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
                 report.duplicates += 1
                 continue
             try:
-                task = _draft_to_task(spec, org, len(tasks) + 1, draft, view)
+                task = _draft_to_task(spec, org, len(tasks) + 1, draft, steps)
             except AmbiguousAnswer:
                 report.ambiguous += 1
                 continue
@@ -242,7 +268,7 @@ def build_task_set(org: OrgType, seed: int | None = None,
     db, data = base if base is not None else base_org(org, seed)
     report = report if report is not None else BuildReport()
     tasks: list[Task] = []
-    view = open_view(db)
+    view = open_view(db, query_timeout_s=REFERENCE_QUERY_TIMEOUT_S)
     try:
         with _progress(progress, org, len(specs)) as advance:
             for spec in specs:

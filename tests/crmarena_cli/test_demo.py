@@ -32,3 +32,30 @@ def test_demo_assesses_the_oracle_over_a2a_and_writes_results(tmp_path, monkeypa
     printed = output.getvalue()
     assert "Oracle over A2A" in printed and "4/4 tasks passed" in printed
     assert str(out) in printed
+
+
+def test_demo_on_a_fresh_task_seed(tmp_path, monkeypatch):
+    import crmarena_cli.demo
+    from tests.helpers.fresh_seeds import FRESH_SEEDS
+
+    output = io.StringIO()
+    monkeypatch.setattr(crmarena_cli.demo, "Console", lambda: Console(file=output, width=160))
+    out = tmp_path / "demo"
+    assert main(["demo", "--out", str(out), "--task-limit", "3",
+                 "--task-seed", str(FRESH_SEEDS[0])]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert results["summary"]["total_passed"] == 3
+    assert results["task_set"]["public"] is False
+    assert "Task set: fresh task set (seed commitment sha256:" in output.getvalue()
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "-4", "1e3"])
+def test_demo_rejects_a_bad_task_seed_on_one_line(value, monkeypatch):
+    import crmarena_cli.demo
+
+    output = io.StringIO()
+    monkeypatch.setattr(crmarena_cli.demo, "Console", lambda: Console(file=output, width=80))
+    assert main(["demo", "--task-seed", value]) == 2
+    printed = output.getvalue().strip()
+    assert 'task_seed: task_seed must be a non-negative integer or "public"' in printed
+    assert printed.count("\n") == 0

@@ -179,6 +179,29 @@ def test_list_valued_gold_is_a_set_of_items(submitted, passes):
     assert result.reward == (1.0 if passes else 0.0)
 
 
+# A near match of a longer span must not swallow the next item's first word: "Security
+# compliance and data protection, Pricing" is within the typo ratio of the first item alone.
+GOLD_LIST_2 = ("Business problems and pain points, Security compliance and data protection, "
+               "Pricing and competitive analysis",)
+
+
+@pytest.mark.parametrize("submitted,passes", [
+    ([GOLD_LIST_2[0]], True),
+    (["Pricing and competitive analysis, Business problems and pain points, Security "
+      "compliance and data protection"], True),
+    (["Business problems and pain points", "Security compliance and data protection",
+      "Pricing and competitive analysis"], True),
+    (["Business problems and pain points, Security compliance and data protection, "
+      "Pricing"], False),
+    (["Business problems and pain points, Security compliance and data protection, Pricing "
+      "and competitive analysis, Product features"], False),
+])
+def test_list_items_are_matched_whole_before_typos_are_forgiven(submitted, passes):
+    result = grade(task("fuzzy_match", GOLD_LIST_2, category="sales_insight_mining"), submitted,
+                   False, "")
+    assert result.passed is passes, result.reason
+
+
 def test_list_valued_none_gold():
     none_task = task("fuzzy_match", ("None",), category="sales_insight_mining")
     assert grade(none_task, ["None"], False, "").passed

@@ -65,7 +65,7 @@ def test_load_pairs_every_result_with_its_log_and_reference(assessments):
 def test_load_regrades_a_folder_without_results_json(folder_copy):
     folder = folder_copy("careless")
     expected = read_results(folder)
-    (folder / "results.json").unlink()
+    (folder / "results.json").unlink(missing_ok=True)
     a = load_assessment(folder)
     assert a.results.summary == expected.summary
     assert [e.result.passed for e in a.episodes] == [t.passed for t in expected.tasks]
@@ -255,3 +255,48 @@ def test_view_command_rejects_bad_input_clearly(argv, message, assessments, caps
     err = capsys.readouterr().err
     assert message in err and err.startswith("crmarena view: error: ") and err.count("\n") == 1
     assert not (assessments["careless"] / "f.html").exists()
+
+
+# --- the task set ------------------------------------------------------------------------------
+
+
+def _as_task_set(folder, task_set, drop_references: bool) -> None:
+    """Rewrite the folder's logs as if their episodes ran on `task_set` (results.json removed,
+    so the report re-grades the logs)."""
+    for path in (folder / "logs").glob("*.jsonl"):
+        log = EpisodeLog.read(path)
+        task = log.header.task.model_copy(update={"reference": None}) if drop_references \
+            else log.header.task
+        log.header = log.header.model_copy(update={"task_set": task_set, "task": task})
+        path.write_text("\n".join(log.lines()) + "\n")
+    (folder / "results.json").unlink(missing_ok=True)
+
+
+def test_the_report_names_the_task_set(folder_copy):
+    from data.tasks import load_task_set
+    from data.tasks.identity import TaskSetIdentity
+
+    public = load_assessment(folder_copy("oracle"))
+    assert public.results.task_set is not None and public.results.task_set.public
+    assert "public practice set" in _config_text(render_report(public))
+
+    folder = folder_copy("careless")
+    fresh = public.results.task_set.model_copy(update={
+        "public": False, "seed_commitment": "hmac-sha256:" + "ab" * 16})
+    _as_task_set(folder, TaskSetIdentity.model_validate(fresh.model_dump()), True)
+    a = load_assessment(folder)
+    text = _config_text(render_report(a))
+    assert "fresh task set (seed commitment hmac-sha256:abababab" in text
+    assert "public practice set" not in text
+    # a fresh set's task ids name other tasks in the public set: no reference is borrowed
+    assert all(e.reference is None for e in a.episodes)
+
+    _as_task_set(folder, public.results.task_set, True)  # the public set: looked up by id
+    committed = {t.id: t.reference for t in load_task_set("b2b")}
+    episodes = load_assessment(folder).episodes
+    assert any(e.reference is not None for e in episodes)
+    assert all(e.reference == committed[e.result.task_id] for e in episodes)
+
+
+def _config_text(html: str) -> str:
+    return " ".join(Elements(html.split('<div class="sub">', 1)[1].split("</div>", 1)[0]).text)

@@ -36,3 +36,25 @@ def test_deadlines_fire_in_order_not_arming_order() -> None:
     dog.arm(0.05, lambda: order.append("fast"))
     assert done.wait(2.0)
     assert order == ["fast", "slow"]
+
+
+def test_later_deadlines_do_not_wake_the_thread() -> None:
+    """One wake-up per query would cost a thread switch per query; only a new earliest
+    deadline needs one, and a later one still fires on time."""
+
+    class CountingCondition(threading.Condition):
+        notified = 0
+
+        def notify(self, n: int = 1) -> None:
+            CountingCondition.notified += 1
+            super().notify(n)
+
+    dog = Watchdog()
+    dog._cv = CountingCondition()
+    fired = threading.Event()
+    dog.arm(0.05, lambda: None)
+    for _ in range(200):
+        dog.disarm(dog.arm(30.0, lambda: None))
+    dog.arm(0.1, fired.set)
+    assert CountingCondition.notified == 1
+    assert fired.wait(2.0)
