@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from crmarena_cli.command import UsageError, add_command, output_folder
@@ -28,10 +27,10 @@ def _serve(args: argparse.Namespace) -> int:
         secret = secret_from_env()
     except TaskSeedError as exc:
         raise UsageError(str(exc)) from None
-    print(f"task sets: derived from {SECRET_ENV} per request" if secret else
-          "task sets: the public practice set unless a request names task_seed", file=sys.stderr)
+    task_sets = (f"task sets derived from {SECRET_ENV}" if secret else
+                 "public task set unless a request names task_seed")
     return serve(lambda url: build_green_app(url, results_root=args.results_dir), args,
-                 "green agent (assessor)")
+                 f"green agent (assessor; {task_sets})")
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from core.provenance import Provenance, current_provenance
 from data.org.store import load_org, shared_org, version_of
 from data.tasks.model import Task
 from data.tasks.seeded import SeededTaskSet, TaskLike, TaskRef
+from data.tasks.taskset import task_set_digest
 from env.config import AssessmentConfig
 from env.episode import run_episode
 from env.log import EpisodeLog, episode_file_name
@@ -175,6 +176,8 @@ class AssessmentPlan:
     #: (org, task id, trial) -> (log file name, log) of the episodes kept from an earlier run.
     kept: dict[tuple[str, str, int], tuple[str, EpisodeLog]] = field(default_factory=dict)
     previous_elapsed: float = 0.0
+    #: org -> digest of the tasks handed in (a task set with no identity of its own).
+    given_versions: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -191,7 +194,8 @@ class AssessmentPlan:
         return {org: current_provenance(
                     org=org, org_version=versions[org].org_version if org in versions
                     else version_of(db),
-                    task_set_version=versions[org].task_set_version if org in versions else None)
+                    task_set_version=versions[org].task_set_version if org in versions
+                    else self.given_versions.get(org))
                 for org, db in databases.items()}
 
     async def run(self, progress: Progress | None = None,
@@ -288,6 +292,8 @@ async def plan_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path 
     selected: Sequence[TaskLike]
     if tasks is not None:
         selected = plan.given = select_tasks(config, tasks)
+        plan.given_versions = {org: task_set_digest([t for t in tasks if t.org == org])
+                               for org in config.orgs}
     else:
         task_seed = task_seed or resolve_task_seed(config, {"agent": agent.name})
         plan.sets = {org: task_seed.task_set(org) for org in config.orgs}

@@ -14,7 +14,7 @@ from data.tasks.identity import TaskSetIdentity
 from env.agents import make_agent
 from env.config import AssessmentConfig
 from env.log import EpisodeLog
-from env.results import merge_folders, regrade
+from env.results import MergeError, merge_folders, regrade
 from env.runner import run_assessment
 from env.task_seed import resolve_task_seed
 from green.summary import summary_text
@@ -103,7 +103,7 @@ async def test_a_category_that_cannot_be_built_fails_the_assessment_naming_it(
 
 def test_assess_cli_rejects_a_bad_task_seed_on_one_line(capsys) -> None:
     assert main(["assess", "--agent", "oracle", "--task-seed", "soon"]) == 2
-    out = capsys.readouterr().out.strip()
+    out = capsys.readouterr().err.strip()
     assert out.count("\n") == 0
     assert "task_seed" in out and 'must be a non-negative integer or "public"' in out
 
@@ -111,7 +111,7 @@ def test_assess_cli_rejects_a_bad_task_seed_on_one_line(capsys) -> None:
 def test_assess_cli_refuses_a_task_seed_when_a_secret_is_set(monkeypatch, capsys) -> None:
     monkeypatch.setenv("CRMARENA_SECRET_SEED", SECRET)
     assert main(["assess", "--agent", "oracle", "--task-seed", "7"]) == 2
-    out = capsys.readouterr().out.strip()
+    out = capsys.readouterr().err.strip()
     assert out.count("\n") == 0 and "task_seed is not accepted" in out
 
 
@@ -127,10 +127,10 @@ async def test_shards_of_different_task_sets_are_not_merged(env_db, env_tasks, t
         log = EpisodeLog.read(path)
         log.header = log.header.model_copy(update={"task_set": identity})
         path.write_text("\n".join(log.lines()) + "\n")
-    with pytest.raises(ValueError, match="ran on different task sets: public practice set, "
-                                         "unrecorded"):
+    with pytest.raises(MergeError, match="ran on different task sets"):
         merge_folders([tmp_path / "s0", tmp_path / "s1"], tmp_path / "all")
+    assert not (tmp_path / "all").exists()  # refused before anything is copied
     assert main(["merge", str(tmp_path / "s0"), str(tmp_path / "s1"),
                  "--out", str(tmp_path / "all2")]) == 2
-    assert "different task sets" in capsys.readouterr().out
+    assert "different task sets" in capsys.readouterr().err
     assert regrade(tmp_path / "s1").task_set == identity

@@ -38,7 +38,7 @@ class SlowRun:
         self.canceled = threading.Event()
         self.finished = threading.Event()
 
-    async def __call__(self, config, agent, out_dir, progress):
+    async def __call__(self, config, agent, out_dir, progress, **options):
         self.started.set()
         try:
             await asyncio.sleep(self.seconds)
@@ -53,8 +53,8 @@ class SlowRun:
 def green():
     runs: dict[str, SlowRun] = {"run": SlowRun(6.0)}
 
-    async def run(*args):
-        return await runs["run"](*args)
+    async def run(*args, **options):
+        return await runs["run"](*args, **options)
 
     with BackgroundServer(lambda url: build_green_app(url, run=run)) as server:
         yield server.url, runs["run"]
