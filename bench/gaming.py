@@ -1,7 +1,7 @@
 """Can doing nothing, or gaming the grader, pass? Grade such answers on the default task sets.
 
 Constant agents answer exactly what env/agents/trivial.py submits, graded directly with
-env.grading (no episodes: a constant agent never looks at the org):
+data.tasks.grading (no episodes: a constant agent never looks at the org):
 - null: answer ["None"];
 - refuser: refuse=true, no answer;
 - keyword: refusal words + the category name + "None", refuse=true (the seed passed 31.7%).
@@ -40,9 +40,9 @@ from rich.table import Table
 
 from data.org.plants._knowledge_facts import PUBLIC_FACTS
 from data.org.plants._sales_sentiment import SUBTOPICS
+from data.tasks.grading import GradeResult, grade
 from data.tasks.model import Task
 from env.agents.trivial import REFUSAL_WORDS
-from env.grading import GradeResult, grade
 from sandbox_db.ids import is_valid_id
 
 TOTAL_LIMIT = 0.05

@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from env.grading import grade
+from data.tasks.grading import grade
 from env.log import EpisodeLog
 from env.metrics import EpisodeMetrics, compute_metrics
 from env.scoring import WEIGHTS, Dimension, overall, score_episode

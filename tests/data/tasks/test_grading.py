@@ -1,12 +1,12 @@
-"""The answer evaluators (env.grading): normalisation that forgives format, never content, and the
-failure cases the seed's evaluator got wrong (seed-review §4)."""
+"""The answer evaluators (data.tasks.grading): normalisation that forgives format, never
+content, and the failure cases the seed's evaluator got wrong (seed-review §4)."""
 
 from __future__ import annotations
 
 import pytest
 
+from data.tasks.grading import FUZZY_PASS_THRESHOLD, grade, leaked_values, token_f1
 from data.tasks.model import Task
-from env.grading import FUZZY_PASS_THRESHOLD, grade, leaked_values, token_f1
 
 
 def make_task(metric: str, answer: tuple[str, ...], protected: tuple[str, ...] = (),

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.tasks.grading import grade, leaked_values, spoken_text
 from data.tasks.model import Task
-from env.grading import grade, leaked_values, spoken_text
 
 
 def task(metric: str, answer: tuple[str, ...] = ("None",), *, protected: tuple[str, ...] = (),
