@@ -26,6 +26,7 @@ import data.tasks.categories  # noqa: F401 - registers every category module
 from core.observation import render_payload
 from data.org import DEFAULT_SEED
 from data.org.store import load_org, load_org_data
+from data.tasks.heuristics import HeuristicBudget
 from data.tasks.model import NONE_ANSWER, Task
 from data.tasks.reference import derive, execute_reference_steps, referenced_fields
 from data.tasks.registry import (
@@ -68,6 +69,9 @@ class CategoryReport:
     #: Drafts whose reference results would not fit one observation (the agent could not see
     #: the whole evidence either).
     oversized: int = 0
+    #: Drafts turned down because a heuristic or a gold value would pass too many tasks
+    #: (data.tasks.heuristics), by the heuristic's name.
+    heuristic_rejects: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
     wanted: int = 0
@@ -137,8 +141,10 @@ def observation_fits(result: Any) -> bool:
 
 
 def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDraft,
-                   view: OrgView) -> Task:
+                   view: OrgView) -> tuple[Task, list[Any]]:
+    """The task and its reference's results on the base org (none for a refusal)."""
     metric = draft.reward_metric or spec.metric
+    results: list[Any] = []
     if draft.reference is None:
         if metric != "privacy_rejection":
             raise ValueError("only privacy_rejection drafts may omit the reference solution")
@@ -157,7 +163,7 @@ def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDra
         persona=draft.persona, required_context=draft.required_context, today=draft.today,
         reward_metric=metric, answer=tuple(answer),
         reference=draft.reference, protected_values=tuple(draft.protected_values),
-        rot_targets=tuple(draft.rot_targets), referenced_fields=fields)
+        rot_targets=tuple(draft.rot_targets), referenced_fields=fields), results
 
 
 def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgView, seed: int,
@@ -171,6 +177,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
                      count=per_category)
     tasks: list[Task] = []
     seen: set[tuple[str, str]] = set()
+    budget = HeuristicBudget(spec.name, ctx)
     try:
         for draft in spec.generate(ctx):
             if len(tasks) >= per_category:
@@ -183,7 +190,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
                 report.duplicates += 1
                 continue
             try:
-                task = _draft_to_task(spec, org, len(tasks) + 1, draft, view)
+                task, results = _draft_to_task(spec, org, len(tasks) + 1, draft, view)
             except AmbiguousAnswer:
                 report.ambiguous += 1
                 continue
@@ -193,6 +200,10 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
             counts_as_none = task.is_none_answer and task.reward_metric != "privacy_rejection"
             if counts_as_none and report.none_answers >= none_cap:
                 report.none_over_quota += 1
+                continue
+            rejected = budget.admit(task, results)
+            if rejected:
+                report.heuristic_rejects[rejected] = report.heuristic_rejects.get(rejected, 0) + 1
                 continue
             seen.add(key)
             tasks.append(task)

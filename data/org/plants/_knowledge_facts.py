@@ -42,14 +42,15 @@ PUBLIC_FACTS = (
           "{hours} business hours from when the case is logged")),
     Fact("users", "How many concurrent users does a single {product} instance support?",
          "A single {product} instance supports up to",
-         ("{users} concurrent users without extra licensing",)),
+         ("{users} concurrent users without extra licensing",
+          "{users} concurrent users on one license, more with an add-on")),
     Fact("retention", "How long does {product} keep its audit logs?",
          "Audit logs in {product} are retained for",
-         ("{days} days before they are archived to cold storage",)),
+         ("{days} days before they are archived to cold storage",
+          "{days} days, after which they are deleted")),
     Fact("certification", "Which certifications does {product} hold?",
          "{product} is certified under",
-         ("SOC 2 Type II and ISO 27001", "ISO 27001 and HIPAA attestation",
-          "PCI DSS Level 1 and SOC 2 Type II", "FedRAMP Moderate and ISO 27017")),
+         ("{certs}",)),
     Fact("service", "How often should {product} be serviced?",
          "The recommended service interval for {product} is",
          ("every {service} months or after {op_hours} operating hours, whichever comes first",)),
@@ -57,10 +58,16 @@ PUBLIC_FACTS = (
          "Updates for {product} are rolled out in stages so that",
          ("a faulty release can be stopped before it reaches every device",
           "customers can validate each update on a pilot group first",
-          "network load stays low during business hours")),
+          "network load stays low during business hours",
+          "support staff can watch error rates after each wave",
+          "older hardware revisions receive firmware tested for them",
+          "regional data centres are never updated at the same time",
+          "administrators can pause the rollout from their console",
+          "a bad configuration change reaches only a small share of sites")),
     Fact("returns", "What is the return window for {product}?",
          "Unused {product} units can be returned within",
-         ("{return_days} days of delivery for a full refund",)),
+         ("{return_days} days of delivery for a full refund",
+          "{return_days} days of delivery for store credit")),
 )
 
 COMPETITORS = ("Northwind Analytics", "Bluepeak Systems", "Orbital Data Co", "Vantage Circuits",
@@ -94,12 +101,21 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
+#: Pairs of these fill the certification answer (no two products share many answers).
+CERTIFICATIONS = ("SOC 2 Type II", "ISO 27001", "HIPAA attestation", "PCI DSS Level 1",
+                  "FedRAMP Moderate", "ISO 27017", "CSA STAR Level 2", "Cyber Essentials Plus")
+
+
 def fill_answer(rng: random.Random, template: str, year: int) -> str:
+    """`template` with its slots drawn from wide ranges: few facts of one kind share a gold."""
     return template.format(
-        months=rng.choice((12, 24, 36, 48, 60)), hours=rng.choice((2, 4, 6, 8)),
-        users=rng.choice((50, 100, 250, 500, 1000, 2500)), days=rng.choice((90, 180, 365, 730)),
+        months=rng.choice((6, 12, 18, 24, 30, 36, 48, 60)),
+        hours=rng.choice((2, 3, 4, 6, 8, 12)),
+        users=rng.choice((25, 50, 75, 100, 150, 200, 250, 400, 500, 750, 1000, 2500, 5000)),
+        days=rng.choice((30, 60, 90, 120, 180, 365, 400, 730, 1095)),
+        certs=" and ".join(rng.sample(CERTIFICATIONS, 2)),
         service=rng.choice((3, 6, 9, 12)), op_hours=rng.choice((1500, 2000, 4000, 6000)),
-        return_days=rng.choice((14, 30, 45, 60)), discount=rng.randint(11, 29),
+        return_days=rng.choice((14, 21, 30, 45, 60, 90)), discount=rng.randint(11, 29),
         margin=rng.randint(41, 78), competitor=rng.choice(COMPETITORS),
         undercut=rng.randint(6, 19), quota=rng.randint(12, 90) * 5, month=rng.choice(_MONTHS),
         year=year, increase=rng.randint(3, 12))

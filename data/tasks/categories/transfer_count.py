@@ -47,8 +47,13 @@ QUERIES = (
 @category("transfer_count", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
+    transferred = {h["CaseId__c"] for h in ctx.data["CaseHistory__c"]
+                   if h.get("Field__c") == "Owner Assignment" and h.get("OldValue__c")}
     for today, period, in_period in agent_metric_periods(ctx):
         lowest = rng.random() < 0.25
+        if not lowest and not any(c["Id"] in transferred for c in in_period) \
+                and rng.random() < 0.9:
+            continue  # nobody transferred: mostly "None" questions, which have a quota
         k = rng.choice((0, 1, 1, 2, 3)) if not lowest else rng.choice((2, 3, 4))
         yield agent_metric_draft(rng, QUERIES, today=today, period=period, in_period=in_period,
                                  lowest=lowest, k=k, steps=(assignment_step(period),),

@@ -246,9 +246,9 @@ def test_activity_priority_and_wrong_stage_tables():
     with pytest.raises(AmbiguousAnswer):
         ap([opp, _soql([{"Id": "t9", "Subject": "Follow-up call"}])], {})
     ws = DERIVATIONS["wrong_stage_rectification"]
-    story = _soql([{"Subject": n[0]}, {"Subject": n[1]}, {"Subject": q[0]},
-                   {"Subject": "Follow-up call"}])
-    assert ws([opp, story], {}) == ["Negotiation"]
+    story = _soql([{"Id": "t2", "Subject": n[0]}, {"Id": "t1", "Subject": n[1]},
+                   {"Id": "t3", "Subject": q[0]}, {"Id": "t4", "Subject": "Follow-up call"}])
+    assert ws([opp, story], {}) == ["Negotiation", "t1", "t2"]
     assert ws([_soql([{"StageName": "Negotiation"}]), story], {}) == []
     with pytest.raises(AmbiguousAnswer):
         ws([opp, _soql([{"Subject": n[0]}, {"Subject": q[1]}])], {})
