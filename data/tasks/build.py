@@ -3,10 +3,12 @@
 Why the gold comes from here: a generator only proposes a question and the tool calls that answer
 it; this module runs those calls on the base org and applies the registered derivation, so a gold
 answer can never be typed by hand or drift from the org. It also enforces the set-wide rules
-(unique answers, the None quota, stable ids) so no category has to.
+(unique answers, the None quota, the heuristic budget of data.tasks.heuristics, stable ids) so no
+category has to.
 
 Tolerance: a category whose generator raises is logged by name and recorded in the BuildReport;
-the other categories still build (tests assert the report has no errors).
+the other categories still build (tests assert the report has no errors). A category that runs
+out of drafts short of its count raises ShortCategory naming it.
 """
 
 from __future__ import annotations
@@ -131,6 +133,20 @@ def task_id(org: OrgType, category: str, n: int) -> str:
     return f"{org}-{category}-{n:03d}"
 
 
+class ShortCategory(ValueError):
+    """A category's generator ran out of drafts before it had its count of tasks (for example
+    because the heuristic budget turned too many down): never a silently smaller set."""
+
+    def __init__(self, report: CategoryReport) -> None:
+        turned_down = ", ".join(f"{name} {n}" for name, n in sorted(
+            report.heuristic_rejects.items(), key=lambda kv: -kv[1]))
+        super().__init__(
+            f"task category {report.category!r} ({report.org}) has only {report.kept} of "
+            f"{report.wanted} tasks after {report.drafts} drafts"
+            + (f" (turned down by the heuristic budget: {turned_down})" if turned_down else ""))
+        self.report = report
+
+
 class OversizedResult(Exception):
     """A reference step's result would be truncated in the agent's observation."""
 
@@ -168,8 +184,9 @@ def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDra
 
 def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgView, seed: int,
                    per_category: int) -> tuple[list[Task], CategoryReport]:
-    """Up to `per_category` tasks of one category: ambiguous drafts skipped, the None quota
-    enforced, duplicates (same query and context) dropped."""
+    """`per_category` tasks of one category: ambiguous drafts skipped, the None quota and the
+    heuristic budget (data.tasks.heuristics) enforced, duplicates (same query and context)
+    dropped; ShortCategory when the generator runs out first."""
     report = CategoryReport(category=spec.name, org=org, wanted=per_category)
     started = time.perf_counter()
     none_cap = int(per_category * NONE_SHARE)
@@ -216,8 +233,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
     report.kept = len(tasks)
     report.seconds = time.perf_counter() - started
     if report.short:
-        log.warning("task category %r (%s) kept only %d of %d tasks", spec.name, org,
-                    report.kept, per_category)
+        raise ShortCategory(report)
     return tasks, report
 
 

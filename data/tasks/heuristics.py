@@ -49,9 +49,21 @@ def cap(count: int, share: float) -> int:
     return max(1, int(count * share + 1e-9))
 
 
+_VERDICTS: dict[tuple[Any, ...], bool] = {}
+_MAX_VERDICTS = 200_000
+
+
 def passes(task: Task, answer: Sequence[str] | None) -> bool:
-    """Whether submitting `answer` (no refusal, nothing else said) passes `task`."""
-    return answer is not None and grade(task, list(answer), False, "").passed
+    """Whether submitting `answer` (no refusal, nothing else said) passes `task`. Memoised on
+    what the grader reads of an answered task: budgets ask the same pairs many times."""
+    if answer is None:
+        return False
+    key = (task.category, task.reward_metric, task.query, task.answer, tuple(answer))
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        _VERDICTS[key] = grade(task, list(answer), False, "").passed
+    return _VERDICTS[key]
 
 
 # --- the evidence a heuristic reads -----------------------------------------------------------
@@ -84,8 +96,12 @@ class Evidence:
 
     def run(self, query: str) -> Any:
         step = ToolCall(name="soql_query", arguments={"query": query})
-        return self.memo(("query", query, self.task.today),
+        return self.memo(("query", query, self._today_for(query)),
                          lambda: execute_step(self.ctx.view, step, self.task.today))
+
+    def _today_for(self, *queries: str) -> Any:
+        """The task's date when a query's result depends on it (a relative date literal)."""
+        return self.task.today if any(_RELATIVE_DATE.search(q) for q in queries) else None
 
     def rerun(self, edit: Callable[[str], str] | None = None,
               params: Mapping[str, Any] | None = None,
@@ -99,7 +115,7 @@ class Evidence:
             return _derived(reference, self.results)
         queries = tuple(edit(s.arguments["query"]) for s in self.reference.steps)
         key = ("rerun", reference.derivation, queries, repr(sorted(reference.params.items())),
-               self.task.today)
+               self._today_for(*queries))
 
         def compute() -> Answer | None:
             try:
@@ -107,6 +123,10 @@ class Evidence:
             except SalesforceError:
                 return None
         return self.memo(key, compute)
+
+
+_RELATIVE_DATE = re.compile(r"\b(?:LAST|NEXT|THIS)_\w+|\b(?:TODAY|YESTERDAY|TOMORROW)\b",
+                            re.IGNORECASE)
 
 
 def _derived(reference: Any, results: list[Any]) -> Answer | None:
