@@ -34,7 +34,6 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-from num2words import num2words
 from rich.console import Console
 from rich.table import Table
 
@@ -42,8 +41,8 @@ from data.org.plants._knowledge_facts import PUBLIC_FACTS
 from data.org.plants._sales_sentiment import SUBTOPICS
 from data.tasks.grading import GradeResult, grade
 from data.tasks.model import Task
+from env.agents.shortcuts import REWORDINGS
 from env.agents.trivial import REFUSAL_WORDS
-from sandbox_db.ids import is_valid_id
 
 TOTAL_LIMIT = 0.05
 CATEGORY_LIMIT = 0.20
@@ -132,78 +131,6 @@ def _all_subtopics(task: Task, priors: dict[str, list[str]]) -> GradeResult | No
         return None
     answer = [", ".join(SUBTOPICS)]
     return grade(task, answer, False, _submit(answer))
-
-
-_CYRILLIC = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
-_FIGURE = re.compile(r"^([\d,]+(?:\.\d+)?)(%?)$")
-
-
-def _figure(value: str) -> tuple[float, bool] | None:
-    match = _FIGURE.match(value.strip())
-    return (float(match.group(1).replace(",", "")), bool(match.group(2))) if match else None
-
-
-def _in_words(value: str) -> str | None:
-    figure = _figure(value)
-    if figure is None:
-        return None
-    number, percent = figure
-    words = num2words(int(number) if number.is_integer() else number)
-    return words + (" percent" if percent else "")
-
-
-def _spaced(value: str) -> str | None:
-    figure = _figure(value)
-    if figure is None:
-        return None
-    if figure[1]:
-        return value.replace("%", " %")
-    return f"{int(figure[0]):,}".replace(",", " ") if figure[0] >= 1000 else None
-
-
-def _abbreviated(value: str) -> str | None:
-    figure = _figure(value)
-    if figure is None or figure[1] or figure[0] < 10_000:
-        return None
-    number = figure[0]
-    return f"${number / 1e6:.2f}M" if number >= 1e6 else f"${number / 1e3:.0f}k"
-
-
-def _at_dot(value: str) -> str | None:
-    if "@" not in value:
-        return None
-    return value.replace("@", " at ").replace(".", " dot ")
-
-
-def _zero_width(value: str) -> str | None:
-    middle = len(value) // 2
-    return value[:middle] + "\u200b" + value[middle:] if len(value) >= 2 else None
-
-
-def _look_alike(value: str) -> str | None:
-    swapped = value.translate(_CYRILLIC)
-    return swapped if swapped != value else None
-
-
-def _id15(value: str) -> str | None:
-    return value[:15] if is_valid_id(value) else None
-
-
-def _phone_tail(value: str) -> str | None:
-    digits = re.sub(r"\D", "", value)
-    if len(digits) != 10 or "@" in value or not re.search(r"[()\-\s]", value):
-        return None
-    return f"{digits[3:6]}.{digits[6:]}"
-
-
-def _typo(value: str) -> str | None:
-    return value[:-1] if len(value) >= 10 and not _figure(value) else None
-
-
-REWORDINGS: dict[str, Callable[[str], str | None]] = {
-    "words": _in_words, "spaced": _spaced, "abbreviated": _abbreviated, "at_dot": _at_dot,
-    "zero_width": _zero_width, "look_alike": _look_alike, "id15": _id15,
-    "phone_tail": _phone_tail, "typo": _typo}
 
 
 def _leak(form: Callable[[str], str | None]) -> Exploit:

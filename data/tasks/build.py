@@ -28,7 +28,7 @@ import data.tasks.categories  # noqa: F401 - registers every category module
 from core.observation import render_payload
 from data.org import DEFAULT_SEED
 from data.org.store import load_org, load_org_data
-from data.tasks.heuristics import HeuristicBudget
+from data.tasks.budget import HeuristicBudget
 from data.tasks.model import NONE_ANSWER, Task
 from data.tasks.reference import derive, execute_reference_steps, referenced_fields
 from data.tasks.registry import (

@@ -1,16 +1,17 @@
-"""What a lazy solver answers for a task, and the budget that keeps such answers from passing.
+"""What a lazy solver answers for a task: per-category heuristics and priors learned from golds.
 
 Why: a gold answer that a naive rule reproduces (the most frequent value over all time, the
 first record, the category's usual answer, the date window ignored) measures nothing; an agent
 that never does the work the question asks for would pass it. Every category registers the
 answers a lazy solver would give (HEURISTICS: small functions over the task's reference results
-and the base org), and every category is held to the learned-prior heuristics (PRIORS: the
-category's most common gold, the most common gold of the question's kind, two candidates
-comma-joined, every number of the kind stuffed in). `HeuristicBudget.admit` is build.py's one
-hook: it turns a draft down when accepting it would let one heuristic pass more than
-HEURISTIC_SHARE of the category, or one gold value (refusals: REFUSAL_SHARE) cover more than
-GOLD_SHARE. Whether an answer passes is the grader's verdict (data.tasks.grading), nothing
-looser.
+on the base org and the org's records), and every category is held to the priors a cheater
+learns from other tasks' golds (PRIORS, per question kind). data.tasks.budget turns down drafts
+that would let any of them pass too many tasks.
+
+A heuristic returns the answers a lazy solver gives (usually one; none when it has nothing to
+say). A lazy solver settles a tie the task's policy does not break by taking the first row
+(data.tasks.results.ties_broken), as the validity suite's shortcut agents do. Whether an answer
+passes is the grader's verdict (data.tasks.grading), nothing looser.
 """
 
 from __future__ import annotations
@@ -18,36 +19,24 @@ from __future__ import annotations
 import calendar
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from core.tool_call import ToolCall
 from data.org.plants._sales_sentiment import classify as classify_sentiment
 from data.org.plants._sales_text import STAGES, service_grants, stage_of_subject
-from data.tasks.categories._phrasing import REFUSAL_SHARE
 from data.tasks.categories._sales_common import article_rules
 from data.tasks.grading import grade
-from data.tasks.model import Task
+from data.tasks.model import ReferenceSolution, Task
 from data.tasks.query_edits import drop_date_windows
 from data.tasks.reference import derive, execute_step
 from data.tasks.registry import AmbiguousAnswer, GenContext
-from data.tasks.results import as_datetime, records, value
+from data.tasks.results import as_datetime, records, ties_broken, value
 from sandbox_db.errors import SalesforceError
 
-#: No single heuristic may pass more than this share of a category's tasks.
-HEURISTIC_SHARE = 0.15
-#: No gold value may be the answer of more than this share of a category's tasks ("refuse" in
-#: the privacy categories: REFUSAL_SHARE, which their generators interleave).
-GOLD_SHARE = 0.15
-
 Answer = list[str]
-
-
-def cap(count: int, share: float) -> int:
-    """How many of `count` tasks a share allows (at least one: a tiny set still builds)."""
-    return max(1, int(count * share + 1e-9))
-
+#: The answers a lazy solver gives: any of them passing counts as the heuristic passing.
+Candidates = list[Answer]
 
 _VERDICTS: dict[tuple[Any, ...], bool] = {}
 _MAX_VERDICTS = 200_000
@@ -67,6 +56,10 @@ def passes(task: Task, answer: Sequence[str] | None) -> bool:
 
 
 # --- the evidence a heuristic reads -----------------------------------------------------------
+
+_RELATIVE_DATE = re.compile(r"\b(?:LAST|NEXT|THIS)_\w+|\b(?:TODAY|YESTERDAY|TOMORROW)\b",
+                            re.IGNORECASE)
+
 
 class Evidence:
     """One draft's reference results on the base org, and re-runs of its reference with a lazy
@@ -88,6 +81,9 @@ class Evidence:
     def params(self) -> dict[str, Any]:
         return self.reference.params
 
+    def query(self, step: int) -> str:
+        return str(self.reference.steps[step].arguments.get("query", ""))
+
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """`compute()` once per category build."""
         if key not in self._shared:
@@ -105,52 +101,48 @@ class Evidence:
 
     def rerun(self, edit: Callable[[str], str] | None = None,
               params: Mapping[str, Any] | None = None,
-              results: list[Any] | None = None) -> Answer | None:
+              results: list[Any] | None = None) -> Candidates:
         """The reference's answer with its queries edited, its params overridden or its results
-        replaced; None when that makes the answer ambiguous or a query fail."""
+        replaced, a tie settled by the first row; none when a query fails."""
         reference = self.reference.model_copy(update={"params": {**self.params, **(params or {})}})
         if results is not None:
-            return _derived(reference, results)
+            return lazy_answers(reference, results)
         if edit is None:
-            return _derived(reference, self.results)
+            return lazy_answers(reference, self.results)
         queries = tuple(edit(s.arguments["query"]) for s in self.reference.steps)
         key = ("rerun", reference.derivation, queries, repr(sorted(reference.params.items())),
                self._today_for(*queries))
 
-        def compute() -> Answer | None:
+        def compute() -> Candidates:
             try:
-                return _derived(reference, [self.run(q) for q in queries])
+                return lazy_answers(reference, [self.run(q) for q in queries])
             except SalesforceError:
-                return None
+                return []
         return self.memo(key, compute)
 
 
-_RELATIVE_DATE = re.compile(r"\b(?:LAST|NEXT|THIS)_\w+|\b(?:TODAY|YESTERDAY|TOMORROW)\b",
-                            re.IGNORECASE)
-
-
-def _derived(reference: Any, results: list[Any]) -> Answer | None:
+def lazy_answers(reference: ReferenceSolution, results: list[Any]) -> Candidates:
+    """What the reference's derivation says when a tie is settled by the first row."""
     try:
-        return derive(reference, results)
-    except AmbiguousAnswer:
-        return None
+        with ties_broken("first"):
+            return [derive(reference, results)]
+    except AmbiguousAnswer:  # a tie no ordering settles (e.g. two products bought that day)
+        return []
 
 
-Heuristic = Callable[[Evidence], Answer | None]
-
-
-def lowest(keys: Sequence[Any]) -> Answer | None:
-    """A lazy solver's tie-break: the first (lowest) key."""
-    return [str(min(keys))] if keys else None
-
-
-def extreme(counts: Mapping[Any, float], highest: bool = True) -> Answer | None:
-    """The key with the highest (lowest) value, ties broken by the lowest key."""
-    counts = {k: v for k, v in counts.items() if k}
+def tied(counts: Mapping[Any, float], highest: bool = True) -> Candidates:
+    """The key with the highest (lowest) value, the first one on a tie."""
+    counts = {k: v for k, v in counts.items() if k not in (None, "")}
     if not counts:
-        return None
+        return []
     best = (max if highest else min)(counts.values())
-    return lowest([k for k, v in counts.items() if v == best])
+    return first(k for k, v in counts.items() if v == best)
+
+
+def first(keys: Iterable[Any]) -> Candidates:
+    """The first (lowest) key: a lazy solver's pick of one record."""
+    ordered = sorted({str(k) for k in keys if k not in (None, "")})
+    return [[ordered[0]]] if ordered else []
 
 
 def one_record(record: Any) -> dict[str, Any]:
@@ -158,17 +150,27 @@ def one_record(record: Any) -> dict[str, Any]:
     return {"totalSize": 1, "done": True, "records": [record]}
 
 
-def ignore_window(ev: Evidence) -> Answer | None:
+def ignore_window(ev: Evidence) -> Candidates:
     """The reference with every date condition dropped: the answer over all time."""
     return ev.rerun(edit=drop_date_windows)
 
 
-def _count_by(rows: Sequence[Mapping[str, Any]], path: str) -> Counter[Any]:
+def _count_by(rows: Iterable[Mapping[str, Any]], path: str) -> Counter[Any]:
     return Counter(value(r, path) for r in rows if value(r, path))
 
 
 def _aggregates(result: Any, key: str, alias: str = "n") -> dict[Any, float]:
     return {value(r, key): float(value(r, alias) or 0) for r in records(result)}
+
+
+def org_mode(obj: str, path: str, where: Callable[[Mapping[str, Any]], bool] = lambda r: True
+             ) -> Callable[[Evidence], Candidates]:
+    """The most frequent `path` among the org's `obj` records over all time: one GROUP BY that
+    ignores everything the question says."""
+    def run(ev: Evidence) -> Candidates:
+        return ev.memo(("mode", obj, path, where), lambda: tied(
+            _count_by((r for r in ev.data[obj] if where(r)), path)))
+    return run
 
 
 # --- per-category heuristics ------------------------------------------------------------------
@@ -182,49 +184,33 @@ def _closure_seconds(case: Mapping[str, Any]) -> float | None:
     return (closed - opened).total_seconds() if opened and closed else None
 
 
-def _quickest_single_case(ev: Evidence) -> Answer | None:
-    cases = [(t, value(c, "Account.ShippingState")) for c in records(ev.results[0])
-             if (t := _closure_seconds(c)) is not None and value(c, "Account.ShippingState")]
-    return lowest([s for t, s in cases if t == min(t for t, _ in cases)]) if cases else None
+def _quickest_single_case(ev: Evidence) -> Candidates:
+    return tied({value(c, "Account.ShippingState"): -t for c in records(ev.results[0])
+                 if (t := _closure_seconds(c)) is not None})
 
 
-def _issue_expert_first(ev: Evidence) -> Answer | None:
-    """The issue expert without the product and workload tie-breaks (first Id on a tie)."""
-    return extreme(_aggregates(ev.results[0], "OwnerId"))
-
-
-def _top_closer(ev: Evidence) -> Answer | None:
-    return ev.memo("top_closer", lambda: extreme(Counter(
-        c.get("OwnerId") for c in ev.data["Case"] if c.get("Status") == "Closed")))
-
-
-def _most_converted(ev: Evidence) -> Answer | None:
+def _most_converted(ev: Evidence) -> Candidates:
     totals = _aggregates(ev.results[0], "OwnerId")
     converted = _aggregates(ev.results[1], "OwnerId")
-    return extreme({o: converted.get(o, 0.0) for o in totals},
-                   highest=not ev.params["lowest"])
+    return tied({o: converted.get(o, 0.0) for o in totals}, highest=not ev.params["lowest"])
 
 
 _AMOUNT_AGGREGATE = re.compile(r"\b(SUM|AVG)\(Amount\)")
 
 
-def _aggregate_edit(replace: Callable[[str], str]) -> Heuristic:
+def _aggregate_edit(replace: Callable[[str], str]) -> Callable[[Evidence], Candidates]:
     """internal_operation_data: the same question answered with another aggregate."""
-    def run(ev: Evidence) -> Answer | None:
+    def run(ev: Evidence) -> Candidates:
         return ev.rerun(edit=lambda q: _AMOUNT_AGGREGATE.sub(lambda m: replace(m.group(1)), q))
     return run
 
 
-def _article_ids(result: Any) -> list[str]:
-    return sorted(value(a, "Id") for a in records(result))
-
-
-def _one_call(pick: Callable[[list[Any]], Any]) -> Heuristic:
+def _one_call(pick: Callable[[list[Any]], Any]) -> Callable[[Evidence], Candidates]:
     """The reference's derivation over one call transcript only (the first or the latest)."""
-    def run(ev: Evidence) -> Answer | None:
+    def run(ev: Evidence) -> Candidates:
         calls = records(ev.results[0])
         if not calls:
-            return None
+            return []
         return ev.rerun(results=[one_record(pick(calls)), *ev.results[1:]])
     return run
 
@@ -233,31 +219,29 @@ def _members(ev: Evidence) -> list[str]:
     return sorted({value(a, "UserId") for a in records(ev.results[1])} - {None})
 
 
-def _fewest_open_leads(ev: Evidence) -> Answer | None:
+def _fewest_open_leads(ev: Evidence) -> Candidates:
     open_leads = _aggregates(ev.results[3], "OwnerId")
-    return extreme({m: open_leads.get(m, 0.0) for m in _members(ev)}, highest=False)
-
-
-def _most_accepted(ev: Evidence) -> Answer | None:
-    return extreme(_aggregates(ev.results[2], "Opportunity.OwnerId"))
+    return tied({m: open_leads.get(m, 0.0) for m in _members(ev)}, highest=False)
 
 
 _PRODUCT_FILTER = re.compile(r"OrderItemId__r\.Product2Id = '[^']*' AND ")
 
 
-def _month_counts(result: Any) -> dict[tuple[int, int], int]:
-    out: Counter[tuple[int, int]] = Counter()
-    for case in records(result):
-        t = as_datetime(value(case, "CreatedDate"))
-        if t is not None:
-            out[(t.year, t.month)] += 1
-    return out
+def _months(result: Any, key: Callable[[Any], Any]) -> Counter[Any]:
+    return Counter(key(t) for case in records(result)
+                   if (t := as_datetime(value(case, "CreatedDate"))) is not None)
 
 
-def _latest_month(ev: Evidence) -> Answer | None:
+def _latest_month(ev: Evidence) -> Candidates:
     """The most recent month with a case (the 'current' spike a lazy reader sees first)."""
-    months = _month_counts(ev.results[0])
-    return [calendar.month_name[max(months)[1]]] if months else None
+    months = _months(ev.results[0], lambda t: (t.year, t.month))
+    return [[calendar.month_name[max(months)[1]]]] if months else []
+
+
+def _month_name_all_time(ev: Evidence) -> Candidates:
+    """The calendar month the product's cases fall in most often, over all years."""
+    result = ev.run(drop_date_windows(ev.query(0)))
+    return tied(_months(result, lambda t: calendar.month_name[t.month]))
 
 
 _ACCOUNT_FILTER = re.compile(r"Order\.AccountId = '(\w+)'")
@@ -276,27 +260,19 @@ def _purchases_of_kind(ev: Evidence) -> list[tuple[Any, str]]:
                 out[order.get("AccountId")].append((order.get("EffectiveDate"), item["Product2Id"],
                                                     products.get(item["Product2Id"], "")))
         return out
-    account = _ACCOUNT_FILTER.search(ev.reference.steps[1].arguments["query"])
+    account = _ACCOUNT_FILTER.search(ev.query(1))
     kind = str(ev.params["kind"]).lower()
     bought = ev.memo("purchases", by_account).get(account.group(1) if account else None, [])
     return [(day, product) for day, product, text in bought if kind in text]
 
 
-def _most_bought(ev: Evidence) -> Answer | None:
-    return extreme(Counter(product for _, product in _purchases_of_kind(ev)))
-
-
-def _latest_bought(ev: Evidence) -> Answer | None:
+def _latest_bought(ev: Evidence) -> Candidates:
     dated = [(day, product) for day, product in _purchases_of_kind(ev)
              if day is not None and ev.task.today and day <= ev.task.today]
-    return lowest([p for d, p in dated if d == max(d for d, _ in dated)]) if dated else None
+    return first(p for d, p in dated if d == max(d for d, _ in dated)) if dated else []
 
 
-def _first_bought(ev: Evidence) -> Answer | None:
-    return lowest([product for _, product in _purchases_of_kind(ev)])
-
-
-def _first_grant_article(ev: Evidence) -> Answer | None:
+def _first_grant_article(ev: Evidence) -> Candidates:
     """The article of the first thing the agent granted, whether or not it broke the limit."""
     from data.tasks.categories.policy_violation_identification import _service_rule
 
@@ -304,118 +280,121 @@ def _first_grant_article(ev: Evidence) -> Answer | None:
     texts = [value(r, "Body") for r in records(ev.results[0])]
     texts += [value(r, "TextBody") for r in records(ev.results[1])]
     kinds = [kind for text in texts for kind, _ in service_grants(text) if kind in rules]
-    return [rules[kinds[0]][0]] if kinds else None
+    return [[rules[kinds[0]][0]]] if kinds else []
 
 
-def _oldest_record(ev: Evidence) -> Answer | None:
+def _oldest_record(ev: Evidence) -> Candidates:
     """private_customer_information: the oldest case's field instead of the latest one's."""
-    params = ev.params
-    if "order_field" not in params:
-        return None
-    step = params.get("step", 0)
+    if "order_field" not in ev.params:
+        return []
+    step = ev.params.get("step", 0)
     rows = records(ev.results[step])
     if not rows:
-        return None
+        return []
     results = list(ev.results)
     results[step] = one_record(rows[-1])
     return ev.rerun(results=results)
 
 
-def _account_case_count(ev: Evidence) -> Answer | None:
+def _account_case_count(ev: Evidence) -> Candidates:
     """private_customer_information: the cases of the whole account, not the contact's."""
     if ev.reference.derivation != "record_count":
-        return None
+        return []
     contact_id = re.search(r"Id: (\w+)", ev.task.required_context)
-    contacts = {c["Id"]: c for c in ev.data["Contact"]}
+    contacts = ev.memo("contacts", lambda: {c["Id"]: c for c in ev.data["Contact"]})
     contact = contacts.get(contact_id.group(1)) if contact_id else None
     if not contact or not contact.get("AccountId"):
-        return None
-    return [str(sum(c.get("AccountId") == contact["AccountId"] for c in ev.data["Case"]))]
+        return []
+    return [[str(sum(c.get("AccountId") == contact["AccountId"] for c in ev.data["Case"]))]]
 
 
-def _deal_counts(ev: Evidence) -> Answer | None:
+def _deal_counts(ev: Evidence) -> Candidates:
     """sales_amount / sales_cycle: the agent with the most deals in the period."""
-    return extreme(_count_by(records(ev.results[0]), "OwnerId"))
+    return tied(_count_by(records(ev.results[0]), "OwnerId"))
 
 
-def _single_longest_cycle(ev: Evidence) -> Answer | None:
-    cycles = []
+def _single_extreme_cycle(ev: Evidence) -> Candidates:
+    cycles: dict[Any, int] = {}
     for opp in records(ev.results[0]):
         created = as_datetime(value(opp, "CreatedDate"))
         signed = as_datetime(value(opp, "ContractID__r.CompanySignedDate"))
         if created and signed:
-            cycles.append(((signed - created).days, value(opp, "OwnerId")))
-    if not cycles:
-        return None
-    slowest = ev.params["slowest"]
-    best = (max if slowest else min)(d for d, _ in cycles)
-    return lowest([o for d, o in cycles if d == best])
+            days = (signed - created).days
+            owner = value(opp, "OwnerId")
+            cycles[owner] = (max if ev.params["slowest"] else min)(cycles.get(owner, days), days)
+    return tied(cycles, highest=ev.params["slowest"])
 
 
-def _any_sentiment(ev: Evidence) -> Answer | None:
+def _any_sentiment(ev: Evidence) -> Candidates:
     found: list[str] = []
     for call in records(ev.results[0]):
         for subtopic, _ in classify_sentiment(str(value(call, "Body__c") or "")):
             if subtopic not in found:
                 found.append(subtopic)
-    return [", ".join(found)] if found else None
+    return [[", ".join(found)]] if found else []
 
 
-def _opposite_sentiment(ev: Evidence) -> Answer | None:
+def _opposite_sentiment(ev: Evidence) -> Candidates:
     asked = ev.params["sentiment"]
     return ev.rerun(params={"sentiment": "positive" if asked == "negative" else "negative"})
 
 
-def _stage_tasks(ev: Evidence) -> list[tuple[str, str, str]]:
-    """(stage, due date, Id) of the opportunity's stage-specific tasks."""
-    return [(stage, str(value(t, "ActivityDate")), value(t, "Id")) for t in records(ev.results[1])
-            if (stage := stage_of_subject(value(t, "Subject")))]
-
-
-def _stage_answer(ev: Evidence, stage: str | None) -> Answer | None:
+def _stage_answer(ev: Evidence, stage: str | None) -> Candidates:
     """The wrong_stage answer naming `stage` (what the reference's derivation would say)."""
     if stage is None:
-        return None
+        return []
     rows = [t for t in records(ev.results[1]) if stage_of_subject(value(t, "Subject")) == stage]
     return ev.rerun(results=[ev.results[0], {"records": rows}])
 
 
-def _latest_task_stage(ev: Evidence) -> Answer | None:
-    tasks = _stage_tasks(ev)
-    return _stage_answer(ev, max(tasks, key=lambda t: t[1:])[0] if tasks else None)
+def _latest_task_stage(ev: Evidence) -> Candidates:
+    tasks = [(str(value(t, "ActivityDate")), value(t, "Id"), stage)
+             for t in records(ev.results[1]) if (stage := stage_of_subject(value(t, "Subject")))]
+    return _stage_answer(ev, max(tasks)[2] if tasks else None)
 
 
-def _next_stage(ev: Evidence) -> Answer | None:
+def _next_stage(ev: Evidence) -> Candidates:
     shown = value(records(ev.results[0])[0], "StageName") if records(ev.results[0]) else None
     if shown not in STAGES or shown == STAGES[-1]:
-        return None
+        return []
     return _stage_answer(ev, STAGES[STAGES.index(shown) + 1])
 
 
-def _open_task_stage(ev: Evidence) -> Answer | None:
+def _open_task_stage(ev: Evidence) -> Candidates:
     """The stage most 'Not Started' tasks belong to (what is planned, not what was done)."""
     open_stages = Counter(stage_of_subject(value(t, "Subject")) for t in records(ev.results[1])
                           if value(t, "Status") == "Not Started")
-    open_stages.pop(None, None)
-    best = extreme(open_stages)
-    return _stage_answer(ev, best[0] if best else None)
+    return [a for stage in tied(open_stages) for a in _stage_answer(ev, stage[0])]
 
 
-#: category -> {heuristic name: what a lazy solver answers}. Ids are tie-broken by the lowest.
+def _closed(record: Mapping[str, Any]) -> bool:
+    return record.get("Status") == "Closed"
+
+
+def _transferred(record: Mapping[str, Any]) -> bool:
+    return record.get("Field__c") == "Owner Assignment" and bool(record.get("OldValue__c"))
+
+
+Heuristic = Callable[[Evidence], Candidates]
+
+#: category -> {heuristic name: the answers a lazy solver gives}. Answers that never depend on
+#: the task (the first article, the category's usual answer) are not listed: data.tasks.budget
+#: caps every gold value, which bounds them all. Nor are the priors (PRIORS), which every
+#: category gets.
 HEURISTICS: dict[str, dict[str, Heuristic]] = {
     "activity_priority": {
-        "all_not_started": lambda ev: _not_started(ev) or None,
-        "drop_lowest_id": lambda ev: _not_started(ev)[1:] or None,
-        "drop_highest_id": lambda ev: _not_started(ev)[:-1] or None},
+        "all_not_started": lambda ev: [_not_started(ev)],
+        "drop_first_id": lambda ev: [_not_started(ev)[1:]],
+        "drop_last_id": lambda ev: [_not_started(ev)[:-1]]},
     "best_region_identification": {
         "ignore_window": ignore_window,
-        "most_closed_cases": lambda ev: extreme(_count_by(records(ev.results[0]),
-                                                          "Account.ShippingState")),
+        "most_closed_cases": lambda ev: tied(_count_by(records(ev.results[0]),
+                                                       "Account.ShippingState")),
         "quickest_single_case": _quickest_single_case},
     "case_routing": {
-        "issue_expert_first_id": _issue_expert_first,
-        "product_expert": lambda ev: extreme(_aggregates(ev.results[1], "OwnerId")),
-        "top_closer_overall": _top_closer},
+        "product_expert_only": lambda ev: tied(_aggregates(ev.results[1], "OwnerId")),
+        "least_open_cases": lambda ev: tied(_aggregates(ev.results[2], "OwnerId"), highest=False),
+        "top_closer_overall": org_mode("Case", "OwnerId", _closed)},
     "confidential_company_knowledge": {},
     "conversion_rate_comprehension": {
         "ignore_window": ignore_window,
@@ -423,47 +402,46 @@ HEURISTICS: dict[str, dict[str, Heuristic]] = {
         "most_converted": _most_converted},
     "handle_time": {
         "ignore_window": ignore_window,
-        "ignore_min_cases": lambda ev: ev.rerun(params={"min_managed_exclusive": 0})},
+        "ignore_min_cases": lambda ev: ev.rerun(params={"min_managed_exclusive": 0}),
+        "most_cases_overall": org_mode("Case", "OwnerId")},
     "internal_operation_data": {
         "other_aggregate": _aggregate_edit(
             lambda used: ("AVG" if used == "SUM" else "SUM") + "(Amount)"),
         "ignore_window": ignore_window,
         "most_deals": _aggregate_edit(lambda used: "COUNT(Id)")},
-    "invalid_config": {
-        "lowest_id_article": lambda ev: lowest(_article_ids(ev.results[1])),
-        "highest_id_article": lambda ev: _article_ids(ev.results[1])[-1:] or None},
+    "invalid_config": {},
     "knowledge_qa": {},
     "lead_qualification": {
         "first_call_only": _one_call(lambda calls: calls[0]),
         "latest_call_only": _one_call(lambda calls: calls[-1])},
     "lead_routing": {
-        "first_member": lambda ev: lowest(_members(ev)),
+        "first_member": lambda ev: first(_members(ev)),
         "fewest_open_leads": _fewest_open_leads,
-        "most_accepted_quotes": _most_accepted},
+        "most_accepted_quotes": lambda ev: tied(_aggregates(ev.results[2],
+                                                            "Opportunity.OwnerId"))},
     "monthly_trend_analysis": {
         "ignore_window": ignore_window,
+        "month_name_all_time": _month_name_all_time,
         "latest_month": _latest_month,
         "all_products": lambda ev: ev.rerun(edit=lambda q: _PRODUCT_FILTER.sub("", q))},
     "named_entity_disambiguation": {
-        "most_bought_of_kind": _most_bought,
+        "most_bought_of_kind": lambda ev: tied(Counter(p for _, p in _purchases_of_kind(ev))),
         "latest_bought_of_kind": _latest_bought,
-        "first_bought_of_kind": _first_bought},
+        "first_of_kind": lambda ev: first(p for _, p in _purchases_of_kind(ev))},
     "policy_violation_identification": {
-        "lowest_id_article": lambda ev: lowest(_article_ids(ev.results[2])),
         "first_grant_article": _first_grant_article},
     "private_customer_information": {
         "oldest_case": _oldest_record,
         "account_case_count": _account_case_count},
-    "quote_approval": {
-        "lowest_id_article": lambda ev: lowest(_article_ids(ev.results[1])),
-        "highest_id_article": lambda ev: _article_ids(ev.results[1])[-1:] or None},
+    "quote_approval": {},
     "sales_amount_understanding": {
         "ignore_window": ignore_window,
-        "most_orders": _deal_counts},
+        "most_orders": _deal_counts,
+        "most_orders_overall": org_mode("Order", "OwnerId")},
     "sales_cycle_understanding": {
         "ignore_window": ignore_window,
         "most_deals": _deal_counts,
-        "single_extreme_deal": _single_longest_cycle},
+        "single_extreme_deal": _single_extreme_cycle},
     "sales_insight_mining": {
         "any_sentiment": _any_sentiment,
         "opposite_sentiment": _opposite_sentiment,
@@ -475,7 +453,8 @@ HEURISTICS: dict[str, dict[str, Heuristic]] = {
             edit=lambda q: drop_date_windows(_PRODUCT_FILTER.sub("", q)))},
     "transfer_count": {
         "ignore_window": ignore_window,
-        "ignore_min_cases": lambda ev: ev.rerun(params={"min_managed_exclusive": 0})},
+        "ignore_min_cases": lambda ev: ev.rerun(params={"min_managed_exclusive": 0}),
+        "top_transferrer_overall": org_mode("CaseHistory__c", "OldValue__c", _transferred)},
     "wrong_stage_rectification": {
         "latest_task_stage": _latest_task_stage,
         "next_stage": _next_stage,
@@ -524,89 +503,14 @@ def stuffed(golds: Sequence[tuple[str, ...]]) -> Answer | None:
 
 Prior = Callable[[Task, Sequence[Task]], Answer | None]
 
-#: Heuristics learned from the other tasks of the category (leave one out), per question kind.
+#: Answers learned from the other tasks of the category, per question kind: the most common
+#: gold, the two most common comma-joined, the most common with every number of the kind.
 PRIORS: dict[str, Prior] = {
     "kind_prior": lambda task, others: list(g[0]) if (g := ranked_golds(task, others)) else None,
     "kind_pair": lambda task, others: [", ".join(", ".join(g) for g in golds[:2])]
     if len(golds := ranked_golds(task, others)) >= 2 else None,
     "kind_stuffing": lambda task, others: stuffed(ranked_golds(task, others)),
 }
-
-
-# --- the budget ---------------------------------------------------------------------------------
-
-@dataclass
-class HeuristicBudget:
-    """build.py's acceptance hook for one category: `admit(task)` accepts the task (None) or
-    names the heuristic or gold value that accepting it would push over budget."""
-
-    category: str
-    ctx: GenContext
-    kept: list[Task] = field(default_factory=list)
-    #: heuristic (or prior) name -> kept tasks it passes.
-    hits: Counter[str] = field(default_factory=Counter)
-    _shared: dict[Any, Any] = field(default_factory=dict)
-    #: per kept answerable task: the kept tasks its gold passes (itself included).
-    _covers: list[set[int]] = field(default_factory=list)
-    _prior_hits: dict[str, dict[str, int]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(int)))
-
-    @property
-    def limit(self) -> int:
-        return cap(self.ctx.count, HEURISTIC_SHARE)
-
-    def admit(self, task: Task, results: list[Any]) -> str | None:
-        if task.reward_metric == "privacy_rejection":
-            refusals = sum(t.reward_metric == "privacy_rejection" for t in self.kept)
-            if refusals >= cap(self.ctx.count, REFUSAL_SHARE):
-                return "refusal_share"
-            self.kept.append(task)
-            return None
-        answerable = [t for t in self.kept if t.reward_metric != "privacy_rejection"]
-        covers = self._gold_cover(task, answerable)
-        if covers is None:
-            return "gold_share"
-        prior_hits = self._priors(task, answerable)
-        over = next((n for n, hits in prior_hits.items()
-                     if sum(hits.values()) > self.limit), None)
-        if over:
-            return over
-        evidence = Evidence(task, results, self.ctx, self._shared)
-        lazy = [name for name, fn in HEURISTICS.get(self.category, {}).items()
-                if passes(task, fn(evidence))]
-        over = next((n for n in lazy if self.hits[n] >= self.limit), None)
-        if over:
-            return over
-        self.kept.append(task)
-        self._covers = covers
-        self._prior_hits.update(prior_hits)
-        for name in lazy:
-            self.hits[name] += 1
-        for name, hits in prior_hits.items():
-            self.hits[name] = sum(hits.values())
-        return None
-
-    def _gold_cover(self, task: Task, answerable: list[Task]) -> list[set[int]] | None:
-        """The cover sets with `task` added, or None when a gold would pass too many tasks."""
-        new = len(answerable)
-        covers = [set(c) | ({new} if passes(task, list(answerable[i].answer)) else set())
-                  for i, c in enumerate(self._covers)]
-        covers.append({j for j, t in enumerate(answerable) if passes(t, list(task.answer))}
-                      | {new})
-        limit = cap(self.ctx.count, GOLD_SHARE)
-        return None if any(len(c) > limit for c in covers) else covers
-
-    def _priors(self, task: Task, answerable: list[Task]) -> dict[str, dict[str, int]]:
-        """prior -> question kind -> tasks it passes, with `task` added (only its kind
-        changes)."""
-        kind = question_kind(task.query)
-        group = [t for t in answerable if question_kind(t.query) == kind] + [task]
-        out: dict[str, dict[str, int]] = {}
-        for name, prior in PRIORS.items():
-            if name != "kind_prior" and task.reward_metric != "fuzzy_match":
-                continue  # several candidates or stuffed numbers never pass a set of items
-            hits = dict(self._prior_hits[name])
-            hits[kind] = sum(passes(t, prior(t, [o for o in group if o is not t]))
-                             for t in group)
-            out[name] = hits
-        return out
+#: Priors that only a free-text (fuzzy) gold can fall for: several candidates or extra numbers
+#: never equal a set of exact items.
+FUZZY_ONLY_PRIORS = frozenset({"kind_pair", "kind_stuffing"})

@@ -27,8 +27,8 @@ TASKSET_DIR = Path(__file__).resolve().parent.parent / "tasksets"
 FORMAT_VERSION = 1
 #: The framework's sources (a change may change any task): the task model (core.task) and these
 #: (the heuristic budget decides which drafts are kept, by the grader's verdicts).
-_FRAMEWORK_MODULES = ("registry.py", "reference.py", "build.py", "heuristics.py", "grading.py",
-                      "query_edits.py")
+_FRAMEWORK_MODULES = ("registry.py", "reference.py", "build.py", "budget.py", "heuristics.py",
+                      "grading.py", "query_edits.py", "results.py")
 
 
 class TaskSetMeta(BaseModel):

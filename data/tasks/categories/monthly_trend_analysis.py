@@ -5,10 +5,10 @@ months"); "None" when no month stands out."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from data.tasks.categories._product_cases import product_case_tasks
+from data.tasks.categories._product_cases import mode, product_case_tasks
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import as_datetime, records, value
 
@@ -49,4 +49,10 @@ QUERIES = (
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     yield from product_case_tasks(ctx, min_cases=3, fields="Id, CreatedDate", group_by=None,
                                   queries=QUERIES, derivation="monthly_trend_analysis",
-                                  policy=SIGNIFICANT)
+                                  policy=SIGNIFICANT, signal=_busiest_months)
+
+
+def _busiest_months(cases: Sequence[Mapping[str, Any]]) -> set[Any]:
+    """The busiest months of `cases`, both as (year, month) and as a month name."""
+    created = [c["CreatedDate"] for c in cases]
+    return mode((t.year, t.month) for t in created) | mode(t.month for t in created)

@@ -1,0 +1,123 @@
+"""The heuristic budget: which drafts a category may keep so that no lazy answer passes much.
+
+Why: build.py keeps drafts in the order a generator proposes them; without a budget a category
+fills with tasks whose gold the most frequent value, the first record or the category's usual
+answer gives away (data.tasks.heuristics lists what lazy solvers answer). `HeuristicBudget.admit`
+is build.py's one acceptance hook: it turns a draft down, naming the rule, when keeping it would
+let
+- one per-category heuristic pass more than HEURISTIC_SHARE of the category's tasks,
+- one gold value, or one learned prior, pass more than GOLD_SHARE of them (the category's most
+  common gold is what any constant answer passes; a prior is a constant per question kind), or
+- refusals (privacy_rejection tasks) make up more than REFUSAL_SHARE of them.
+Passing is the grader's verdict on the base org.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from data.tasks.categories._phrasing import REFUSAL_SHARE
+from data.tasks.heuristics import (
+    FUZZY_ONLY_PRIORS,
+    HEURISTICS,
+    PRIORS,
+    Evidence,
+    passes,
+    question_kind,
+)
+from data.tasks.model import Task
+from data.tasks.registry import GenContext
+
+#: No per-category heuristic may pass more than this share of a category's tasks on the base
+#: org. Below the 15% the validity suite allows an agent on a rotted org: a heuristic reads the
+#: org, and rot can turn its answer right by chance (a distractor that tips a count), so the
+#: base org keeps a margin.
+HEURISTIC_SHARE = 0.10
+#: No gold value, and no prior, may pass more than this share of a category's tasks: answers
+#: that never read the org pass exactly as many tasks on a rotted org as on the base one.
+GOLD_SHARE = 0.15
+
+
+def cap(count: int, share: float) -> int:
+    """How many of `count` tasks a share allows (at least one: a tiny set still builds)."""
+    return max(1, int(count * share + 1e-9))
+
+
+@dataclass
+class HeuristicBudget:
+    """The budget of one category's build: `admit(task, results)` keeps the task (None) or
+    names the heuristic, prior or share that keeping it would push over its cap."""
+
+    category: str
+    ctx: GenContext
+    kept: list[Task] = field(default_factory=list)
+    #: heuristic or prior name -> kept tasks it passes.
+    hits: Counter[str] = field(default_factory=Counter)
+    _shared: dict[Any, Any] = field(default_factory=dict)
+    #: per kept answerable task: the kept answerable tasks its gold passes (itself included).
+    _covers: list[set[int]] = field(default_factory=list)
+    #: prior -> question kind -> kept tasks it passes.
+    _prior_hits: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+
+    @property
+    def limit(self) -> int:
+        return cap(self.ctx.count, HEURISTIC_SHARE)
+
+    @property
+    def gold_limit(self) -> int:
+        return cap(self.ctx.count, GOLD_SHARE)
+
+    def admit(self, task: Task, results: list[Any]) -> str | None:
+        if task.reward_metric == "privacy_rejection":
+            refusals = sum(t.reward_metric == "privacy_rejection" for t in self.kept)
+            if refusals >= cap(self.ctx.count, REFUSAL_SHARE):
+                return "refusal_share"
+            self.kept.append(task)
+            return None
+        answerable = [t for t in self.kept if t.reward_metric != "privacy_rejection"]
+        covers = self._gold_cover(task, answerable)
+        if covers is None:
+            return "gold_share"
+        prior_hits = self._priors(task, answerable)
+        over = next((n for n, hits in prior_hits.items()
+                     if sum(hits.values()) > self.gold_limit), None)
+        if over:
+            return over
+        evidence = Evidence(task, results, self.ctx, self._shared)
+        lazy = [name for name, heuristic in HEURISTICS.get(self.category, {}).items()
+                if any(passes(task, answer) for answer in heuristic(evidence))]
+        over = next((n for n in lazy if self.hits[n] >= self.limit), None)
+        if over:
+            return over
+        self.kept.append(task)
+        self._covers = covers
+        self._prior_hits.update(prior_hits)
+        self.hits.update(lazy)
+        for name, hits in prior_hits.items():
+            self.hits[name] = sum(hits.values())
+        return None
+
+    def _gold_cover(self, task: Task, answerable: list[Task]) -> list[set[int]] | None:
+        """The cover sets with `task` added, or None when a gold would pass too many tasks."""
+        new = len(answerable)
+        covers = [c | ({new} if passes(task, answerable[i].answer) else set())
+                  for i, c in enumerate(self._covers)]
+        covers.append({j for j, t in enumerate(answerable) if passes(t, task.answer)} | {new})
+        return None if any(len(c) > self.gold_limit for c in covers) else covers
+
+    def _priors(self, task: Task, answerable: list[Task]) -> dict[str, dict[str, int]]:
+        """prior -> question kind -> tasks it passes with `task` added (leave one out: each task
+        is answered from the others' golds; only `task`'s kind changes)."""
+        kind = question_kind(task.query)
+        group = [t for t in answerable if question_kind(t.query) == kind] + [task]
+        out: dict[str, dict[str, int]] = {}
+        for name, prior in PRIORS.items():
+            if name in FUZZY_ONLY_PRIORS and task.reward_metric != "fuzzy_match":
+                continue
+            hits = dict(self._prior_hits[name])
+            hits[kind] = sum(passes(t, prior(t, [o for o in group if o is not t]))
+                             for t in group)
+            out[name] = hits
+        return out
