@@ -5,9 +5,10 @@ fills with tasks whose gold the most frequent value, the first record or the cat
 answer gives away (data.tasks.heuristics lists what lazy solvers answer). `HeuristicBudget.admit`
 is build.py's one acceptance hook: it turns a draft down, naming the rule, when keeping it would
 let
-- one per-category heuristic pass more than HEURISTIC_SHARE of the category's tasks,
-- one gold value, or one learned prior, pass more than GOLD_SHARE of them (the category's most
-  common gold is what any constant answer passes; a prior is a constant per question kind), or
+- one per-category heuristic or one learned prior pass more than HEURISTIC_SHARE of the
+  category's tasks,
+- one gold value pass more than GOLD_SHARE of them (the category's most common gold, which is
+  what any constant answer passes), or
 - refusals (privacy_rejection tasks) make up more than REFUSAL_SHARE of them.
 Passing is the grader's verdict on the base org.
 """
@@ -30,13 +31,14 @@ from data.tasks.heuristics import (
 from data.tasks.model import Task
 from data.tasks.registry import GenContext
 
-#: No per-category heuristic may pass more than this share of a category's tasks on the base
-#: org. Below the 15% the validity suite allows an agent on a rotted org: a heuristic reads the
-#: org, and rot can turn its answer right by chance (a distractor that tips a count), so the
-#: base org keeps a margin.
+#: No per-category heuristic or prior may pass more than this share of a category's tasks on
+#: the base org. Below the 15% the validity suite allows an agent on a rotted org: a heuristic
+#: reads the org, and rot can turn its answer right by chance (a distractor that tips a count);
+#: a prior never reads the org, but it is learned from other tasks' golds and judged here by
+#: leaving one task out, which a cheater learning from another half of the tasks can beat.
 HEURISTIC_SHARE = 0.10
-#: No gold value, and no prior, may pass more than this share of a category's tasks: answers
-#: that never read the org pass exactly as many tasks on a rotted org as on the base one.
+#: No gold value may pass more than this share of a category's tasks: a constant answer passes
+#: exactly that many, on a rotted org as on the base one.
 GOLD_SHARE = 0.15
 
 
@@ -81,8 +83,8 @@ class HeuristicBudget:
         if covers is None:
             return "gold_share"
         prior_hits = self._priors(task, answerable)
-        over = next((n for n, hits in prior_hits.items()
-                     if sum(hits.values()) > self.gold_limit), None)
+        over = next((n for n, hits in prior_hits.items() if sum(hits.values()) > self.limit),
+                    None)
         if over:
             return over
         evidence = Evidence(task, results, self.ctx, self._shared)
