@@ -9,17 +9,22 @@ let
   category's tasks,
 - one gold value pass more than GOLD_SHARE of them (the category's most common gold, which is
   what any constant answer passes), or
-- refusals (privacy_rejection tasks) make up more than REFUSAL_SHARE of them.
+- refusals (privacy_rejection tasks) make up more than REFUSAL_SHARE of them, or
+- two free-text golds of one question kind could not be told apart by their figures: then the
+  two comma-joined would pass both tasks (the grader fails an answer with a figure the gold
+  lacks, so golds whose figures differ both ways never pass as a pair).
 Passing is the grader's verdict on the base org.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from data.tasks.categories._phrasing import REFUSAL_SHARE
+from data.tasks.grading import LIST_VALUED_CATEGORIES, figures, spoken_text
 from data.tasks.heuristics import (
     FUZZY_ONLY_PRIORS,
     HEURISTICS,
@@ -60,8 +65,6 @@ class HeuristicBudget:
     _shared: dict[Any, Any] = field(default_factory=dict)
     #: per kept answerable task: the kept answerable tasks its gold passes (itself included).
     _covers: list[set[int]] = field(default_factory=list)
-    #: prior -> question kind -> kept tasks it passes.
-    _prior_hits: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
 
     @property
     def limit(self) -> int:
@@ -82,9 +85,11 @@ class HeuristicBudget:
         covers = self._gold_cover(task, answerable)
         if covers is None:
             return "gold_share"
-        prior_hits = self._priors(task, answerable)
-        over = next((n for n, hits in prior_hits.items() if sum(hits.values()) > self.limit),
-                    None)
+        if self._figures_alike(task, answerable):
+            return "figures_alike"
+        prior_hits = {"category_prior": self._category_prior_hits(task, answerable),
+                      **self._priors(task, answerable)}
+        over = next((n for n, hits in prior_hits.items() if hits > self.limit), None)
         if over:
             return over
         evidence = Evidence(task, results, self.ctx, self._shared)
@@ -95,10 +100,9 @@ class HeuristicBudget:
             return over
         self.kept.append(task)
         self._covers = covers
-        self._prior_hits.update(prior_hits)
         self.hits.update(lazy)
         for name, hits in prior_hits.items():
-            self.hits[name] = sum(hits.values())
+            self.hits[name] = hits
         return None
 
     def _gold_cover(self, task: Task, answerable: list[Task]) -> list[set[int]] | None:
@@ -109,17 +113,42 @@ class HeuristicBudget:
         covers.append({j for j, t in enumerate(answerable) if passes(t, task.answer)} | {new})
         return None if any(len(c) > self.gold_limit for c in covers) else covers
 
-    def _priors(self, task: Task, answerable: list[Task]) -> dict[str, dict[str, int]]:
-        """prior -> question kind -> tasks it passes with `task` added (leave one out: each task
-        is answered from the others' golds; only `task`'s kind changes)."""
+    def _figures_alike(self, task: Task, answerable: list[Task]) -> bool:
+        """Whether `task`'s free-text gold and another's of its kind have figures that one of
+        them would not object to in an answer holding both."""
+        if task.reward_metric != "fuzzy_match" or task.category in LIST_VALUED_CATEGORIES:
+            return False
         kind = question_kind(task.query)
-        group = [t for t in answerable if question_kind(t.query) == kind] + [task]
-        out: dict[str, dict[str, int]] = {}
+        mine, asked = _figures_of(task.answer), _figures_of([task.query])
+        return any(mine <= _figures_of(o.answer) | _figures_of([o.query])
+                   or _figures_of(o.answer) <= mine | asked
+                   for o in answerable
+                   if o.reward_metric == "fuzzy_match" and question_kind(o.query) == kind)
+
+    def _category_prior_hits(self, task: Task, answerable: list[Task]) -> int:
+        """Tasks whose gold is the most common gold of the category's other tasks (the first
+        such gold on a tie): what a cheater who cannot place a question among known kinds
+        answers."""
+        group = [*answerable, task]
+        hits = 0
+        for i, t in enumerate(group):
+            counts = Counter(o.answer for j, o in enumerate(group) if j != i)
+            if counts and passes(t, counts.most_common(1)[0][0]):
+                hits += 1
+        return hits
+
+    def _priors(self, task: Task, answerable: list[Task]) -> dict[str, int]:
+        """prior -> tasks it passes with `task` added, each task answered from the others'
+        golds (leave one out)."""
+        group = [*answerable, task]
+        out: dict[str, int] = {}
         for name, prior in PRIORS.items():
             if name in FUZZY_ONLY_PRIORS and task.reward_metric != "fuzzy_match":
                 continue
-            hits = dict(self._prior_hits[name])
-            hits[kind] = sum(passes(t, prior(t, [o for o in group if o is not t]))
-                             for t in group)
-            out[name] = hits
+            out[name] = sum(passes(t, prior(t, group[:i] + group[i + 1:]))
+                            for i, t in enumerate(group))
         return out
+
+
+def _figures_of(texts: Sequence[str]) -> set[str]:
+    return figures(spoken_text(", ".join(texts)))

@@ -20,6 +20,7 @@ import calendar
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from core.tool_call import ToolCall
@@ -469,6 +470,7 @@ _NAMED = re.compile(r"[^\s]*[A-Z0-9][^\s]*(?:\s+[^\s]*[A-Z0-9][^\s]*)*")
 _NUMBER = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=8192)
 def question_kind(query: str) -> str:
     """The question's template as a reader sees it: names, Ids, dates and numbers masked
     ("How long does # keep its audit logs?"): what a prior may condition on."""
@@ -476,12 +478,27 @@ def question_kind(query: str) -> str:
     return _NAMED.sub("#", text)
 
 
+def _words(kind: str) -> set[str]:
+    return set(re.findall(r"[a-z#]+", kind))
+
+
+def nearest_kind(kind: str, known: Iterable[str]) -> str | None:
+    """`kind` itself when known, else the known kind sharing the most words with it (Jaccard):
+    where a cheater looks for a question it has not seen asked that way."""
+    known = set(known)
+    if kind in known or not known:
+        return kind if kind in known else None
+    words = _words(kind)
+    return max(sorted(known), key=lambda k: len(words & _words(k)) / len(words | _words(k)))
+
+
 def ranked_golds(task: Task, others: Sequence[Task]) -> list[tuple[str, ...]]:
-    """The golds of `others` asked the same kind of question as `task`, most common first; on a
-    tie, golds that pass `task` first (a prior is judged by its luckiest reading)."""
-    kind = question_kind(task.query)
-    counts = Counter(o.answer for o in others
-                     if o.reward_metric != "privacy_rejection" and question_kind(o.query) == kind)
+    """The golds of `others` asked the same kind of question as `task` (or the nearest kind),
+    most common first; on a tie, golds that pass `task` first (a prior is judged by its luckiest
+    reading)."""
+    answered = [o for o in others if o.reward_metric != "privacy_rejection"]
+    kind = nearest_kind(question_kind(task.query), (question_kind(o.query) for o in answered))
+    counts = Counter(o.answer for o in answered if question_kind(o.query) == kind)
     return sorted(counts, key=lambda g: (-counts[g], not passes(task, g)))
 
 
@@ -504,7 +521,8 @@ def stuffed(golds: Sequence[tuple[str, ...]]) -> Answer | None:
 Prior = Callable[[Task, Sequence[Task]], Answer | None]
 
 #: Answers learned from the other tasks of the category, per question kind: the most common
-#: gold, the two most common comma-joined, the most common with every number of the kind.
+#: gold, the two most common comma-joined, the most common with every number of the kind
+#: (data.tasks.budget also holds the category's most common gold over all kinds).
 PRIORS: dict[str, Prior] = {
     "kind_prior": lambda task, others: list(g[0]) if (g := ranked_golds(task, others)) else None,
     "kind_pair": lambda task, others: [", ".join(", ".join(g) for g in golds[:2])]

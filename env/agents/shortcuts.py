@@ -35,7 +35,7 @@ from num2words import num2words
 
 from core.tool_call import AgentReply
 from data.org.plants._sales_sentiment import SUBTOPICS
-from data.tasks.heuristics import question_kind, stuffed
+from data.tasks.heuristics import nearest_kind, question_kind, stuffed
 from env.agents.base import Observation, submit
 from env.agents.oracle import Replayer
 from env.messages import split_observation
@@ -133,10 +133,6 @@ def _answer(values: Iterable[Any]) -> list[str]:
 
 # --- priors learned from other tasks' golds ---------------------------------------------------
 
-def _tokens(text: str) -> set[str]:
-    return set(re.findall(r"[a-z#]+", text.lower()))
-
-
 @dataclass
 class Priors:
     """Golds of training tasks by question kind (refusals as REFUSE), most common first."""
@@ -152,14 +148,8 @@ class Priors:
 
     def golds(self, request: str) -> list[tuple[str, ...]]:
         """The golds of the request's kind, or of the most similar known kind."""
-        kind = question_kind(request)
-        if kind not in self.by_kind:
-            if not self.by_kind:
-                return []
-            words = _tokens(kind)
-            kind = max(self.by_kind, key=lambda k: (len(words & _tokens(k))
-                                                    / len(words | _tokens(k) or {""}), k))
-        return [g for g, _ in self.by_kind[kind].most_common()]
+        kind = nearest_kind(question_kind(request), self.by_kind)
+        return [g for g, _ in self.by_kind[kind].most_common()] if kind else []
 
 
 def _prior_call(priors: Priors, message: TaskMessage, refuse: bool = False) -> dict[str, Any]:

@@ -56,14 +56,12 @@ PUBLIC_FACTS = (
          ("every {service} months or after {op_hours} operating hours, whichever comes first",)),
     Fact("staged", "Why are updates for {product} rolled out in stages?",
          "Updates for {product} are rolled out in stages so that",
-         ("a faulty release can be stopped before it reaches every device",
-          "customers can validate each update on a pilot group first",
-          "network load stays low during business hours",
-          "support staff can watch error rates after each wave",
-          "older hardware revisions receive firmware tested for them",
-          "regional data centres are never updated at the same time",
-          "administrators can pause the rollout from their console",
-          "a bad configuration change reaches only a small share of sites")),
+         ("a faulty release can be stopped before it reaches more than {share}% of devices",
+          "customers can validate each update on a pilot group of {pilot} devices first",
+          "network load stays under {share}% of capacity during business hours",
+          "support staff can watch error rates for {watch} hours after each wave",
+          "no more than {waves} regional data centres are updated on the same day",
+          "administrators have {watch} hours to pause the rollout from their console")),
     Fact("returns", "What is the return window for {product}?",
          "Unused {product} units can be returned within",
          ("{return_days} days of delivery for a full refund",
@@ -101,9 +99,10 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-#: Pairs of these fill the certification answer (no two products share many answers).
-CERTIFICATIONS = ("SOC 2 Type II", "ISO 27001", "HIPAA attestation", "PCI DSS Level 1",
-                  "FedRAMP Moderate", "ISO 27017", "CSA STAR Level 2", "Cyber Essentials Plus")
+#: Pairs of these fill the certification answer (no two products share many answers; every one
+#: has a figure, so two answers comma-joined always carry a figure one of them lacks).
+CERTIFICATIONS = ("SOC 2 Type II", "ISO 27001", "ISO 27701", "PCI DSS Level 1", "ISO 9001",
+                  "ISO 27017", "CSA STAR Level 2", "NIST SP 800-171")
 
 
 def fill_answer(rng: random.Random, template: str, year: int) -> str:
@@ -114,6 +113,8 @@ def fill_answer(rng: random.Random, template: str, year: int) -> str:
         users=rng.choice((25, 50, 75, 100, 150, 200, 250, 400, 500, 750, 1000, 2500, 5000)),
         days=rng.choice((30, 60, 90, 120, 180, 365, 400, 730, 1095)),
         certs=" and ".join(rng.sample(CERTIFICATIONS, 2)),
+        share=rng.choice((5, 10, 15, 20, 25, 30)), pilot=rng.choice((20, 50, 100, 200, 500)),
+        watch=rng.choice((6, 12, 24, 48, 72)), waves=rng.choice((2, 3, 4, 5)),
         service=rng.choice((3, 6, 9, 12)), op_hours=rng.choice((1500, 2000, 4000, 6000)),
         return_days=rng.choice((14, 21, 30, 45, 60, 90)), discount=rng.randint(11, 29),
         margin=rng.randint(41, 78), competitor=rng.choice(COMPETITORS),

@@ -16,7 +16,6 @@ from data.tasks.build import (
     BuildReport,
     ShortCategory,
     build_task_set,
-    read_org_data,
     task_id,
 )
 from data.tasks.crmarena_pro import CRMArenaProFormatError, load_crmarena_pro, parse_today
@@ -34,7 +33,6 @@ from data.tasks.registry import (
     AmbiguousAnswer,
     GenContext,
     TaskDraft,
-    category,
     derivation,
 )
 from data.tasks.taskset import (
@@ -45,24 +43,13 @@ from data.tasks.taskset import (
     save_task_set,
 )
 from env.protocol import ToolCall
-from sandbox_db.database import OrgDatabase, open_view, write_org_file
+from sandbox_db.database import open_view
 from sandbox_db.schema import load_schema
 
 SEED_FILE = Path("/work/shared/seed-data/crmarena_b2b_tasks.json")
 
 
 # --- a tiny real org and throwaway categories -----------------------------------------------
-
-@pytest.fixture(scope="module")
-def tiny_org(tmp_path_factory):
-    schema = load_schema("b2b")
-    users = [{"Id": f"005Wt00000{i:03d}AAAAAAA"[:18], "Name": f"Agent {i}"} for i in range(5)]
-    path = tmp_path_factory.mktemp("org") / "tiny.duckdb"
-    write_org_file(path, schema, {"User": users})
-    db = OrgDatabase(schema, path)
-    yield db, read_org_data(db)
-    db.close()
-
 
 @derivation("_test_field_label")
 def _field_label(results, params):
@@ -96,19 +83,6 @@ def _draft(n: int, **params) -> TaskDraft:
                          steps=(ToolCall(name="describe", arguments={"object": obj}),),
                          derivation="_test_field_label", params={"field": field, **params}),
                      today=dt.date(2023, 5, 1))
-
-
-@pytest.fixture
-def temp_categories():
-    """Register categories for one test, removed afterwards (the registry is process-wide)."""
-    added: list[str] = []
-
-    def add(name, gen, orgs=("b2b",)):
-        category(name, orgs=orgs)(gen)
-        added.append(name)
-    yield add
-    for name in added:
-        CATEGORY_REGISTRY.pop(name, None)
 
 
 # --- category registration ------------------------------------------------------------------
