@@ -233,16 +233,25 @@ def _months(result: Any, key: Callable[[Any], Any]) -> Counter[Any]:
                    if (t := as_datetime(value(case, "CreatedDate"))) is not None)
 
 
+def _month_answer(year: int, month: int) -> Answer:
+    return [f"{calendar.month_name[month]} {year}"]
+
+
 def _latest_month(ev: Evidence) -> Candidates:
     """The most recent month with a case (the 'current' spike a lazy reader sees first)."""
     months = _months(ev.results[0], lambda t: (t.year, t.month))
-    return [[calendar.month_name[max(months)[1]]]] if months else []
+    return [_month_answer(*max(months))] if months else []
 
 
 def _month_name_all_time(ev: Evidence) -> Candidates:
-    """The calendar month the product's cases fall in most often, over all years."""
+    """The calendar month the product's cases fall in most often over all years, in the year
+    the period holds it."""
     result = ev.run(drop_date_windows(ev.query(0)))
-    return tied(_months(result, lambda t: calendar.month_name[t.month]))
+    names = tied(_months(result, lambda t: f"{t.month:02d}"))
+    in_period = {(t.year, t.month) for t in (as_datetime(value(c, "CreatedDate"))
+                                              for c in records(ev.results[0])) if t}
+    return [_month_answer(y, m) for y, m in sorted(in_period)
+            if names and f"{m:02d}" == names[0][0]][:1]
 
 
 _ACCOUNT_FILTER = re.compile(r"Order\.AccountId = '(\w+)'")

@@ -80,7 +80,7 @@ class TaskMessage:
         for needle, kind in (("id of the agent", "agent"), ("id of the tasks", "tasks"),
                              ("knowledge article", "article"), ("issue id", "issue"),
                              ("id of the product", "product"), ("two-letter", "state"),
-                             ("month name", "month"), ("stage label", "stage"),
+                             ("the month and its year", "month"), ("stage label", "stage"),
                              ("'budget'", "bant"), ("subtopic", "subtopics"),
                              ("aspects of sales", "subtopics")):
             if needle in text:
@@ -261,7 +261,7 @@ def _field(record: dict[str, Any], path: str) -> Any:
 
 def _as_value(kind: str, raw: Any) -> Any:
     if kind == "month" and raw:
-        return calendar.month_name[int(str(raw)[5:7])]
+        return f"{calendar.month_name[int(str(raw)[5:7])]} {str(raw)[:4]}"
     return raw
 
 
