@@ -21,8 +21,9 @@ Goal: no exploit passes more than 5% of the tasks it targets.
 
 With --suite, the shortcut agents of env/agents/shortcuts.py run through real episodes at
 drift and rot medium (env.validity; a few minutes) and the table agent x overall x worst
-category is printed. Goal: each <= 5% overall and <= 15% in every category (20% in the privacy
-categories, whose refusal tasks a refuser passes). Exits 1 when a goal is missed.
+category is printed. Goal: each <= 5% overall and <= 15% of every category by answering (the
+privacy categories' refusal tasks, at most 20% of them, pass by refusing, the work they ask
+for). Exits 1 when a goal is missed.
 
     uv run python bench/gaming.py [--org b2b|b2c|both] [--build | --seed N] [--suite]
 
@@ -288,7 +289,7 @@ def print_suite(tasks: list[Task], orgs: list[str], seed: int | None, console: C
                          else "right")
     ok = True
     for name, episodes in results.items():
-        rates = pass_rates_of(episodes)
+        rates = pass_rates_of(episodes, tasks)
         category, worst = worst_category(rates)
         over = breaches(rates)
         ok &= not over
@@ -296,9 +297,9 @@ def print_suite(tasks: list[Task], orgs: list[str], seed: int | None, console: C
                  for key, rate in ((TOTAL, rates[TOTAL]), (category, worst))]
         table.add_row(name, cells[0], category, cells[1])
     console.print(table)
-    console.print(f"goal: <= {OVERALL_LIMIT:.0%} overall, <= {SHORTCUT_CATEGORY_LIMIT:.0%} per "
-                  "category "
-                  f"({REFUSAL_LIMIT:.0%} in the privacy categories): "
+    console.print(f"goal: <= {OVERALL_LIMIT:.0%} overall, <= {SHORTCUT_CATEGORY_LIMIT:.0%} of "
+                  "any category by answering (refusal tasks, at most "
+                  f"{REFUSAL_LIMIT:.0%} of a privacy category, pass by refusing): "
                   + ("[green]met[/green]" if ok else "[red]missed[/red]"))
     return ok
 

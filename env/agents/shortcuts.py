@@ -52,9 +52,10 @@ REFUSE = "<refuse>"
 
 # --- reading the task message -------------------------------------------------------------------
 
-_SECTION = re.compile(r"^## (\w[\w ]*)\n(.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+#: The sections env.messages.task_message writes, in order (a context may hold "## " headings
+#: of its own, so a section ends only where the next of these begins).
+_SECTIONS = ("Request", "Persona", "Context", "Tools", "Reply format")
 _ID = re.compile(r"\b[a-zA-Z0-9]{3}Wt[a-zA-Z0-9]{10}(?:[A-Z0-5]{3})?\b")
-_TODAY = re.compile(r"Today's date: (\d{4}-\d{2}-\d{2})")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,12 @@ class TaskMessage:
 
     @classmethod
     def parse(cls, message: str) -> TaskMessage:
-        sections = {m.group(1).strip(): m.group(2).strip() for m in _SECTION.finditer(message)}
+        starts = sorted((message.find(f"\n## {name}\n"), name) for name in _SECTIONS
+                        if f"\n## {name}\n" in message)
+        sections = {}
+        for (start, name), (end, _) in zip(starts, [*starts[1:], (len(message), "")],
+                                           strict=True):
+            sections[name] = message[start + len(name) + 5:end].strip()
         return cls(sections.get("Request", message), sections.get("Context", ""))
 
     def ids(self, prefix: str) -> list[str]:

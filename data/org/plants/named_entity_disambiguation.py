@@ -12,7 +12,7 @@ from data.org.builder import OrgBuilder
 from data.org.plants._sales_planting import by_id, next_number, standard_prices
 from data.org.plants._sales_text import NAMESAKE_DESCRIPTIONS, NAMESAKE_GROUPS
 
-CONTACTS = 40
+CONTACTS = 60
 PRICE_RANGES = {"Hardware": (600, 6000), "Software": (200, 2500)}
 FIRST_DAY = dt.date(2020, 3, 1)
 LAST_DAY = dt.date(2024, 11, 30)

@@ -26,7 +26,7 @@ from data.org.plants._sales_text import (
     SERVICE_POLICY_LIMITS,
 )
 
-PER_KIND = 12
+PER_KIND = 16
 COMPLIANT = 4
 #: kind -> (numbers that break the rule, numbers a compliant grant uses, numbers a decline uses)
 NUMBERS: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
