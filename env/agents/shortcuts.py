@@ -12,6 +12,7 @@ rate.
   kind's most common "gold" was a refusal);
 - number_stuffing: the kind's most common gold with every number its training golds put in each
   slot, or every gold of the kind at once;
+- candidates: the two most common golds of the kind, comma-joined ("X, Y");
 - refuse_and_answer: refuses and answers the prior anyway;
 - broad_query: submits everything one broad query for the asked-for kind of value returns;
 - most_frequent: the most frequent such value in the org (one GROUP BY, over all time);
@@ -187,6 +188,13 @@ def number_stuffing_agent(priors: Priors) -> BlindAgent:
             answer = _answer(item for g in golds for item in g)  # every candidate at once
         yield submit(answer)
     return BlindAgent("number_stuffing", script)
+
+
+def candidates_agent(priors: Priors) -> BlindAgent:
+    def script(org: str, message: TaskMessage) -> BlindScript:
+        golds = [g for g in priors.golds(message.request) if g != (REFUSE,)]
+        yield submit([", ".join(item for g in golds[:2] for item in g)] if golds else ["None"])
+    return BlindAgent("candidates", script)
 
 
 def refuse_and_answer_agent(priors: Priors) -> BlindAgent:
@@ -533,7 +541,7 @@ UNTRAINED: dict[str, Callable[[], BlindAgent]] = {
 #: The agents that answer from priors learned on training tasks, by name.
 TRAINED: dict[str, Callable[[Priors], BlindAgent]] = {
     "priors": priors_agent, "number_stuffing": number_stuffing_agent,
-    "refuse_and_answer": refuse_and_answer_agent}
+    "candidates": candidates_agent, "refuse_and_answer": refuse_and_answer_agent}
 
 __all__ = ["REWORDINGS", "TRAINED", "UNTRAINED", "BlindAgent", "Priors", "TaskMessage",
            "reworded"]

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from data.tasks.grading import leaked_values
+from data.tasks.grading import grade, leaked_values
 from data.tasks.taskset import load_task_set
 from env.agents.shortcuts import (
     TRAINED,
@@ -104,3 +104,18 @@ def test_a_blind_session_never_reads_the_task(public_tasks):
     for agent in agents:
         replies = [asyncio.run(agent.session(task, 0).act(message)) for task in (first, second)]
         assert replies[0] == replies[1], agent.name
+
+
+def test_the_candidates_agent_submits_the_two_commonest_golds_comma_joined(public_tasks):
+    """The comma-joined pair ("X, Y") a cheater tries when unsure; the grader reads it as two
+    alternative answers (tests/validity/ holds the agent to the suite's limits)."""
+    knowledge = [t for t in public_tasks if t.category == "knowledge_qa"]
+    priors = Priors(knowledge)
+    task = knowledge[0]
+    golds = priors.golds(task.query)
+    assert len(golds) >= 2
+    reply = asyncio.run(TRAINED["candidates"](priors).session(task, 0).act(
+        task_message(task, dt.date(2024, 1, 1), 20)))
+    answer = reply["arguments"]["answer"]
+    assert answer == [", ".join([*golds[0], *golds[1]])]
+    assert not grade(task, answer, False, "").passed
