@@ -7,14 +7,14 @@ pass by refusing, which is the work they ask for.
 
 On the public practice set every task runs (880 episodes per agent; the trained agents learn on
 one half and are assessed on the other, both ways). On a fresh seed (FRESH_SEED, b2b: its org
-and task set built here) a stratified sample of FRESH_PER_CATEGORY tasks per category runs, the
-trained agents having learned from the whole public set, as a cheater would.
+and task set built here) every task runs too (440 per agent: a sample of 10 per category would
+judge a 15% limit by one or two tasks), the trained agents having learned from the whole public
+set, as a cheater would.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
 
 import pytest
 
@@ -23,11 +23,9 @@ from data.tasks.build import build_task_set
 from data.tasks.taskset import load_task_set
 from env.agents.shortcuts import TRAINED, UNTRAINED
 from env.validity import TOTAL, breaches, pass_rates, run_shortcut_agents
-from tests.helpers.tasks import by_category
 
 AGENTS = [*UNTRAINED, *TRAINED]
 FRESH_SEED = 7
-FRESH_PER_CATEGORY = 10
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +36,7 @@ def public_run():
 
 @pytest.fixture(scope="module")
 def fresh_run():
-    every = build_task_set("b2b", seed=FRESH_SEED)
-    tasks = [t for ts in by_category(every).values() for t in ts[:FRESH_PER_CATEGORY]]
+    tasks = build_task_set("b2b", seed=FRESH_SEED)
     public = load_task_set("b2b") + load_task_set("b2c")
     results = asyncio.run(run_shortcut_agents(
         tasks, databases={"b2b": load_org("b2b", seed=FRESH_SEED)}, training=public,
@@ -66,8 +63,7 @@ def test_no_shortcut_passes_the_public_practice_set(public_run, agent):
 @pytest.mark.parametrize("agent", AGENTS)
 def test_no_shortcut_passes_a_fresh_seed(fresh_run, agent):
     tasks, results = fresh_run
-    assert Counter(t.category for t in tasks) == {c: FRESH_PER_CATEGORY
-                                                  for c in {t.category for t in tasks}}
+    assert len(results[agent]) == len(tasks) == 440
     rates = pass_rates(results[agent], tasks)
     assert {c: str(r) for c, r in breaches(rates).items()} == {}, _report(rates)
 
