@@ -70,7 +70,7 @@ def _build(tiny_org, temp_categories, name, drafts, per_category):
     ("Which certifications does FlexSync Suite hold?", "which certifications does # hold?"),
     ("In Q3 2021, which agent had the lowest average handle time among those managing more "
      "than two cases? Return only the Id of the agent.",
-     "in # #, which agent had the lowest average handle time among those managing more than "
+     "in # which agent had the lowest average handle time among those managing more than "
      "two cases? return only the # of the agent."),
     ("What was the most frequent problem with the CoreDesk 360 in the past 4 months? The "
      "associated product Id is 01tWt00000Nu995IAB.",
@@ -102,9 +102,11 @@ def test_ties_raise_for_golds_and_settle_by_the_first_or_last_row_for_lazy_answe
         unique_best(scores)  # the context is gone
 
 
-def test_every_category_lists_at_most_three_heuristics():
+def test_every_category_lists_at_most_four_heuristics():
+    """A few lazy readings per category (monthly_trend_analysis has four: the month can be read
+    over all products, all time, the latest month, or the month's name over all years)."""
     assert set(HEURISTICS) == set(CATEGORIES)
-    assert all(len(h) <= 3 for h in HEURISTICS.values()), {c: len(h) for c, h in
+    assert all(len(h) <= 4 for h in HEURISTICS.values()), {c: len(h) for c, h in
                                                            HEURISTICS.items()}
 
 
@@ -115,8 +117,10 @@ def test_no_gold_value_passes_more_than_its_share(tiny_org, temp_categories):
     tasks, report = _build(tiny_org, temp_categories, "_test_gold_share", _distinct_kinds(golds),
                            per_category=20)
     counts = Counter(t.answer for t in tasks)
-    assert counts[("Agent X",)] == cap(20, GOLD_SHARE) == 3
-    assert report.heuristic_rejects == {"gold_share": 2}
+    # the category prior (the most common gold, at the heuristic share) caps a constant answer
+    # before the gold share does; the gold share itself turns drafts down in the tests below
+    assert counts[("Agent X",)] == cap(20, HEURISTIC_SHARE) == 2 < cap(20, GOLD_SHARE)
+    assert report.heuristic_rejects == {"category_prior": 3}
 
 
 def test_a_prior_learned_from_the_other_tasks_of_a_kind_is_capped(tiny_org, temp_categories):
@@ -126,16 +130,20 @@ def test_a_prior_learned_from_the_other_tasks_of_a_kind_is_capped(tiny_org, temp
               for n, gold in enumerate(["Agent X", "Agent X", "Agent X", *map(str, range(30))])]
     tasks, report = _build(tiny_org, temp_categories, "_test_prior", drafts, per_category=20)
     assert sum(t.answer == ("Agent X",) for t in tasks) == cap(20, HEURISTIC_SHARE) == 2
-    assert report.heuristic_rejects == {"kind_prior": 1}
+    # with a single kind the category prior answers as the kind prior does, and is weighed first
+    assert report.heuristic_rejects == {"category_prior": 1}
 
 
 def test_a_lazy_heuristic_is_capped(tiny_org, temp_categories, monkeypatch):
-    monkeypatch.setitem(HEURISTICS, "_test_lazy", {"always_x": lambda ev: [["Agent X"]]})
-    golds = ["Agent X", "Agent Y", "Agent X", "Agent X", *map(str, range(20))]
+    # a heuristic that happens to answer every "Lucky" gold (all distinct: no prior gets them)
+    monkeypatch.setitem(HEURISTICS, "_test_lazy", {
+        "lucky": lambda ev: [list(ev.task.answer)] if ev.task.answer[0].startswith("Lucky")
+        else []})
+    golds = ["Lucky 1", "Agent Y", "Lucky 2", "Lucky 3", *map(str, range(20))]
     tasks, report = _build(tiny_org, temp_categories, "_test_lazy", _distinct_kinds(golds),
                            per_category=20)
-    assert sum(t.answer == ("Agent X",) for t in tasks) == 2
-    assert report.heuristic_rejects == {"always_x": 1}
+    assert sum(t.answer[0].startswith("Lucky") for t in tasks) == cap(20, HEURISTIC_SHARE) == 2
+    assert report.heuristic_rejects == {"lucky": 1}
 
 
 def test_free_text_golds_of_a_kind_must_differ_in_figures(tiny_org, temp_categories):
@@ -145,10 +153,11 @@ def test_free_text_golds_of_a_kind_must_differ_in_figures(tiny_org, temp_categor
                   "180 days before they are archived", "30 days and 90 days in the archive",
                   "365 days before they are archived"])]
     tasks, report = _build(tiny_org, temp_categories, "_test_figures", drafts, per_category=3)
-    # "90 days, after which ..." has no figure the first lacks; "30 and 90" has every figure of
-    # the first: comma-joined with it, either would pass
+    # "90 days, after which ..." has no figure the first lacks (and the first's gold passes it:
+    # the gold share of 3 tasks is 1); "30 and 90" has every figure of the first: comma-joined
+    # with it, either would pass
     assert [t.answer[0][:8] for t in tasks] == ["90 days ", "180 days", "365 days"]
-    assert report.heuristic_rejects == {"figures_alike": 2}
+    assert report.heuristic_rejects == {"gold_share": 1, "figures_alike": 1}
 
 
 def test_refusals_are_capped_at_their_share(tiny_org, temp_categories):
