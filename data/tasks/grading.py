@@ -366,7 +366,7 @@ def _alternatives(answer: str, gold: str, question: str) -> list[str]:
     starts an elaboration ("..., then they are archived"), a comma segment must say three such
     words. Lead-ins ending in ":" are not alternatives."""
     return (_offered(answer, gold, question, _ALTERNATIVE_SEPARATORS, 2)
-            or _offered(answer, gold, question, (_ALTERNATIVE_SEPARATORS + (r",",)), 3))
+            or _offered(answer, gold, question, (*_ALTERNATIVE_SEPARATORS, r","), 3))
 
 
 def _offered(answer: str, gold: str, question: str, patterns: tuple[str, ...],
