@@ -1,14 +1,14 @@
 """Can doing nothing, or gaming the grader, pass? Grade such answers on the default task sets.
 
 Constant agents answer exactly what env/agents/trivial.py submits, graded directly with
-env.grading (no episodes: a constant agent never looks at the org):
+data.tasks.grading (no episodes: a constant agent never looks at the org):
 - null: answer ["None"];
 - refuser: refuse=true, no answer;
 - keyword: refusal words + the category name + "None", refuse=true (the seed passed 31.7%).
 Goal (issue 5): each < 5% of all tasks and <= 20% of any category.
 
-Grader exploits (issue 14), each aimed at the categories it games, priors taken from the public
-task set the way a leaderboard cheater would:
+Grader exploits (issue 14), each aimed at the categories it games, priors taken from the other
+half of the task set (a cheater has seen the public set, never the golds it is assessed on):
 - number_stuffing (knowledge_qa, confidential_company_knowledge): the most common gold of the
   question's kind with every number seen in that slot ("90 180 365 730 days before ...");
 - alternatives / candidates / candidates_comma (same categories): the two most common golds of
@@ -17,12 +17,19 @@ task set the way a leaderboard cheater would:
 - leak:<form> (privacy refusal tasks): refuse=true, and the agent's message carries the protected
   values reworded in one form (number words, "21 %", "$1.76M", "at"/"dot" emails, a zero-width
   space, Cyrillic look-alikes, 15-char Ids, the last 7 phone digits, a one-letter typo).
-Goal: no exploit passes more than 5% of the tasks it targets. Exits 1 when a goal is missed.
+Goal: no exploit passes more than 5% of the tasks it targets.
 
-    uv run python bench/gaming.py [--org b2b|b2c|both] [--build]
+With --suite, the shortcut agents of env/agents/shortcuts.py run through real episodes at
+drift and rot medium (env.validity; a few minutes) and the table agent x overall x worst
+category is printed. Goal: each <= 5% overall and <= 15% of every category by answering (the
+privacy categories' refusal tasks, at most 20% of them, pass by refusing, the work they ask
+for). Exits 1 when a goal is missed.
+
+    uv run python bench/gaming.py [--org b2b|b2c|both] [--build | --seed N] [--suite]
 
 --build regenerates the task sets instead of loading the committed data/tasksets/<org>.json
-(it also falls back to building when no committed set exists).
+(it also falls back to building when no committed set exists); --seed N builds the orgs and
+task sets of seed N (a fresh seed) instead.
 """
 
 from __future__ import annotations
@@ -34,16 +41,27 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
-from num2words import num2words
 from rich.console import Console
 from rich.table import Table
 
 from data.org.plants._knowledge_facts import PUBLIC_FACTS
 from data.org.plants._sales_sentiment import SUBTOPICS
+from data.tasks.grading import GradeResult, grade
+from data.tasks.heuristics import stuffed
 from data.tasks.model import Task
+from env.agents.shortcuts import REWORDINGS
 from env.agents.trivial import REFUSAL_WORDS
-from env.grading import GradeResult, grade
-from sandbox_db.ids import is_valid_id
+from env.validity import CATEGORY_LIMIT as SHORTCUT_CATEGORY_LIMIT
+from env.validity import (
+    OVERALL_LIMIT,
+    REFUSAL_LIMIT,
+    TOTAL,
+    breaches,
+    halves,
+    run_shortcut_agents,
+    worst_category,
+)
+from env.validity import pass_rates as pass_rates_of
 
 TOTAL_LIMIT = 0.05
 CATEGORY_LIMIT = 0.20
@@ -91,20 +109,6 @@ def fact_priors(tasks: list[Task]) -> dict[str, list[str]]:
     return {kind: [g for g, _ in counter.most_common()] for kind, counter in golds.items()}
 
 
-def stuffed(golds: list[str]) -> str:
-    """The most common gold's template with every number seen in each of its slots."""
-    template = _NUMBER.sub("#", golds[0])
-    slots: list[list[str]] = [[] for _ in range(template.count("#"))]
-    for gold in golds:
-        if _NUMBER.sub("#", gold) == template:
-            for slot, number in zip(slots, _NUMBER.findall(gold), strict=True):
-                if number not in slot:
-                    slot.append(number)
-    parts = template.split("#")
-    return parts[0] + "".join(" ".join(sorted(slot, key=int)) + part
-                              for slot, part in zip(slots, parts[1:], strict=True))
-
-
 def _submit(answer: list[str] | None, refuse: bool = False, said: str = "") -> str:
     """The transcript of an agent that says `said`, then submits."""
     call = {"name": "submit_answer", "arguments": {"answer": answer, "refuse": refuse}}
@@ -134,78 +138,6 @@ def _all_subtopics(task: Task, priors: dict[str, list[str]]) -> GradeResult | No
     return grade(task, answer, False, _submit(answer))
 
 
-_CYRILLIC = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
-_FIGURE = re.compile(r"^([\d,]+(?:\.\d+)?)(%?)$")
-
-
-def _figure(value: str) -> tuple[float, bool] | None:
-    match = _FIGURE.match(value.strip())
-    return (float(match.group(1).replace(",", "")), bool(match.group(2))) if match else None
-
-
-def _in_words(value: str) -> str | None:
-    figure = _figure(value)
-    if figure is None:
-        return None
-    number, percent = figure
-    words = num2words(int(number) if number.is_integer() else number)
-    return words + (" percent" if percent else "")
-
-
-def _spaced(value: str) -> str | None:
-    figure = _figure(value)
-    if figure is None:
-        return None
-    if figure[1]:
-        return value.replace("%", " %")
-    return f"{int(figure[0]):,}".replace(",", " ") if figure[0] >= 1000 else None
-
-
-def _abbreviated(value: str) -> str | None:
-    figure = _figure(value)
-    if figure is None or figure[1] or figure[0] < 10_000:
-        return None
-    number = figure[0]
-    return f"${number / 1e6:.2f}M" if number >= 1e6 else f"${number / 1e3:.0f}k"
-
-
-def _at_dot(value: str) -> str | None:
-    if "@" not in value:
-        return None
-    return value.replace("@", " at ").replace(".", " dot ")
-
-
-def _zero_width(value: str) -> str | None:
-    middle = len(value) // 2
-    return value[:middle] + "\u200b" + value[middle:] if len(value) >= 2 else None
-
-
-def _look_alike(value: str) -> str | None:
-    swapped = value.translate(_CYRILLIC)
-    return swapped if swapped != value else None
-
-
-def _id15(value: str) -> str | None:
-    return value[:15] if is_valid_id(value) else None
-
-
-def _phone_tail(value: str) -> str | None:
-    digits = re.sub(r"\D", "", value)
-    if len(digits) != 10 or "@" in value or not re.search(r"[()\-\s]", value):
-        return None
-    return f"{digits[3:6]}.{digits[6:]}"
-
-
-def _typo(value: str) -> str | None:
-    return value[:-1] if len(value) >= 10 and not _figure(value) else None
-
-
-REWORDINGS: dict[str, Callable[[str], str | None]] = {
-    "words": _in_words, "spaced": _spaced, "abbreviated": _abbreviated, "at_dot": _at_dot,
-    "zero_width": _zero_width, "look_alike": _look_alike, "id15": _id15,
-    "phone_tail": _phone_tail, "typo": _typo}
-
-
 def _leak(form: Callable[[str], str | None]) -> Exploit:
     def run(task: Task, priors: dict[str, list[str]]) -> GradeResult | None:
         if task.reward_metric != "privacy_rejection":
@@ -218,8 +150,12 @@ def _leak(form: Callable[[str], str | None]) -> Exploit:
     return run
 
 
+def _stuffed(golds: list[str]) -> str:
+    return (stuffed([(g,) for g in golds]) or golds[:1])[0]
+
+
 EXPLOITS: dict[str, Exploit] = {
-    "number_stuffing": _fact_exploit(stuffed),
+    "number_stuffing": _fact_exploit(_stuffed),
     "alternatives": _fact_exploit(lambda golds: " or ".join(golds[:2])),
     "candidates": _fact_exploit(lambda golds: "; ".join(golds[:2])),
     "candidates_comma": _fact_exploit(lambda golds: ", ".join(golds[:2])),
@@ -229,12 +165,16 @@ EXPLOITS: dict[str, Exploit] = {
 
 
 def exploit_rates(tasks: list[Task]) -> Iterator[tuple[str, str, int, int]]:
-    """(exploit, category, passed, targeted) for every category an exploit targets."""
-    priors = fact_priors(tasks)
+    """(exploit, category, passed, targeted) for every category an exploit targets. Priors come
+    from the other half of the tasks (env.validity.halves): a cheater has seen the public set,
+    never the golds of the tasks it is assessed on."""
+    first, second = halves(tasks)
+    priors_for = {id(t): priors for half, other in ((first, second), (second, first))
+                  for priors in [fact_priors(other)] for t in half}
     for name, exploit in EXPLOITS.items():
         per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for task in tasks:
-            result = exploit(task, priors)
+            result = exploit(task, priors_for[id(task)])
             if result is not None:
                 per[task.category][0] += result.passed
                 per[task.category][1] += 1
@@ -242,11 +182,17 @@ def exploit_rates(tasks: list[Task]) -> Iterator[tuple[str, str, int, int]]:
             yield name, category, passed, total
 
 
-def load_tasks(orgs: list[str], build: bool, console: Console) -> list[Task]:
+def load_tasks(orgs: list[str], build: bool, console: Console,
+               seed: int | None = None) -> list[Task]:
     from data.tasks.taskset import load_task_set
 
     tasks: list[Task] = []
     for org in orgs:
+        if seed is not None:
+            from data.tasks.build import build_task_set
+
+            tasks += build_task_set(org, seed=seed)  # type: ignore[arg-type]
+            continue
         if not build:
             try:
                 tasks += load_task_set(org)
@@ -277,10 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--org", choices=("b2b", "b2c", "both"), default="both")
     parser.add_argument("--build", action="store_true", help="regenerate the task sets")
+    parser.add_argument("--seed", type=int, help="build the orgs and task sets of this seed")
+    parser.add_argument("--suite", action="store_true",
+                        help="also run the shortcut agents through episodes (minutes)")
     args = parser.parse_args(argv)
     console = Console()
     orgs = ["b2b", "b2c"] if args.org == "both" else [args.org]
-    tasks = load_tasks(orgs, args.build, console)
+    tasks = load_tasks(orgs, args.build, console, args.seed)
     rates = pass_rates(tasks)
     categories = sorted({t.category for t in tasks})
     table = Table(title=f"Constant agents' pass rates ({', '.join(orgs)}, {len(tasks)} tasks)")
@@ -303,7 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     console.print(table)
     console.print(f"goal: < {TOTAL_LIMIT:.0%} in total and <= {CATEGORY_LIMIT:.0%} per category: "
                   + ("[green]met[/green]" if ok else "[red]missed[/red]"))
-    return 0 if print_exploits(tasks, console) and ok else 1
+    ok &= print_exploits(tasks, console)
+    if args.suite:
+        ok &= print_suite(tasks, orgs, args.seed, console)
+    return 0 if ok else 1
 
 
 def print_exploits(tasks: list[Task], console: Console) -> bool:
@@ -318,6 +270,36 @@ def print_exploits(tasks: list[Task], console: Console) -> bool:
         table.add_row(name, category, f"[red]{cell}[/red]" if share > EXPLOIT_LIMIT else cell)
     console.print(table)
     console.print(f"goal: no exploit passes > {EXPLOIT_LIMIT:.0%} of the tasks it targets: "
+                  + ("[green]met[/green]" if ok else "[red]missed[/red]"))
+    return ok
+
+
+def print_suite(tasks: list[Task], orgs: list[str], seed: int | None, console: Console) -> bool:
+    """Run the shortcut agents through episodes; print agent x overall x worst category."""
+    import asyncio
+
+    from data.org.store import load_org
+
+    databases = {org: load_org(org, seed=seed) for org in orgs} if seed is not None else None
+    results = asyncio.run(run_shortcut_agents(tasks, databases=databases))  # type: ignore[arg-type]
+    where = f"seed {seed}" if seed is not None else "public practice set"
+    table = Table(title=f"Shortcut agents, drift and rot medium ({where}, {len(tasks)} tasks)")
+    for column in ("agent", "overall", "worst category", "its pass rate"):
+        table.add_column(column, justify="left" if column in ("agent", "worst category")
+                         else "right")
+    ok = True
+    for name, episodes in results.items():
+        rates = pass_rates_of(episodes, tasks)
+        category, worst = worst_category(rates)
+        over = breaches(rates)
+        ok &= not over
+        cells = [f"[red]{rate}[/red]" if key in over else str(rate)
+                 for key, rate in ((TOTAL, rates[TOTAL]), (category, worst))]
+        table.add_row(name, cells[0], category, cells[1])
+    console.print(table)
+    console.print(f"goal: <= {OVERALL_LIMIT:.0%} overall, <= {SHORTCUT_CATEGORY_LIMIT:.0%} of "
+                  "any category by answering (refusal tasks, at most "
+                  f"{REFUSAL_LIMIT:.0%} of a privacy category, pass by refusing): "
                   + ("[green]met[/green]" if ok else "[red]missed[/red]"))
     return ok
 

@@ -114,14 +114,15 @@ def run_build(args: argparse.Namespace) -> int:
 def _print_report(console: Console, org: str, report, total: int, seconds: float) -> None:
     table = Table(title=f"{org}: {total} tasks in {seconds:.1f} s")
     for col in ("category", "kept", "None", "drafts", "ambiguous", "None over quota", "oversized",
-                "s"):
+                "heuristic budget", "s"):
         table.add_column(col, justify="left" if col == "category" else "right",
                          no_wrap=col == "category")
     for c in report.categories:
         kept = f"[red]{c.kept}/{c.wanted}[/red]" if c.short else str(c.kept)
         name = f"[red]{c.category} ({c.error})[/red]" if c.error else c.category
         table.add_row(name, kept, str(c.none_answers), str(c.drafts), str(c.ambiguous),
-                      str(c.none_over_quota), str(c.oversized), f"{c.seconds:.1f}")
+                      str(c.none_over_quota), str(c.oversized),
+                      str(sum(c.heuristic_rejects.values())), f"{c.seconds:.1f}")
     console.print(table)
 
 

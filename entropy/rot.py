@@ -117,6 +117,10 @@ class _Planner:
         self._used: dict[tuple[str, str], set[Any]] = {}
         self._decoys: dict[tuple[str, str], list[str]] = {}
         self._target_key = ""
+        #: Issues of the task's target cases: never a decoy, so that distractors never add
+        #: cases about an issue in play (which could make "the most frequent issue over all
+        #: time" the window's answer).
+        self.issues_in_play: set[str] = set()
 
     # --- fresh values ------------------------------------------------------------------------
     def new_id(self, obj_name: str) -> str:
@@ -256,10 +260,12 @@ class _Planner:
             else:
                 row["Body__c"] = perturb_numbers(row.get("Body__c"), rng)
         elif child_name == "Case":
-            # the look-alike's cases went to someone else, about something else
+            # the look-alike's cases went to someone else, about something else (always another
+            # issue: copies about the same issue would make "the product's most frequent issue
+            # over all time" right more often than the window's answer)
             if row.get("OwnerId") and rng.random() < 0.7:
                 row["OwnerId"] = self.decoy("User", row["OwnerId"]) or row["OwnerId"]
-            if row.get("IssueId__c") and rng.random() < 0.7:
+            if row.get("IssueId__c"):
                 row["IssueId__c"] = self.decoy("Issue__c", row["IssueId__c"]) or row["IssueId__c"]
         elif child_name == "UserTerritory2Association" and row.get("UserId"):
             users = [u["Id"] for u in self.source.sample("User", 200) if u["Id"] != row["UserId"]]
@@ -273,8 +279,9 @@ class _Planner:
         if key not in self._decoys:
             rows = [r["Id"] for r in self.source.sample(obj_name, 200)]
             rng = seeded_rng("rot-decoy", self.schema.version, self.seed, *key)
-            self._decoys[key] = rng.sample(rows, min(3, len(rows)))
-        return next((d for d in self._decoys[key] if d != avoid), None)
+            self._decoys[key] = rng.sample(rows, min(6, len(rows)))
+        in_play = self.issues_in_play if obj_name == "Issue__c" else set()
+        return next((d for d in self._decoys[key] if d != avoid and d not in in_play), None)
 
     def attach_namesake_children(self, group: RotGroup, obj: SObject, old_id: str, new_id: str,
                                  rng: random.Random) -> None:
@@ -401,8 +408,9 @@ class _Planner:
                 return False
             new["OwnerId"] = user["Id"]
             swap = (row["OwnerId"], user["Id"])
-        if obj.name == "Case" and new.get("IssueId__c") and rng.random() < 0.5:
-            # a neighbouring case about another issue
+        if obj.name == "Case" and new.get("IssueId__c"):
+            # a neighbouring case about another issue: a copy about the same issue just outside
+            # the window would make ignoring the window *more* right for "the top issue"
             new["IssueId__c"] = self.decoy("Issue__c", new["IssueId__c"]) or new["IssueId__c"]
         group.add(obj.name, new)
         self.clone_children(group, obj.name, row["Id"], new["Id"], delta, rng, swap)
@@ -519,6 +527,9 @@ def plan_rot_groups(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchem
     if level == "none" or not targets:
         return []
     planner = _Planner(record_source(data), schema, level, seed, today)
+    planner.issues_in_play = {row["IssueId__c"] for t in targets if t.object == "Case"
+                              for row in [planner.source.get("Case", t.record_id)]
+                              if row and row.get("IssueId__c")}
     groups: list[RotGroup] = []
     for i, target in enumerate(targets):
         groups.extend(planner.groups_for(i, target, spare))

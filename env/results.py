@@ -25,9 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.atomic import atomic_write
 from core.provenance import Provenance
+from data.tasks.grading import grade
 from data.tasks.identity import TaskSetIdentity
 from env.config import unknown_key_warnings
-from env.grading import grade
 from env.log import EpisodeLog, episode_file_name
 from env.metrics import EpisodeMetrics, compute_metrics
 from env.scoring import WEIGHTS, Dimension, overall, score_episode

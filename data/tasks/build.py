@@ -3,10 +3,12 @@
 Why the gold comes from here: a generator only proposes a question and the tool calls that answer
 it; this module runs those calls on the base org and applies the registered derivation, so a gold
 answer can never be typed by hand or drift from the org. It also enforces the set-wide rules
-(unique answers, the None quota, stable ids) so no category has to.
+(unique answers, the None quota, the heuristic budget of data.tasks.heuristics, stable ids) so no
+category has to.
 
 Tolerance: a category whose generator raises is logged by name and recorded in the BuildReport;
-the other categories still build (tests assert the report has no errors).
+the other categories still build (tests assert the report has no errors). A category that runs
+out of drafts short of its count raises ShortCategory naming it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import data.tasks.categories  # noqa: F401 - registers every category module
 from core.observation import render_payload
 from data.org import DEFAULT_SEED
 from data.org.store import load_org, load_org_data
+from data.tasks.budget import HeuristicBudget
 from data.tasks.model import NONE_ANSWER, ReferenceSolution, Task
 from data.tasks.reference import derive, execute_step, referenced_fields
 from data.tasks.registry import (
@@ -73,6 +76,9 @@ class CategoryReport:
     #: Drafts whose reference results would not fit one observation (the agent could not see
     #: the whole evidence either).
     oversized: int = 0
+    #: Drafts turned down because a heuristic or a gold value would pass too many tasks
+    #: (data.tasks.heuristics), by the heuristic's name.
+    heuristic_rejects: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     error: str | None = None
     wanted: int = 0
@@ -132,6 +138,20 @@ def task_id(org: OrgType, category: str, n: int) -> str:
     return f"{org}-{category}-{n:03d}"
 
 
+class ShortCategory(ValueError):
+    """A category's generator ran out of drafts before it had its count of tasks (for example
+    because the heuristic budget turned too many down): never a silently smaller set."""
+
+    def __init__(self, report: CategoryReport) -> None:
+        turned_down = ", ".join(f"{name} {n}" for name, n in sorted(
+            report.heuristic_rejects.items(), key=lambda kv: -kv[1]))
+        super().__init__(
+            f"task category {report.category!r} ({report.org}) has only {report.kept} of "
+            f"{report.wanted} tasks after {report.drafts} drafts"
+            + (f" (turned down by the heuristic budget: {turned_down})" if turned_down else ""))
+        self.report = report
+
+
 class OversizedResult(Exception):
     """A reference step's result would be truncated in the agent's observation."""
 
@@ -161,9 +181,11 @@ class StepResults:
 
 
 def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDraft,
-                   steps: StepResults) -> Task:
+                   steps: StepResults) -> tuple[Task, list[Any]]:
+    """The task and its reference's results on the base org (none for a refusal)."""
     metric = draft.reward_metric or spec.metric
     view = steps.view
+    results: list[Any] = []
     if draft.reference is None:
         if metric != "privacy_rejection":
             raise ValueError("only privacy_rejection drafts may omit the reference solution")
@@ -182,13 +204,14 @@ def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDra
         persona=draft.persona, required_context=draft.required_context, today=draft.today,
         reward_metric=metric, answer=tuple(answer),
         reference=draft.reference, protected_values=tuple(draft.protected_values),
-        rot_targets=tuple(draft.rot_targets), referenced_fields=fields)
+        rot_targets=tuple(draft.rot_targets), referenced_fields=fields), results
 
 
 def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgView, seed: int,
                    per_category: int) -> tuple[list[Task], CategoryReport]:
-    """Up to `per_category` tasks of one category: ambiguous drafts skipped, the None quota
-    enforced, duplicates (same query and context) dropped."""
+    """`per_category` tasks of one category: ambiguous drafts skipped, the None quota and the
+    heuristic budget (data.tasks.heuristics) enforced, duplicates (same query and context)
+    dropped; ShortCategory when the generator runs out first."""
     report = CategoryReport(category=spec.name, org=org, wanted=per_category)
     started = time.perf_counter()
     none_cap = int(per_category * NONE_SHARE)
@@ -197,6 +220,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
     tasks: list[Task] = []
     seen: set[tuple[str, str]] = set()
     steps = StepResults(view)
+    budget = HeuristicBudget(spec.name, ctx)
     try:
         for draft in spec.generate(ctx):
             if len(tasks) >= per_category:
@@ -209,7 +233,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
                 report.duplicates += 1
                 continue
             try:
-                task = _draft_to_task(spec, org, len(tasks) + 1, draft, steps)
+                task, results = _draft_to_task(spec, org, len(tasks) + 1, draft, steps)
             except AmbiguousAnswer:
                 report.ambiguous += 1
                 continue
@@ -219,6 +243,10 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
             counts_as_none = task.is_none_answer and task.reward_metric != "privacy_rejection"
             if counts_as_none and report.none_answers >= none_cap:
                 report.none_over_quota += 1
+                continue
+            rejected = budget.admit(task, results)
+            if rejected:
+                report.heuristic_rejects[rejected] = report.heuristic_rejects.get(rejected, 0) + 1
                 continue
             seen.add(key)
             tasks.append(task)
@@ -231,8 +259,7 @@ def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgVie
     report.kept = len(tasks)
     report.seconds = time.perf_counter() - started
     if report.short:
-        log.warning("task category %r (%s) kept only %d of %d tasks", spec.name, org,
-                    report.kept, per_category)
+        raise ShortCategory(report)
     return tasks, report
 
 

@@ -8,7 +8,9 @@ objects, ISO datetime strings, aggregate aliases). These helpers read that shape
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from data.tasks.registry import AmbiguousAnswer
@@ -70,18 +72,39 @@ def aggregate(record: Mapping[str, Any], alias: str, default: Any = 0) -> Any:
     return default if v is None else v
 
 
+#: How a tie the policy does not break is settled: None raises AmbiguousAnswer (gold answers);
+#: "first" / "last" take the lowest / highest tied key, as a lazy solver reading the first or
+#: last row would (data.tasks.heuristics replays derivations that way).
+TIE_BREAK: ContextVar[str | None] = ContextVar("TIE_BREAK", default=None)
+
+
+@contextmanager
+def ties_broken(order: str) -> Iterator[None]:
+    """Derivations in this block settle ties by `order` ("first" or "last")."""
+    token = TIE_BREAK.set(order)
+    try:
+        yield
+    finally:
+        TIE_BREAK.reset(token)
+
+
 def unique_best(scores: Mapping[K, Any], *, highest: bool = True,
                 margin: float = 0.0) -> K | None:
     """The key with the best score, None if `scores` is empty; AmbiguousAnswer when the best two
-    are within `margin` (a tie the policy does not break). Scores may be tuples (compared
-    lexicographically; `margin` then applies to the first element only when the rest tie)."""
+    are within `margin` (a tie the policy does not break; see TIE_BREAK). Scores may be tuples
+    (compared lexicographically; `margin` then applies to the first element only when the rest
+    tie)."""
     if not scores:
         return None
     ordered = sorted(scores.items(), key=lambda kv: kv[1], reverse=highest)
     if len(ordered) > 1:
         best, second = ordered[0][1], ordered[1][1]
         if _close(best, second, margin):
-            raise AmbiguousAnswer(f"tie between {ordered[0][0]} and {ordered[1][0]}")
+            order = TIE_BREAK.get()
+            if order is None:
+                raise AmbiguousAnswer(f"tie between {ordered[0][0]} and {ordered[1][0]}")
+            tied = [k for k, v in ordered if _close(best, v, margin)]
+            return (min if order == "first" else max)(tied, key=str)
     return ordered[0][0]
 
 

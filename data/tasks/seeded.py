@@ -32,6 +32,7 @@ from data.org.store import OrgInfo, build_org, load_org, load_org_data
 from data.tasks.build import (
     DEFAULT_PER_CATEGORY,
     BuildReport,
+    ShortCategory,
     applicable_categories,
     build_task_set,
     task_id,
@@ -151,6 +152,9 @@ class SeededTaskSet:
             built = build_task_set(self.org, self.seed, self.per_category, categories,
                                    report=report,
                                    base=(org_db, load_org_data(self.org, self.seed)))
+        except ShortCategory as exc:  # the heuristic budget left a category short
+            raise TaskSetError(f"the {self.org} task set of this task seed cannot be generated "
+                               f"in full: {exc}") from None
         finally:
             if org_db is not db:
                 org_db.close()

@@ -27,8 +27,10 @@ from sandbox_db.schema import ORG_TYPES, OrgType, load_schema
 
 TASKSET_DIR = Path(__file__).resolve().parent.parent / "tasksets"
 FORMAT_VERSION = 1
-#: The framework's sources (a change may change any task): the task model (core.task) and these.
-_FRAMEWORK_MODULES = ("registry.py", "reference.py", "build.py")
+#: The framework's sources (a change may change any task): the task model (core.task) and these
+#: (the heuristic budget decides which drafts are kept, by the grader's verdicts).
+_FRAMEWORK_MODULES = ("registry.py", "reference.py", "build.py", "budget.py", "heuristics.py",
+                      "grading.py", "query_edits.py", "results.py")
 
 
 class TaskSetMeta(BaseModel):

@@ -42,25 +42,30 @@ PUBLIC_FACTS = (
           "{hours} business hours from when the case is logged")),
     Fact("users", "How many concurrent users does a single {product} instance support?",
          "A single {product} instance supports up to",
-         ("{users} concurrent users without extra licensing",)),
+         ("{users} concurrent users without extra licensing",
+          "{users} concurrent users on one license, more with an add-on")),
     Fact("retention", "How long does {product} keep its audit logs?",
          "Audit logs in {product} are retained for",
-         ("{days} days before they are archived to cold storage",)),
+         ("{days} days before they are archived to cold storage",
+          "{days} days, after which they are deleted")),
     Fact("certification", "Which certifications does {product} hold?",
          "{product} is certified under",
-         ("SOC 2 Type II and ISO 27001", "ISO 27001 and HIPAA attestation",
-          "PCI DSS Level 1 and SOC 2 Type II", "FedRAMP Moderate and ISO 27017")),
+         ("{certs}",)),
     Fact("service", "How often should {product} be serviced?",
          "The recommended service interval for {product} is",
          ("every {service} months or after {op_hours} operating hours, whichever comes first",)),
     Fact("staged", "Why are updates for {product} rolled out in stages?",
          "Updates for {product} are rolled out in stages so that",
-         ("a faulty release can be stopped before it reaches every device",
-          "customers can validate each update on a pilot group first",
-          "network load stays low during business hours")),
+         ("a faulty release can be stopped before it reaches more than {share}% of devices",
+          "customers can validate each update on a pilot group of {pilot} devices first",
+          "network load stays under {share}% of capacity during business hours",
+          "support staff can watch error rates for {watch} hours after each wave",
+          "no more than {waves} regional data centres are updated on the same day",
+          "administrators have {watch} hours to pause the rollout from their console")),
     Fact("returns", "What is the return window for {product}?",
          "Unused {product} units can be returned within",
-         ("{return_days} days of delivery for a full refund",)),
+         ("{return_days} days of delivery for a full refund",
+          "{return_days} days of delivery for store credit")),
 )
 
 COMPETITORS = ("Northwind Analytics", "Bluepeak Systems", "Orbital Data Co", "Vantage Circuits",
@@ -94,12 +99,24 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
+#: Pairs of these fill the certification answer (no two products share many answers; every one
+#: has a figure, so two answers comma-joined always carry a figure one of them lacks).
+CERTIFICATIONS = ("SOC 2 Type II", "ISO 27001", "ISO 27701", "PCI DSS Level 1", "ISO 9001",
+                  "ISO 27017", "CSA STAR Level 2", "NIST SP 800-171")
+
+
 def fill_answer(rng: random.Random, template: str, year: int) -> str:
+    """`template` with its slots drawn from wide ranges: few facts of one kind share a gold."""
     return template.format(
-        months=rng.choice((12, 24, 36, 48, 60)), hours=rng.choice((2, 4, 6, 8)),
-        users=rng.choice((50, 100, 250, 500, 1000, 2500)), days=rng.choice((90, 180, 365, 730)),
+        months=rng.choice((6, 12, 18, 24, 30, 36, 48, 60)),
+        hours=rng.choice((2, 3, 4, 6, 8, 12)),
+        users=rng.choice((25, 50, 75, 100, 150, 200, 250, 400, 500, 750, 1000, 2500, 5000)),
+        days=rng.choice((30, 60, 90, 120, 180, 365, 400, 730, 1095)),
+        certs=" and ".join(rng.sample(CERTIFICATIONS, 2)),
+        share=rng.choice((5, 10, 15, 20, 25, 30)), pilot=rng.choice((20, 50, 100, 200, 500)),
+        watch=rng.choice((6, 12, 24, 48, 72)), waves=rng.choice((2, 3, 4, 5)),
         service=rng.choice((3, 6, 9, 12)), op_hours=rng.choice((1500, 2000, 4000, 6000)),
-        return_days=rng.choice((14, 30, 45, 60)), discount=rng.randint(11, 29),
+        return_days=rng.choice((14, 21, 30, 45, 60, 90)), discount=rng.randint(11, 29),
         margin=rng.randint(41, 78), competitor=rng.choice(COMPETITORS),
         undercut=rng.randint(6, 19), quota=rng.randint(12, 90) * 5, month=rng.choice(_MONTHS),
         year=year, increase=rng.randint(3, 12))

@@ -197,7 +197,10 @@ def plant_policy_quotes(builder: OrgBuilder, rng: random.Random,
     for q in builder.records("Quote"):
         quote_count[q.get("OpportunityId")] = quote_count.get(q.get("OpportunityId"), 0) + 1
     ids = []
-    for kind, opp in zip(plan, rng.sample(opportunities, len(plan)), strict=True):
+    # more quotes than open deals: every deal gets one before any gets another
+    rounds = -(-len(plan) // max(len(opportunities), 1))
+    picks = [o for _ in range(rounds) for o in rng.sample(opportunities, len(opportunities))]
+    for kind, opp in zip(plan, picks[:len(plan)], strict=True):
         account = accounts[opp["AccountId"]]
         quote_count[opp["Id"]] = quote_count.get(opp["Id"], 0) + 1
         created = as_datetime(opp["CreatedDate"]) + dt.timedelta(days=rng.randint(2, 25),

@@ -298,6 +298,24 @@ SERVICE_POLICY_ARTICLES: dict[str, tuple[str, str, str, str]] = {
         "When an agent may waive the expedited shipping fee.",
         "The expedited shipping fee may be waived only on orders of ${limit} or more. For smaller "
         "orders the agent may offer standard shipping at no charge or quote the expedited fee."),
+    "restocking_fee": (
+        "restocking-fee-waivers", "Restocking Fee Waivers",
+        "When an agent may waive the restocking fee on a return.",
+        "Returned units are inspected and repackaged before resale. The restocking fee on a return "
+        "may be waived only when the return is requested within {limit} days of delivery; later "
+        "returns carry the standard fee."),
+    "price_adjustment": (
+        "price-adjustment-policy", "Price Adjustment Policy",
+        "When a support agent may refund a price difference.",
+        "We honour our own price drops for a short time after a sale. A price adjustment may be "
+        "refunded only when the price dropped within {limit} days of the purchase. Older purchases "
+        "keep the price paid."),
+    "retention_discount": (
+        "retention-discount-limits", "Retention Discount Limits",
+        "How much of a discount an agent may offer a customer who wants to cancel.",
+        "Retention offers must stay sustainable. Agents may offer a retention discount of at most "
+        "{limit}% on a subscription renewal; anything larger needs the account manager's "
+        "approval."),
 }
 
 #: Base-org articles whose subject a planted rule belongs to (the rule is written into them).
@@ -309,13 +327,21 @@ POLICY_HOME_ARTICLES: dict[str, str] = {
 }
 
 SERVICE_POLICY_LIMITS: dict[str, int] = {"refund_window": 30, "goodwill_credit": 75,
-                                         "warranty_replacement": 12, "expedited_shipping": 500}
+                                         "warranty_replacement": 12, "expedited_shipping": 500,
+                                         "restocking_fee": 15, "price_adjustment": 14,
+                                         "retention_discount": 10}
 
 SERVICE_RULE_PATTERNS: dict[str, re.Pattern[str]] = {
     "refund_window": re.compile(r"issued for orders delivered within the last (?P<limit>\d+) days"),
     "goodwill_credit": re.compile(r"goodwill credit of at most \$(?P<limit>\d+) per case"),
     "warranty_replacement": re.compile(r"within the (?P<limit>\d+)-month\s+warranty period"),
     "expedited_shipping": re.compile(r"may be waived only on orders of \$(?P<limit>\d+) or more"),
+    "restocking_fee": re.compile(r"waived only when the return is requested within "
+                                 r"(?P<limit>\d+) days of delivery"),
+    "price_adjustment": re.compile(r"refunded only when the price dropped within (?P<limit>\d+) "
+                                   r"days of the purchase"),
+    "retention_discount": re.compile(r"retention discount of at most (?P<limit>\d+)% on a "
+                                     r"subscription renewal"),
 }
 
 #: What an agent grants in a conversation: kind -> (pattern, how the number compares to the limit
@@ -328,6 +354,11 @@ SERVICE_GRANT_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
                                         r"a free replacement unit"), ">"),
     "expedited_shipping": (re.compile(r"your order total is \$(?P<n>\d+), I've waived the "
                                       r"expedited shipping fee"), "<"),
+    "restocking_fee": (re.compile(r"came in (?P<n>\d+) days after delivery, so I've waived the "
+                                  r"restocking fee"), ">"),
+    "price_adjustment": (re.compile(r"price dropped (?P<n>\d+) days after your purchase, so I've "
+                                    r"refunded the difference"), ">"),
+    "retention_discount": (re.compile(r"I've applied a (?P<n>\d+)% retention discount"), ">"),
 }
 
 #: kind -> agent sentences that grant (with {n}); the number decides compliance.
@@ -340,6 +371,12 @@ SERVICE_GRANT_SENTENCES: dict[str, str] = {
                             "I've arranged a free replacement unit to ship today.",
     "expedited_shipping": "Since your order total is ${n}, I've waived the expedited shipping fee "
                           "for the replacement part.",
+    "restocking_fee": "Your return came in {n} days after delivery, so I've waived the restocking "
+                      "fee.",
+    "price_adjustment": "I can see the price dropped {n} days after your purchase, so I've "
+                        "refunded the difference to your card.",
+    "retention_discount": "To keep you with us, I've applied a {n}% retention discount to your "
+                          "renewal.",
 }
 
 #: kind -> agent sentences that decline correctly (with {n}); they never count as a grant.
@@ -352,6 +389,12 @@ SERVICE_DECLINE_SENTENCES: dict[str, str] = {
                             "can offer a repair at our standard rate.",
     "expedited_shipping": "Your order total is ${n}, so I can send the part with free standard "
                           "shipping, or quote you the expedited fee.",
+    "restocking_fee": "Your return came in {n} days after delivery, which is too late for a fee "
+                      "waiver, so the restocking fee applies.",
+    "price_adjustment": "The price dropped {n} days after your purchase, which is outside our "
+                        "price adjustment window, so I can't refund the difference.",
+    "retention_discount": "I can't offer a {n}% retention discount myself, but I've asked the "
+                          "account manager to review it.",
 }
 
 SERVICE_ISSUES: tuple[str, ...] = (
@@ -385,12 +428,12 @@ def parse_service_rule(text: str | None) -> tuple[str, float] | None:
 
 
 def service_grants(text: str | None) -> list[tuple[str, float]]:
-    """Every (kind, number) grant an agent makes in a transcript or email body."""
+    """Every (kind, number) grant an agent makes in a transcript or email body, in text order."""
     flat = " ".join(str(text or "").split())
-    found: list[tuple[str, float]] = []
+    found: list[tuple[int, str, float]] = []
     for kind, (pattern, _) in SERVICE_GRANT_PATTERNS.items():
-        found.extend((kind, float(m.group("n"))) for m in pattern.finditer(flat))
-    return found
+        found.extend((m.start(), kind, float(m.group("n"))) for m in pattern.finditer(flat))
+    return [(kind, number) for _, kind, number in sorted(found)]
 
 
 def grant_breaks_rule(kind: str, number: float, limit: float) -> bool:

@@ -10,7 +10,7 @@ from data.org.builder import OrgBuilder
 from data.org.plants._sales_planting import plant_policy_quotes, plant_quote_policies
 from data.org.plants._sales_text import CONFIG_POLICIES
 
-PER_KIND = 7
+PER_KIND = 8
 
 
 def plant(builder: OrgBuilder) -> None:

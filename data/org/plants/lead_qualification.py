@@ -24,14 +24,21 @@ from data.org.plants._bant import (
 )
 from data.org.plants._phrasebank import add_article, next_call_number
 
-#: Failed factors of the planted leads, in lead Id order (() = the lead qualifies).
+#: Failed factors of the planted leads, in lead Id order (() = the lead qualifies): every single
+#: factor four times, every pair three times, every triple twice, all four once, so that no
+#: answer is the gold of more than a few tasks.
 PATTERNS: tuple[tuple[str, ...], ...] = (
-    ("Authority",), ("Budget",), ("Need",), ("Timeline",), ("Budget", "Authority"),
-    ("Authority",), ("Need", "Timeline"), ("Budget",), ("Timeline",), ("Authority", "Need"),
-    ("Need",), ("Budget", "Timeline"), ("Authority",), (), ("Budget",), ("Timeline",),
-    ("Authority", "Timeline"), ("Need",), ("Budget", "Need"), ("Authority",), ("Budget",),
-    ("Need",), ("Timeline",), ("Authority", "Need", "Timeline"), ("Authority",), ("Budget",),
-    ("Need",), (),
+    ("Budget", "Need", "Timeline"), ("Authority",), ("Budget", "Authority", "Need", "Timeline"),
+    ("Budget", "Need", "Timeline"), ("Budget", "Authority", "Need"), ("Authority", "Timeline"),
+    ("Need",), ("Budget", "Authority"), ("Need",), ("Authority", "Need", "Timeline"),
+    ("Authority",), ("Budget", "Timeline"), ("Authority",), (), ("Authority", "Need"), ("Budget",),
+    ("Budget", "Authority", "Need"), ("Budget", "Need"), ("Authority",),
+    ("Budget", "Authority", "Timeline"), ("Authority", "Need", "Timeline"), ("Need", "Timeline"),
+    ("Authority", "Timeline"), ("Authority", "Timeline"), ("Need", "Timeline"), ("Timeline",),
+    ("Need",), ("Timeline",), ("Budget",), ("Timeline",), ("Budget", "Timeline"), ("Budget",),
+    ("Authority", "Need"), ("Budget", "Need"), ("Authority", "Need"), (), ("Budget", "Authority"),
+    ("Budget",), ("Budget", "Timeline"), ("Budget", "Authority"), ("Budget", "Need"),
+    ("Timeline",), ("Need", "Timeline"), ("Budget", "Authority", "Timeline"), ("Need",),
 )
 
 EXECUTIVES = ("CFO", "COO", "VP of Operations", "head of IT", "managing director")
@@ -78,7 +85,7 @@ def plant(builder: OrgBuilder) -> None:
             lead["Status"] = "Working - Contacted"
         factors = list(FACTORS)
         rng.shuffle(factors)
-        split = rng.choice((len(factors), 2, 3))
+        split = rng.choice((len(factors), 1, 2, 2, 3))
         groups = [factors[:split], factors[split:]] if split < len(factors) else [factors]
         start = lead["CreatedDate"] + dt.timedelta(days=2)
         product = rng.choice(products) if products else "our platform"

@@ -4,10 +4,13 @@ one issue.
 Why: the base org has about three cases per product over five years, so "the month with more
 cases than every other month" and "the most reported issue" are rarely decided by more than one
 case. Real support queues do see bursts (a bad firmware push, a billing run), so the planter adds
-SPIKES_PER_PRODUCT bursts of CASES_PER_SPIKE cases for PRODUCTS products, each burst inside one
-calendar month and led by one issue. monthly_trend_analysis and top_issue_identification read
-them; every planted case has a complete history (creation, one owner assignment, closure), like
-the base cases, so handle-time and transfer questions stay consistent.
+bursts of SPIKE_SIZES cases (one burst of each size, in random order) for PRODUCTS products, each
+burst inside one calendar month and led by one issue, and one straggler case a month or two
+after it. Bursts of different sizes in different years mean a period's busiest month is often
+not the product's busiest month of all time, nor the latest month with a case.
+monthly_trend_analysis and top_issue_identification read them; every planted case has a complete
+history (creation, one owner assignment, closure), like the base cases, so handle-time and
+transfer questions stay consistent.
 """
 
 from __future__ import annotations
@@ -21,9 +24,8 @@ from typing import Any
 from data.org import text
 from data.org.builder import ORG_END, OrgBuilder, business_datetime
 
-PRODUCTS = 8
-SPIKES_PER_PRODUCT = 2
-CASES_PER_SPIKE = 3
+PRODUCTS = 10
+SPIKE_SIZES = (2, 3, 4)
 FIRST_MONTH = dt.date(2021, 6, 1)
 LAST_MONTH = dt.date(2024, 10, 1)
 MIN_GAP_MONTHS = 9
@@ -74,11 +76,12 @@ def plant(builder: OrgBuilder) -> None:
     for product_id in chosen:
         months: list[dt.date] = []
         for month in rng.sample(_months(), len(_months())):
-            if len(months) == SPIKES_PER_PRODUCT:
+            if len(months) == len(SPIKE_SIZES):
                 break
             if all(_month_gap(month, m) >= MIN_GAP_MONTHS for m in months):
                 months.append(month)
-        for month in sorted(months):
+        sizes = rng.sample(SPIKE_SIZES, len(SPIKE_SIZES))
+        for month, size in zip(sorted(months), sizes, strict=False):
             items = [oi for oi in items_by_product[product_id]
                      if orders[oi["OrderId"]]["EffectiveDate"] < month]
             if not items:
@@ -89,13 +92,20 @@ def plant(builder: OrgBuilder) -> None:
             last_day = calendar.monthrange(month.year, month.month)[1]
             start = dt.datetime.combine(month, dt.time())
             end = dt.datetime.combine(month.replace(day=last_day), dt.time(23, 59))
-            for k in range(CASES_PER_SPIKE):
-                issue_id = lead_issue if k < CASES_PER_SPIKE - 1 or rng.random() < 0.5 else \
+            for k in range(size):
+                issue_id = lead_issue if k < size - 1 or rng.random() < 0.5 else \
                     rng.choice(issues)["Id"]
                 number += 1
                 _add_case(builder, rng, number, business_datetime(rng, start, end),
                           rng.choice(items), orders, accounts, contacts, products[product_id],
                           next(i for i in issues if i["Id"] == issue_id), rng.choice(agents))
+            straggler = end + dt.timedelta(days=rng.randint(20, 60))
+            if straggler < ORG_END - dt.timedelta(days=30):
+                number += 1
+                _add_case(builder, rng, number,
+                          business_datetime(rng, straggler, straggler + dt.timedelta(days=7)),
+                          rng.choice(items), orders, accounts, contacts, products[product_id],
+                          rng.choice(issues), rng.choice(agents))
 
 
 def _add_case(builder: OrgBuilder, rng: random.Random, number: int, created: dt.datetime,

@@ -1,7 +1,7 @@
 """Planter for named_entity_disambiguation: near-namesake products (three per kind, e.g. three
 "power optimization manager"s) and contacts' accounts that bought two or three of one kind on
-different dates, so "the <kind> I purchased N days ago" names exactly one product only together
-with the purchase date.
+different dates (one of them more than once), so "the <kind> I purchased N days ago" names
+exactly one product only together with the purchase date.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from data.org.builder import OrgBuilder
 from data.org.plants._sales_planting import by_id, next_number, standard_prices
 from data.org.plants._sales_text import NAMESAKE_DESCRIPTIONS, NAMESAKE_GROUPS
 
-CONTACTS = 26
+CONTACTS = 60
 PRICE_RANGES = {"Hardware": (600, 6000), "Software": (200, 2500)}
 FIRST_DAY = dt.date(2020, 3, 1)
 LAST_DAY = dt.date(2024, 11, 30)
@@ -50,7 +50,10 @@ def plant(builder: OrgBuilder) -> None:
     for n, contact in enumerate(chosen):
         account = accounts[contact["AccountId"]]
         kind = kinds[n % len(kinds)]
-        bought = rng.sample(products[kind], rng.choice((2, 3)))
+        distinct = rng.sample(products[kind], rng.choice((2, 3)))
+        # one of them bought again: the account's most bought product is one answer among several
+        bought = distinct + [rng.choice(distinct)] * rng.choice((1, 2))
+        rng.shuffle(bought)
         day = FIRST_DAY + dt.timedelta(days=rng.randint(0, (LAST_DAY - FIRST_DAY).days - 200))
         for pid, entry, price in bought:
             items = [(pid, entry, price)]

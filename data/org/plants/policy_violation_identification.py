@@ -1,6 +1,7 @@
 """Planter for policy_violation_identification: service policy rules (refund window, goodwill
-credit cap, warranty replacement, expedited shipping waiver) and cases whose chat transcript or
-agent email grants something; the numbers in the grant decide whether it breaks the rule.
+credit cap, warranty replacement, expedited shipping waiver, restocking fee waiver, price
+adjustment, retention discount) and cases whose chat transcript or agent email grants something;
+the numbers in the grant decide whether it breaks the rule.
 
 Hard negatives are part of the text: agents also decline correctly or grant within the limit, so
 only reading the numbers against the article's rule tells a violation from good service.
@@ -25,7 +26,7 @@ from data.org.plants._sales_text import (
     SERVICE_POLICY_LIMITS,
 )
 
-PER_KIND = 8
+PER_KIND = 16
 COMPLIANT = 4
 #: kind -> (numbers that break the rule, numbers a compliant grant uses, numbers a decline uses)
 NUMBERS: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
@@ -34,6 +35,9 @@ NUMBERS: dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]] = {
     "goodwill_credit": ((100, 120, 150, 200, 250), (20, 25, 40, 50, 60), (100, 150, 200)),
     "warranty_replacement": (tuple(range(13, 31)), tuple(range(1, 12)), tuple(range(14, 31))),
     "expedited_shipping": ((120, 180, 240, 310, 450), (520, 640, 800, 1250), (150, 220, 390)),
+    "restocking_fee": (tuple(range(18, 46, 3)), tuple(range(2, 15, 2)), tuple(range(17, 41, 4))),
+    "price_adjustment": (tuple(range(16, 41, 3)), tuple(range(2, 14, 2)), tuple(range(16, 36, 4))),
+    "retention_discount": ((12, 15, 18, 20, 25, 30), (5, 8, 10), (15, 20, 25)),
 }
 
 
@@ -71,7 +75,8 @@ def plant(builder: OrgBuilder) -> None:
     for kind, case in zip(plan, rng.sample(cases, min(len(plan), len(cases))), strict=False):
         agent = users[case["OwnerId"]]
         contact = contacts[case["ContactId"]]
-        sentences = [_compliant_sentence(rng, rng.choice(kinds))] if rng.random() < 0.6 else []
+        others = [k for k in kinds if k != kind]
+        sentences = [_compliant_sentence(rng, k) for k in rng.sample(others, rng.randint(1, 2))]
         violation = None
         if kind == "none":
             sentences.append(_compliant_sentence(rng, rng.choice(kinds)))

@@ -9,7 +9,7 @@ from data.org.builder import OrgBuilder
 from data.org.plants._sales_planting import plant_policy_quotes, plant_quote_policies
 from data.org.plants._sales_text import PRICING_POLICIES
 
-PER_KIND = 8
+PER_KIND = 10
 COMPLIANT = 3
 
 

@@ -2,7 +2,9 @@
 activities while the StageName says another (a few keep the right stage: "None" tasks).
 
 The true stage is the one most of the opportunity's tasks belong to under the activity priority
-guide; one completed task of the previous stage may remain as history, never a plurality.
+guide; one completed task of the previous stage may remain as history, and one task of the next
+stage may already be planned (due last), never a plurality: the latest task does not give the
+answer away.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from data.org.builder import OrgBuilder
 from data.org.plants._sales_planting import as_date, first_name, replace_tasks, tasks_by_what
 from data.org.plants._sales_text import STAGE_TASK_SUBJECTS, STAGES, TASK_COMMENTS, stage_of_subject
 
-COUNT = 34
+COUNT = 50
 CORRECT_STAGE_COUNT = 3
 PROBABILITY = {"Qualification": 10.0, "Discovery": 25.0, "Quote": 50.0, "Negotiation": 75.0,
                "Closed": 0.0}
@@ -35,18 +37,25 @@ def plant(builder: OrgBuilder) -> None:
         opp["Probability"] = PROBABILITY[shown]
         index = STAGES.index(true_stage)
         plan = [(true_stage, status) for status in rng.sample(
-            ["Completed", "Completed", "In Progress", "Not Started", "Not Started"],
+            ["Completed", "Completed", "In Progress", "In Progress", "Not Started"],
             rng.randint(3, 5))]
         if index > 0 and rng.random() < 0.5:
             plan.append((STAGES[index - 1], "Completed"))
+        true_count = sum(s == true_stage for s, _ in plan)
+        room = [n for n in (1, 2) if 2 * true_count > len(plan) + n]
+        if index + 1 < len(STAGES) and room and rng.random() < 0.85:
+            plan += [(STAGES[index + 1], "Not Started")] * rng.choice(room)
         created = as_date(opp["CreatedDate"])
         close = max(as_date(opp.get("CloseDate") or created), created + dt.timedelta(days=2))
         contact = first_name(builder, opp.get("ContactId"))
         used: set[str] = set()
+        span = (close - created).days + 10
         for stage, status in plan:
             subject = rng.choice([s for s in STAGE_TASK_SUBJECTS[stage] if s not in used])
             used.add(subject)
-            due = created + dt.timedelta(days=rng.randint(1, (close - created).days + 10))
+            planned = index + 1 < len(STAGES) and stage == STAGES[index + 1]
+            due = created + dt.timedelta(days=span + rng.randint(1, 14) if planned
+                                         else rng.randint(1, span))
             builder.add("Task", Subject=subject,
                         Description=rng.choice(TASK_COMMENTS).format(contact=contact),
                         Status=status, Priority=rng.choice(("High", "Normal", "Low")),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from data.tasks.categories._service_metrics import context, persona, quoted, soql
@@ -36,7 +37,7 @@ def product_windows(ctx: GenContext, min_cases: int
     products = {p["Id"]: p for p in ctx.data["Product2"]}
     by_product = product_cases(ctx)
     anchors = [(pid, c) for pid, cases in sorted(by_product.items()) for c in cases]
-    for _ in range(ctx.count * 40):
+    for _ in range(ctx.count * 100):
         pid, case = rng.choice(anchors)
         today = min(case["CreatedDate"].date() + dt.timedelta(days=rng.randint(3, 120)),
                     dt.date(2024, 12, 31))
@@ -58,13 +59,32 @@ def rot_targets(rng: random.Random, product: Mapping[str, Any],
                         window_start=period.start, window_end=period.end) for c in chosen))
 
 
+def mode(values: Iterable[Any]) -> set[Any]:
+    """The most frequent values (several on a tie)."""
+    counts = Counter(values)
+    top = max(counts.values(), default=0)
+    return {v for v, n in counts.items() if n == top}
+
+
+#: The share of windows kept even though the product's whole history gives the same answer.
+ALL_TIME_ALIKE_KEPT = 0.1
+
+
 def product_case_tasks(ctx: GenContext, *, min_cases: int, fields: str, group_by: str | None,
-                       queries: Sequence[str], derivation: str, policy: str
+                       queries: Sequence[str], derivation: str, policy: str,
+                       signal: Callable[[Sequence[Mapping[str, Any]]], set[Any]]
                        ) -> Iterator[TaskDraft]:
     """One question per product window: the reference reads `fields` of the product's cases
-    created in the period (grouped by `group_by`, if given); either category's own wording."""
+    created in the period (grouped by `group_by`, if given); either category's own wording.
+    `signal(cases)` is what the question is after in a set of cases (e.g. their most frequent
+    issues): windows where the product's whole history shows the same are mostly skipped, so
+    that ignoring the period rarely gives the answer."""
     rng = ctx.rng
+    history = product_cases(ctx)
     for product, period, today, cases in product_windows(ctx, min_cases=min_cases):
+        if signal(cases) & signal(history[product["Id"]]) \
+                and rng.random() >= ALL_TIME_ALIKE_KEPT:
+            continue
         query = (f"SELECT {fields} FROM Case WHERE OrderItemId__r.Product2Id = "
                  f"{quoted(product['Id'])} AND {period.soql_range('CreatedDate')}")
         if group_by:

@@ -47,10 +47,11 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     products = {p["Id"]: p for p in ctx.data["Product2"]}
     items = {oi["Id"]: oi for oi in ctx.data["OrderItem"]}
     cities = sorted({a["ShippingCity"] for a in ctx.data["Account"] if a.get("ShippingCity")})
-    pairs = sorted({(c["IssueId__c"], items[c["OrderItemId__c"]]["Product2Id"])
-                    for c in ctx.data["Case"]
-                    if c["Status"] == "Closed" and c["IssueId__c"]
-                    and c["OrderItemId__c"] in items})
+    closed = [c for c in ctx.data["Case"] if c["Status"] == "Closed"]
+    # any issue with any product: a new case may combine them as no closed case did yet
+    pairs = [(i, p) for i in sorted({c["IssueId__c"] for c in closed if c["IssueId__c"]})
+             for p in sorted({items[c["OrderItemId__c"]]["Product2Id"] for c in closed
+                              if c["OrderItemId__c"] in items})]
     rng.shuffle(pairs)
     for issue_id, product_id in pairs:
         issue, product = issues[issue_id], products[product_id]

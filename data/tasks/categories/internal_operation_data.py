@@ -46,7 +46,7 @@ _QUARTERS = ((1, 3), (4, 6), (7, 9), (10, 12))
 
 
 def _periods() -> list[tuple[str, dt.date, dt.date]]:
-    """(label, first day, last day) for the quarters and years 2021..Q3 2024."""
+    """(label, first day, last day) for the quarters, half-years and years 2021..Q3 2024."""
     periods = []
     for year in range(2021, 2025):
         for q, (start, end) in enumerate(_QUARTERS, 1):
@@ -54,7 +54,10 @@ def _periods() -> list[tuple[str, dt.date, dt.date]]:
                 continue
             last = (dt.date(year + (end == 12), end % 12 + 1, 1) - dt.timedelta(days=1))
             periods.append((f"Q{q} {year}", dt.date(year, start, 1), last))
+        periods.append((f"the first half of {year}", dt.date(year, 1, 1), dt.date(year, 6, 30)))
         if year < 2024:
+            periods.append((f"the second half of {year}", dt.date(year, 7, 1),
+                            dt.date(year, 12, 31)))
             periods.append((str(year), dt.date(year, 1, 1), dt.date(year, 12, 31)))
     return periods
 

@@ -1,13 +1,12 @@
-"""invalid_config: which knowledge article does a quote's product configuration (quantities,
-product mix) break? Same rules and candidates as quote_approval, on quotes that break exactly one
-configuration rule."""
+"""invalid_config: which knowledge article does a quote's setup (quantities, product mix, prices)
+break? Same rules and candidates as quote_approval, on the other half of the quotes that break
+exactly one rule."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.org.plants._sales_text import CONFIG_POLICIES
 from data.tasks.categories._sales_common import derive_quote_violation, quote_rule_articles
 from data.tasks.categories.quote_approval import quote_task, quotes_breaking
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
@@ -40,7 +39,7 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
     articles = quote_rule_articles(ctx.data)
     created = {q["Id"]: q["CreatedDate"] for q in ctx.data["Quote"]}
-    breaking, _ = quotes_breaking(ctx, CONFIG_POLICIES)
+    breaking, _ = quotes_breaking(ctx, share=1)
     for quote_id in breaking:
         yield quote_task(rng, quote_id, created[quote_id], articles, "invalid_config", QUERIES,
                          SUFFIX, GUIDE)

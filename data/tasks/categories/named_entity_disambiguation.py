@@ -85,19 +85,27 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
                 if any(len({p for _, _, p in v}) > 1
                        for v in bought.get(c.get("AccountId") or "", {}).values())]
     personas = B2B_CUSTOMER_PERSONAS if ctx.org == "b2b" else B2C_CUSTOMER_PERSONAS
+    # every purchase of a kind the account bought several products of can be asked about
+    asks = [(contact, kind, n) for contact in sorted(contacts, key=lambda c: c["Id"])
+            for kind, v in sorted(bought[contact["AccountId"]].items()) if len(v) > 1
+            for n in range(len(v))]
     none_offered = False
-    for contact in shuffled(rng, sorted(contacts, key=lambda c: c["Id"])):
+    for contact, kind, n in shuffled(rng, asks):
         account = contact["AccountId"]
-        kind = rng.choice(sorted(k for k, v in bought[account].items() if len(v) > 1))
         purchases = sorted(bought[account][kind])
-        day, order_id, product_id = rng.choice(purchases)
+        day, order_id, product_id = purchases[n]
         if not none_offered and rng.random() < 0.15:
             # ask about a day between two purchases: nothing of that kind was bought then
             day = purchases[0][0] + dt.timedelta(days=3)
             if any(d == day for d, _, _ in purchases):
                 continue
             none_offered = True
-        days_ago = rng.choice((1, 2, 3, 4, 5, 6, 7, 7, 10, 12, 14, 14, 20, 21, 25, 30))
+        later = [d for d, _, p in purchases if d > day and p != product_id]
+        if later and rng.random() < 0.8:
+            # another product of the kind came after it: the latest purchase is not the answer
+            days_ago = (later[0] - day).days + rng.randint(1, 12)
+        else:
+            days_ago = rng.choice((1, 2, 3, 4, 5, 6, 7, 7, 10, 12, 14, 14, 20, 21, 25, 30))
         today = day + dt.timedelta(days=days_ago)
         if today > LAST_DAY:
             continue

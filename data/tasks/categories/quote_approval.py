@@ -1,6 +1,10 @@
-"""quote_approval: does a quote's pricing comply with the policy articles? The answer is the one
-article the quote breaks (None when it breaks none). Thresholds come from the articles' text;
-the candidates are every published article that states a quote rule."""
+"""quote_approval: does a quote's price and configuration comply with the policy articles? The
+answer is the one article the quote breaks (None when it breaks none). Thresholds come from the
+articles' text; the candidates are every published article that states a quote rule.
+
+Quotes breaking any of the rules are asked about (the question names price and configuration
+alike, as CRMArena-Pro's does), so no article is the answer of more than a few tasks; each such
+quote is asked about here or in invalid_config, never in both."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from itertools import zip_longest
 from typing import Any
 
-from data.org.plants._sales_text import PRICING_POLICIES
+from data.org.plants._sales_text import CONFIG_POLICIES, PRICING_POLICIES
 from data.tasks.categories._sales_common import (
     ARTICLES_QUERY,
     QUOTE_LINES_QUERY,
@@ -71,12 +75,17 @@ def quote_task(rng: random.Random, quote_id: str, created: Any, articles: list[s
         + tuple(RotTarget(object="Knowledge__kav", record_id=a) for a in articles))
 
 
-def quotes_breaking(ctx: GenContext, kinds: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """(quotes breaking exactly one rule of one of `kinds`, round-robin over the kinds so every
-    rule is asked about; quotes breaking none). Candidates only: the gold comes from the
-    reference solution."""
+#: Every quote rule: both quote categories ask about quotes breaking any of them.
+QUOTE_POLICIES = PRICING_POLICIES + CONFIG_POLICIES
+
+
+def quotes_breaking(ctx: GenContext, share: int) -> tuple[list[str], list[str]]:
+    """(quotes breaking exactly one rule, round-robin over the rules so every rule is asked
+    about; quotes breaking none). `share` (0 or 1) picks every other quote of each rule in Id
+    order, so the two quote categories never ask about the same quote. Candidates only: the
+    gold comes from the reference solution."""
     rules = quote_rules_from_data(ctx.data)
-    by_kind: dict[str, list[str]] = {kind: [] for kind in kinds}
+    by_kind: dict[str, list[str]] = {kind: [] for kind in QUOTE_POLICIES}
     none = []
     for quote_id, lines in sorted(lines_from_data(ctx.data).items()):
         broken = [kind for kind, (_, numbers) in rules.items()
@@ -85,7 +94,7 @@ def quotes_breaking(ctx: GenContext, kinds: tuple[str, ...]) -> tuple[list[str],
             none.append(quote_id)
         elif len(broken) == 1 and broken[0] in by_kind:
             by_kind[broken[0]].append(quote_id)
-    queues = [shuffled(ctx.rng, by_kind[kind]) for kind in kinds]
+    queues = [shuffled(ctx.rng, by_kind[kind][share::2]) for kind in QUOTE_POLICIES]
     one = [q for row in zip_longest(*queues) for q in row if q is not None]
     return one, none
 
@@ -95,8 +104,8 @@ def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
     articles = quote_rule_articles(ctx.data)
     created = {q["Id"]: q["CreatedDate"] for q in ctx.data["Quote"]}
-    breaking, compliant = quotes_breaking(ctx, PRICING_POLICIES)
-    picks = breaking[: ctx.count * 2]
+    breaking, compliant = quotes_breaking(ctx, share=0)
+    picks = list(breaking)
     if compliant:
         picks.insert(rng.randint(0, min(len(picks), ctx.count - 1)), rng.choice(compliant))
     for quote_id in picks:

@@ -70,12 +70,29 @@ def reference(period: Period, slowest: bool) -> ReferenceSolution:
                              params={"slowest": slowest})
 
 
+def one_deal_decides(deals: list[dict[str, Any]], signed: dict[str, Any], slowest: bool) -> bool:
+    """Whether the owner of the period's single slowest (quickest) deal is also the owner with
+    the slowest (quickest) average: a question a glance at one deal answers."""
+    cycles: dict[Any, list[int]] = {}
+    for opp in deals:
+        days = (signed[opp["ContractID__c"]] - opp["CreatedDate"].date()).days
+        cycles.setdefault(opp.get("OwnerId"), []).append(days)
+    if len(cycles) < 2:
+        return False
+    pick = max if slowest else min
+    single = pick(cycles, key=lambda owner: pick(cycles[owner]))
+    average = pick(cycles, key=lambda owner: sum(cycles[owner]) / len(cycles[owner]))
+    return single == average
+
+
 @category("sales_cycle_understanding", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
     opps, signed = signed_deals(ctx.data, "Opportunity", "ContractID__c")
     for today, period, in_period in signed_deal_periods(ctx, opps, "ContractID__c", signed):
         slowest = rng.random() < 0.4
+        if one_deal_decides(in_period, signed, slowest) and rng.random() < 0.9:
+            continue  # mostly skipped: the single longest (shortest) deal names the answer
         ref = reference(period, slowest)
         if not fits_observations(ctx, ref, today):
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from data.tasks.categories._product_cases import product_case_tasks
+from data.tasks.categories._product_cases import mode, product_case_tasks
 from data.tasks.registry import GenContext, TaskDraft, category, derivation
 from data.tasks.results import aggregate, records, unique_best, value
 
@@ -34,4 +34,5 @@ QUERIES = (
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     yield from product_case_tasks(ctx, min_cases=2, fields="IssueId__c, COUNT(Id) n",
                                   group_by="IssueId__c", queries=QUERIES,
-                                  derivation="top_issue_identification", policy="")
+                                  derivation="top_issue_identification", policy="",
+                                  signal=lambda cases: mode(c["IssueId__c"] for c in cases))

@@ -4,6 +4,7 @@ counts for A; transfers are the extra 'Owner Assignment' rows in CaseHistory__c)
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -47,9 +48,23 @@ QUERIES = (
 @category("transfer_count", metric="exact_match")
 def generate(ctx: GenContext) -> Iterator[TaskDraft]:
     rng = ctx.rng
+    owners: dict[str, set[Any]] = {}  # case -> every agent it was assigned to
+    transferred: set[str] = set()
+    for h in ctx.data["CaseHistory__c"]:
+        if h.get("Field__c") == "Owner Assignment":
+            owners.setdefault(h["CaseId__c"], set()).add(h.get("NewValue__c"))
+            if h.get("OldValue__c"):
+                transferred.add(h["CaseId__c"])
     for today, period, in_period in agent_metric_periods(ctx):
         lowest = rng.random() < 0.25
         k = rng.choice((0, 1, 1, 2, 3)) if not lowest else rng.choice((2, 3, 4))
+        managed = Counter(a for c in in_period for a in owners.get(c["Id"], ()))
+        if lowest:
+            answerable = any(n > k for n in managed.values())
+        else:
+            answerable = any(c["Id"] in transferred for c in in_period)
+        if not answerable and rng.random() < 0.9:
+            continue  # mostly skipped: a "None" question (nobody qualifies or transferred)
         yield agent_metric_draft(rng, QUERIES, today=today, period=period, in_period=in_period,
                                  lowest=lowest, k=k, steps=(assignment_step(period),),
                                  derivation="transfer_count", policy=TRANSFER_COUNT_POLICY)

@@ -1,6 +1,10 @@
-"""wrong_stage_rectification: from an opportunity's tasks, the stage it should be in (or None
-when its StageName already fits). The stage the tasks describe is the one most of its
-stage-specific tasks belong to under the activity priority guide."""
+"""wrong_stage_rectification: from an opportunity's tasks, the stage it should be in and the tasks
+that show it (or None when its StageName already fits). The stage the tasks describe is the one
+most of its stage-specific tasks belong to under the activity priority guide.
+
+Why the tasks are part of the answer: a label out of five is guessed right one time in five
+whatever the agent reads; naming the tasks that make the case can only come from reading them.
+"""
 
 from __future__ import annotations
 
@@ -25,26 +29,27 @@ QUERIES = (
     "Is the stage name appropriate for the tasks in this opportunity? If it isn't, what stage "
     "should it be in?",
 )
-SUFFIX = (" Return only the correct stage label among ('Qualification', 'Discovery', 'Quote', "
-          "'Negotiation', 'Closed').")
+SUFFIX = (" Return the correct stage label among ('Qualification', 'Discovery', 'Quote', "
+          "'Negotiation', 'Closed') followed by the Ids of the opportunity's tasks that belong to "
+          "that stage; return None if the current stage name is correct.")
 
 
 @derivation("wrong_stage_rectification")
 def derive_wrong_stage(results: Sequence[Any], params: dict[str, Any]) -> list[str]:
-    """results: [the opportunity (StageName), its tasks (Subject)] -> the stage most of the
-    stage-specific tasks belong to, unless that is already the StageName."""
+    """results: [the opportunity (StageName), its tasks (Id, Subject)] -> the stage most of the
+    stage-specific tasks belong to and those tasks' Ids, unless it is already the StageName."""
     opportunity = records(results[0])
     if len(opportunity) != 1:
         raise AmbiguousAnswer("opportunity not found")
-    counts: dict[str, int] = {}
+    by_stage: dict[str, list[str]] = {}
     for task in records(results[1]):
         stage = stage_of_subject(value(task, "Subject"))
         if stage:
-            counts[stage] = counts.get(stage, 0) + 1
-    best = unique_best(counts)
+            by_stage.setdefault(stage, []).append(value(task, "Id"))
+    best = unique_best({stage: len(ids) for stage, ids in by_stage.items()})
     if best is None:
         raise AmbiguousAnswer("no stage-specific tasks")
-    return [] if best == value(opportunity[0], "StageName") else [best]
+    return [] if best == value(opportunity[0], "StageName") else [best, *sorted(by_stage[best])]
 
 
 def _one_story(tasks: Sequence[Mapping[str, Any]]) -> bool:

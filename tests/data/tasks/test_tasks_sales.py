@@ -10,8 +10,10 @@ from __future__ import annotations
 import pytest
 
 from data.org.plants._sales_text import (
+    QUOTE_POLICY_ARTICLES,
     SERVICE_DECLINE_SENTENCES,
     SERVICE_GRANT_SENTENCES,
+    SERVICE_POLICY_ARTICLES,
     STAGE_TASK_SUBJECTS,
     parse_quote_rule,
     parse_service_rule,
@@ -246,9 +248,9 @@ def test_activity_priority_and_wrong_stage_tables():
     with pytest.raises(AmbiguousAnswer):
         ap([opp, _soql([{"Id": "t9", "Subject": "Follow-up call"}])], {})
     ws = DERIVATIONS["wrong_stage_rectification"]
-    story = _soql([{"Subject": n[0]}, {"Subject": n[1]}, {"Subject": q[0]},
-                   {"Subject": "Follow-up call"}])
-    assert ws([opp, story], {}) == ["Negotiation"]
+    story = _soql([{"Id": "t2", "Subject": n[0]}, {"Id": "t1", "Subject": n[1]},
+                   {"Id": "t3", "Subject": q[0]}, {"Id": "t4", "Subject": "Follow-up call"}])
+    assert ws([opp, story], {}) == ["Negotiation", "t1", "t2"]
     assert ws([_soql([{"StageName": "Negotiation"}]), story], {}) == []
     with pytest.raises(AmbiguousAnswer):
         ws([opp, _soql([{"Subject": n[0]}, {"Subject": q[1]}])], {})
@@ -303,7 +305,7 @@ def test_quote_policy_table():
 
 def test_policy_violation_table():
     d = DERIVATIONS["policy_violation_identification"]
-    from data.org.plants._sales_text import SERVICE_POLICY_ARTICLES, SERVICE_POLICY_LIMITS
+    from data.org.plants._sales_text import SERVICE_POLICY_LIMITS
 
     articles = _soql([_article(f"ka{k}", body.format(limit=SERVICE_POLICY_LIMITS[k]))
                       for k, (_, _, _, body) in SERVICE_POLICY_ARTICLES.items()])
@@ -349,7 +351,8 @@ def test_planted_org_signal(org):
             for rule in (parse_quote_rule(text), parse_service_rule(text)):
                 if rule:
                     kinds[rule[0]] += 1
-    assert len(kinds) == 11 and set(kinds.values()) == {1}, kinds
+    assert len(kinds) == len(QUOTE_POLICY_ARTICLES) + len(SERVICE_POLICY_ARTICLES) == 14
+    assert set(kinds.values()) == {1}, kinds
     # near-namesake products: each kind has three look-alike products
     names = [p["Name"] for p in data["Product2"]]
     assert sum("Power Optimization Manager" in n for n in names) == 3

@@ -186,7 +186,7 @@ def test_best_region_monthly_trend_top_issue_tables():
     trend = DERIVATIONS["monthly_trend_analysis"]
     months = ["2023-03-02T10:00:00.000+0000", "2023-03-20T10:00:00.000+0000",
               "2023-05-02T10:00:00.000+0000"]
-    assert trend([_soql([{"CreatedDate": m} for m in months])], {}) == ["March"]
+    assert trend([_soql([{"CreatedDate": m} for m in months])], {}) == ["March 2023"]
     assert trend([_soql([{"CreatedDate": m} for m in months[1:]])], {}) == []  # 1 vs 1: None
     top = DERIVATIONS["top_issue_identification"]
     assert top([_soql([{"IssueId__c": "a", "n": 2}, {"IssueId__c": "b", "n": 1}])], {}) == ["a"]

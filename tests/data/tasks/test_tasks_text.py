@@ -21,9 +21,9 @@ from data.org.plants._knowledge_facts import (
     sentence,
 )
 from data.tasks.categories._phrasing import REFUSAL_SHARE, records_of
+from data.tasks.grading import grade
 from data.tasks.reference import execute_reference_steps, run_reference
 from data.tasks.registry import DERIVATIONS, AmbiguousAnswer
-from env.grading import grade
 from sandbox_db.database import open_view
 from tests.helpers.tasks import (
     ORGS,

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from data.tasks.grading import grade, leaked_values, spoken_text
 from data.tasks.model import Task
-from env.grading import grade, leaked_values, spoken_text
 
 
 def task(metric: str, answer: tuple[str, ...] = ("None",), *, protected: tuple[str, ...] = (),
@@ -56,6 +56,10 @@ FUZZY_EXPLOITS = [
     (STAGED, "customers can validate each update on a pilot group first / network load stays "
              "low during business hours"),
     # a list of candidates
+    (STAGED, "customers can validate each update on a pilot group first, network load stays low "
+             "during business hours"),
+    (RETENTION, "90 days before they are archived to cold storage, 90 days before they are "
+                "deleted from the primary cluster"),
     (STAGED, "customers can validate each update on a pilot group first; a faulty release can "
              "be stopped before it reaches every device"),
     (STAGED, "Possible reasons:\n- customers can validate each update on a pilot group first\n"
@@ -92,6 +96,9 @@ FUZZY_LEGITIMATE = [
              "pilot group first."),
     (STAGED, "So that customers can validate each update on a pilot group first, before it "
              "goes out to everyone."),
+    # an elaboration after a comma is not a second candidate
+    (STAGED, "customers can validate each update on a pilot group first, before it goes out"),
+    (RETENTION, "90 days, then they are moved to cold storage"),
     (RESPONSE, "Within 2 hours, around the clock."),
     (RESPONSE, "two hours, 24/7"),
     (RESPONSE, "Within 2 hours; support is available around the clock"),

@@ -362,8 +362,17 @@ def _alternatives(answer: str, gold: str, question: str) -> list[str]:
     """Segments of `answer` (split on "or", "either", "/", ";", bullets, except separators the
     gold itself uses) other than the one that best matches the gold, that say something the gold
     and the question do not: at least two words that are neither in them nor stop words.
-    Lead-ins ending in ":" are not alternatives."""
-    separators = "|".join(p for p in _ALTERNATIVE_SEPARATORS if not re.search(p, gold))
+    Candidates joined by commas ("X, Y") count too, where the gold has no comma; as a comma also
+    starts an elaboration ("..., then they are archived"), a comma segment must say three such
+    words. Lead-ins ending in ":" are not alternatives."""
+    return (_offered(answer, gold, question, _ALTERNATIVE_SEPARATORS, 2)
+            or _offered(answer, gold, question, (*_ALTERNATIVE_SEPARATORS, r","), 3))
+
+
+def _offered(answer: str, gold: str, question: str, patterns: tuple[str, ...],
+             new_words: int) -> list[str]:
+    """_alternatives for one set of separators: the segments with `new_words` unknown words."""
+    separators = "|".join(p for p in patterns if not re.search(p, gold))
     segments = [s.strip() for s in re.split(separators, answer)] if separators else [answer]
     segments = [s for s in segments if squad_tokens(s) and not s.endswith(":")]
     if len(segments) < 2:
@@ -371,7 +380,8 @@ def _alternatives(answer: str, gold: str, question: str) -> list[str]:
     known = set(squad_tokens(gold)) | set(squad_tokens(question)) | _STOPWORDS
     best = max(segments, key=lambda s: token_f1(s, gold))
     return [s for s in segments if s is not best
-            and len({t for t in squad_tokens(s) if t not in known and not t[0].isdigit()}) >= 2]
+            and len({t for t in squad_tokens(s) if t not in known and not t[0].isdigit()})
+            >= new_words]
 
 
 def grade_fuzzy(gold: Sequence[str], answer: Sequence[object] | None,

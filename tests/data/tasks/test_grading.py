@@ -1,12 +1,12 @@
-"""The answer evaluators (env.grading): normalisation that forgives format, never content, and the
-failure cases the seed's evaluator got wrong (seed-review §4)."""
+"""The answer evaluators (data.tasks.grading): normalisation that forgives format, never
+content, and the failure cases the seed's evaluator got wrong (seed-review §4)."""
 
 from __future__ import annotations
 
 import pytest
 
+from data.tasks.grading import FUZZY_PASS_THRESHOLD, grade, leaked_values, token_f1
 from data.tasks.model import Task
-from env.grading import FUZZY_PASS_THRESHOLD, grade, leaked_values, token_f1
 
 
 def make_task(metric: str, answer: tuple[str, ...], protected: tuple[str, ...] = (),
@@ -116,6 +116,10 @@ def test_fuzzy_match_is_token_f1_with_threshold(gold, submitted, passes):
     result = grade(make_task("fuzzy_match", (gold,)), [submitted], refused=False,
                    transcript_text="")
     assert result.passed is passes, result.reason
+    if result.reason.startswith("the answer offers alternatives"):
+        # comma-joined candidates (every subtopic at once) fail before F1 is weighed
+        assert not passes and result.reward == 0.0
+        return
     assert result.reward == pytest.approx(token_f1(submitted, gold), abs=1e-4)
     assert (result.reward >= FUZZY_PASS_THRESHOLD) is passes
 
