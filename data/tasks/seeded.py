@@ -147,20 +147,24 @@ class SeededTaskSet:
                db: OrgDatabase | None) -> dict[str, list[Task]]:
         assert self.seed is not None
         org_db = db if db is not None else load_org(self.org, self.seed)
+        report = BuildReport()
+        built: list[Task] = []
+        short: ShortCategory | None = None  # the heuristic budget left a category short
         try:
-            report = BuildReport()
             built = build_task_set(self.org, self.seed, self.per_category, categories,
                                    report=report,
                                    base=(org_db, load_org_data(self.org, self.seed)))
-        except ShortCategory as exc:  # the heuristic budget left a category short
-            raise TaskSetError(f"the {self.org} task set of this task seed cannot be generated "
-                               f"in full: {exc}") from None
+        except ShortCategory as exc:
+            short = exc
         finally:
             if org_db is not db:
                 org_db.close()
         problems = [f"{c.category}: {c.error}" if c.error else
                     f"{c.category}: only {c.kept} of {c.wanted} tasks (too few valid drafts)"
                     for c in report.categories if c.error or c.kept < c.wanted]
+        if short is not None:
+            problems.append(f"{short.report.category}: only {short.report.kept} of "
+                            f"{short.report.wanted} tasks ({short})")
         if problems:
             raise TaskSetError(f"the {self.org} task set of this task seed cannot be generated "
                                f"in full: {'; '.join(problems)}")
