@@ -191,6 +191,8 @@ def main() -> int:
     parser.add_argument("--rot", default="medium")
     parser.add_argument("--task-limit", type=int)
     parser.add_argument("--out", type=Path, help="keep results.json and logs here")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="green worker processes (crmarena serve --workers)")
     parser.add_argument("--compare", nargs=2, type=Path, metavar="DIR",
                         help="only compare two --out folders' results.json, timings aside")
     parser.add_argument("--in-process-purple", action="store_true",
@@ -223,7 +225,9 @@ def main() -> int:
             purple_url = f"http://127.0.0.1:{port}/"
         purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
                               if purple_process is not None else None)
-        with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green:
+        green_options: dict[str, Any] = {"workers": args.workers} if args.workers > 1 else {}
+        with BackgroundServer(lambda url: build_green_app(url, results_root=work,
+                                                          **green_options)) as green:
             started, cpu_started = time.perf_counter(), _green_cpu_seconds()
             breakdown.start()
             try:

@@ -17,12 +17,21 @@ def _serve(args: argparse.Namespace) -> int:
     # here, not at the top: `crmarena --help` stays fast (uvicorn, a2a, DuckDB)
     import uvicorn
 
+    from env.workers import default_workers
     from green.server import build_green_app
 
     url = args.card_url or f"http://{args.host}:{args.port}/"
-    app = build_green_app(url, results_root=args.results_dir)
+    app = build_green_app(url, results_root=args.results_dir,
+                          workers=args.workers or default_workers())
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -47,6 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             "request sent again after a crash resumes there (default: "
                             f"${RESULTS_DIR_ENV}, else a temporary folder per assessment)")
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--workers", type=_positive, metavar="N",
+                       help="processes that run each assessment's episodes (default: half the "
+                            "CPU cores, at most 8; 1 runs them in the server's own process)")
     serve.set_defaults(run=_serve)
 
     demo = subparsers.add_parser(

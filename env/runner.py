@@ -40,6 +40,7 @@ from env.results import (
 
 if TYPE_CHECKING:
     from data.tasks.model import Task
+    from env.workers import EpisodePool
     from sandbox_db.database import OrgDatabase
 
 
@@ -118,12 +119,14 @@ def load_databases(config: AssessmentConfig) -> dict[str, OrgDatabase]:
 async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,
                          progress: Progress | None = None, *,
                          tasks: Sequence[Task] | None = None,
-                         databases: Mapping[str, OrgDatabase] | None = None) -> Results:
+                         databases: Mapping[str, OrgDatabase] | None = None,
+                         pool: EpisodePool | None = None) -> Results:
     """Run every selected (task, trial) episode and return results.json's content.
 
     `tasks` / `databases` default to the default task set and the cached orgs; tests pass their
     own. With `out_dir`, logs go to out_dir/logs, finished episodes found there are reused, and
-    results.json + run.json are written.
+    results.json + run.json are written. With `pool`, episodes run in its worker processes
+    (env.workers), each with its own copy of the agent, instead of in this one.
     """
     started = time.perf_counter()
     config_json = config.model_dump(mode="json")
@@ -146,7 +149,7 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
         write_run(out_dir, RunRecord(config=config_json, agent=agent.name,
                                      elapsed_seconds=previous_elapsed,
                                      episodes_planned=len(episodes)))
-    if databases is None:
+    if databases is None and pool is None:
         databases = await asyncio.to_thread(load_databases, config)
     results: list[EpisodeResult] = []
     counter = {"done": 0, "passed": 0}
@@ -170,18 +173,22 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
                 and earlier.header.trial == trial and earlier.header.config == episode_config):
             await report(evaluate_log(earlier, f"{LOG_DIR}/{name}"), True)
             return
+        log_path = out_dir / LOG_DIR / name if out_dir is not None else None
         async with semaphore:
-            session = agent.session(task, trial)
-            try:
-                result = await run_episode(
-                    task, session, databases[task.org], episode_config, trial=trial,
-                    agent_name=agent.name,
-                    log_path=out_dir / LOG_DIR / name if out_dir is not None else None)
-            finally:
+            if pool is not None:
+                result = await pool.run_episode(task, trial, episode_config, log_path)
+            else:
+                assert databases is not None
+                session = agent.session(task, trial)
                 try:
-                    await session.close()
-                except Exception:  # noqa: BLE001 - a session that fails to close is not a result
-                    pass
+                    result = await run_episode(
+                        task, session, databases[task.org], episode_config, trial=trial,
+                        agent_name=agent.name, log_path=log_path)
+                finally:
+                    try:
+                        await session.close()
+                    except Exception:  # noqa: BLE001 - a failed close is not a result
+                        pass
         if out_dir is not None:
             result = result.model_copy(update={"log_file": f"{LOG_DIR}/{name}"})
         await report(result, False)

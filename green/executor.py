@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
+import math
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from a2a.types import Part, TaskState
 
 from env.config import AssessmentConfig
 from env.runner import AssessmentError, run_assessment
+from env.workers import EpisodePool
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
@@ -60,12 +63,14 @@ def results_dict(results: Any) -> dict[str, Any]:
 
 class GreenExecutor(AgentExecutor):
     """Runs assessment requests. `run` defaults to env.runner.run_assessment; `results_root`
-    keeps each assessment's folder (else a temporary one)."""
+    keeps each assessment's folder (else a temporary one); with `workers` > 1 each assessment's
+    episodes run in that many worker processes (env.workers)."""
 
     def __init__(self, run: RunAssessment | None = None,
-                 results_root: Path | None = None) -> None:
+                 results_root: Path | None = None, workers: int = 1) -> None:
         self._run = run or run_assessment
         self.results_root = results_root
+        self.workers = workers
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         message = context.message
@@ -123,7 +128,15 @@ class GreenExecutor(AgentExecutor):
             with self._out_dir(request, config, task_id) as out_dir:
                 async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
                                     max_connections=config.concurrency) as agent:
-                    return await self._run(config, agent, out_dir, progress)
+                    workers = min(self.workers, config.concurrency)
+                    if workers <= 1:
+                        return await self._run(config, agent, out_dir, progress)
+                    # Each worker process talks to the purple with its own connection pool.
+                    factory = functools.partial(
+                        A2AAgent, request.agent_url, turn_timeout_s=config.turn_timeout,
+                        max_connections=math.ceil(config.concurrency / workers))
+                    async with EpisodePool(workers, factory) as pool:
+                        return await self._run(config, agent, out_dir, progress, pool=pool)
         finally:
             updates.put_nowait(None)
             await asyncio.wait({pumping}, timeout=10)

@@ -36,6 +36,8 @@ def green_card(url: str) -> AgentCard:
 
 
 def build_green_app(url: str, *, run: RunAssessment | None = None,
-                    results_root: Path | None = None) -> Starlette:
-    """The green agent at `url` (the URL its card advertises)."""
-    return build_a2a_app(green_card(url), GreenExecutor(run=run, results_root=results_root))
+                    results_root: Path | None = None, workers: int = 1) -> Starlette:
+    """The green agent at `url` (the URL its card advertises); `workers` > 1 runs each
+    assessment's episodes in that many processes."""
+    return build_a2a_app(green_card(url), GreenExecutor(run=run, results_root=results_root,
+                                                        workers=workers))
