@@ -171,8 +171,9 @@ def _message(message: dict[str, Any]) -> Reply:
 
 
 def _task(task: dict[str, Any], states: dict[str, str] | None) -> Reply:
-    status = task.get("status") if isinstance(task.get("status"), dict) else {}
-    assert isinstance(status, dict)
+    status = task.get("status")
+    if not isinstance(status, dict):
+        status = {}
     state = _text(status.get("state")) or "TASK_STATE_UNSPECIFIED"
     if states is not None:
         state = states.get(state, "TASK_STATE_UNSPECIFIED")
