@@ -3,28 +3,104 @@ whole default task set by the green agent, both real HTTP servers on 127.0.0.1.
 
 Prints tasks/s (wall clock, as the caller sees it) and the green server's share of the time:
 from results.json timing, episode time spent in the environment vs waiting for the purple agent;
-and the green process's CPU time against the wall clock.
+the CPU per task of the green process (and its workers) and of the purple's; where the green's
+CPU goes (views, DuckDB, A2A client, tokens, logging, other: sampled stacks, as shares of the
+measured CPU); and the green's peak RSS.
 The purple agent runs in its own process by default (as it would in AgentBeats).
 
-    uv run python bench/a2a_throughput.py [--org b2b|b2c|both] [--concurrency 32]
+    uv run python bench/a2a_throughput.py [--org b2b|b2c|both] [--concurrency 32] [--out DIR]
+    uv run python bench/a2a_throughput.py --compare DIR_A DIR_B   # results.json equal but timings?
+
+The script only uses APIs that also existed before the work it measures, so the same file can
+time an older checkout: run it with that checkout's interpreter.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import re
+import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from a2a_app.local_server import BackgroundServer, bind_socket
 from green.assessment_client import request_assessment
 from green.server import build_green_app
+
+try:
+    from a2a_app.local_server import BackgroundServer, bind_socket
+except ImportError:  # a checkout from before a2a_app existed
+    from green.local_server import (  # type: ignore[import-not-found, no-redef]
+        BackgroundServer,
+        bind_socket,
+    )
+
+#: Where the green's CPU goes, by the frames on a sampled thread's stack: the first category
+#: (in this order) with a frame whose "file:function" matches.
+PARTS: list[tuple[str, re.Pattern[str]]] = [
+    ("tokens", re.compile(r"env/tokens\.py:")),
+    ("logging", re.compile(r"env/log\.py:(write|close|_line)$")),
+    ("DuckDB", re.compile(r"sandbox_db/database\.py:execute$")),
+    ("views", re.compile(r"sandbox_db/database\.py:(_take_view|_create_view|acquire|release|"
+                         r"close|open_view)$|episode\.py:open_episode_org$")),
+    ("A2A client", re.compile(r"green/(client|wire)\.py:|/aiohttp/|/a2a/client/")),
+]
+#: Leaf frames of threads that wait rather than run.
+_IDLE = re.compile(r"threading\.py:wait$|selectors\.py:select$|thread\.py:_worker$|"
+                   r"queue\.py:get$|threading\.py:_wait_for_tstate_lock$|"
+                   # uvloop waits inside its C run loop, under asyncio.Runner.run
+                   r"runners\.py:run$|a2a_throughput\.py:_sample$")
+
+
+class Breakdown:
+    """Where the green process's CPU goes: a thread samples every other thread's stack every few
+    milliseconds, and each busy sample counts for the first part whose frames it shows (a thread
+    inside DuckDB holds no GIL but shows its Python caller, so it counts). Parts are then shares
+    of the process's measured CPU."""
+
+    def __init__(self, interval_s: float = 0.004) -> None:
+        self.samples = dict.fromkeys([name for name, _ in PARTS] + ["other"], 0)
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="bench-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        me = threading.get_ident()
+        while not self._stop.wait(self._interval_s):
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                names = []
+                current: Any = frame
+                while current is not None:
+                    code = current.f_code
+                    names.append(f"{code.co_filename}:{code.co_name}")
+                    current = current.f_back
+                if _IDLE.search(names[0]):
+                    continue
+                part = next((name for name, pattern in PARTS
+                             if any(pattern.search(n) for n in names)), "other")
+                self.samples[part] += 1
+
+    def per_task_ms(self, cpu_seconds: float, tasks: int) -> dict[str, float]:
+        busy = sum(self.samples.values()) or 1
+        return {name: 1000 * cpu_seconds * n / busy / tasks for name, n in self.samples.items()}
 
 
 def _start_purple_process(port: int) -> subprocess.Popen:
@@ -45,12 +121,66 @@ def _start_purple_process(port: int) -> subprocess.Popen:
 
 
 def _process_cpu_seconds(pid: int) -> float | None:
-    """User+system CPU of a child process (Linux /proc), None where unavailable."""
+    """User+system CPU of a process and its reaped children (Linux /proc), None elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def _green_cpu_seconds() -> float:
+    """This process (the green agent in a thread) plus any worker processes it started."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # reaped workers
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _live_children() -> list[int]:
+    """Worker processes still running (their CPU is not in RUSAGE_CHILDREN until reaped)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+                .read_text().split()]
+    except OSError:
+        return []
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _comparable(results: dict[str, Any]) -> dict[str, Any]:
+    """results.json without what may differ between two runs of the same assessment: timings
+    and the assessment's own folder names."""
+    out = {k: v for k, v in results.items() if k != "timing"}
+    out["tasks"] = sorted(
+        ({k: v for k, v in t.items() if k != "log_file"}
+         | {"metrics": {k: v for k, v in t["metrics"].items()
+                        if k not in ("agent_seconds", "env_seconds", "wall_seconds")}}
+         for t in results["tasks"]), key=lambda t: (t["task_id"], t["trial"]))
+    return out
+
+
+def compare(a: Path, b: Path) -> int:
+    found = [sorted(d.rglob("results.json")) for d in (a, b)]
+    if not all(found):
+        print("no results.json under", a if not found[0] else b)
+        return 2
+    left, right = (_comparable(json.loads(f[0].read_text())) for f in found)
+    if left == right:
+        print(f"identical modulo timings: {found[0][0]} == {found[1][0]}")
+        return 0
+    differing = [t["task_id"] for t, u in zip(left["tasks"], right["tasks"], strict=False)
+                 if t != u]
+    print(f"DIFFERENT: {len(differing)} tasks differ, e.g. {differing[:5]}; "
+          f"top-level keys differing: {[k for k in left if left[k] != right.get(k)]}")
+    return 1
 
 
 def main() -> int:
@@ -60,15 +190,23 @@ def main() -> int:
     parser.add_argument("--drift", default="medium")
     parser.add_argument("--rot", default="medium")
     parser.add_argument("--task-limit", type=int)
+    parser.add_argument("--out", type=Path, help="keep results.json and logs here")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="green worker processes (crmarena serve --workers)")
+    parser.add_argument("--compare", nargs=2, type=Path, metavar="DIR",
+                        help="only compare two --out folders' results.json, timings aside")
     parser.add_argument("--in-process-purple", action="store_true",
                         help="serve the oracle on a thread of this process instead")
     args = parser.parse_args()
+    if args.compare:
+        return compare(*args.compare)
 
     config = {"org_type": args.org, "concurrency": args.concurrency,
               "drift_level": args.drift, "rot_level": args.rot}
     if args.task_limit:
         config["task_limit"] = args.task_limit
-    work = Path(tempfile.mkdtemp(prefix="crmarena-bench-"))
+    work = args.out or Path(tempfile.mkdtemp(prefix="crmarena-bench-"))
+    breakdown = Breakdown()
     purple_process = purple_server = None
     try:
         if args.in_process_purple:
@@ -87,14 +225,26 @@ def main() -> int:
             purple_url = f"http://127.0.0.1:{port}/"
         purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
                               if purple_process is not None else None)
-        with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green:
-            started, cpu_started = time.perf_counter(), time.process_time()
-            outcome = asyncio.run(request_assessment(
-                green.url, {"participants": {"agent": purple_url}, "config": config}))
+        green_options: dict[str, Any] = {"workers": args.workers} if args.workers > 1 else {}
+        with BackgroundServer(lambda url: build_green_app(url, results_root=work,
+                                                          **green_options)) as green:
+            started, cpu_started = time.perf_counter(), _green_cpu_seconds()
+            breakdown.start()
+            try:
+                outcome = asyncio.run(request_assessment(
+                    green.url, {"participants": {"agent": purple_url}, "config": config}))
+            finally:
+                breakdown.stop()
             wall = time.perf_counter() - started
-            green_cpu = time.process_time() - cpu_started
+            workers = _live_children()
+            if purple_process is not None:
+                workers = [p for p in workers if p != purple_process.pid]
+            green_cpu = (_green_cpu_seconds() - cpu_started
+                         + sum(_process_cpu_seconds(p) or 0.0 for p in workers))
             purple_cpu = (_process_cpu_seconds(purple_process.pid) - purple_cpu_started
                           if purple_cpu_started is not None else None)
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            worker_rss = [_rss_mb(p) for p in workers]
     finally:
         if purple_server is not None:
             purple_server.stop()
@@ -122,6 +272,14 @@ def main() -> int:
         print(f"CPU per task: green {1000 * green_cpu / total:.0f} ms, "
               f"purple {1000 * purple_cpu / total:.0f} ms; "
               f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if workers:
+        print("breakdown: sampled in this process only (episodes ran in worker processes)")
+    parts = breakdown.per_task_ms(green_cpu, total)
+    print("green CPU per task by part: " + ", ".join(
+        f"{name} {ms:.1f} ms" for name, ms in parts.items()))
+    print(f"green RSS: peak {rss:.0f} MB"
+          + (f" + workers {', '.join(f'{r:.0f}' for r in worker_rss)} MB" if workers else ""))
+    print(f"results: {work}")
     return 0
 
 

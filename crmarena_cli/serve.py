@@ -21,6 +21,7 @@ DEMO_CONFIG = {"task_limit": 8, "drift_level": "medium", "rot_level": "medium"}
 
 def _serve(args: argparse.Namespace) -> int:
     from env.task_seed import SECRET_ENV, TaskSeedError, secret_from_env
+    from env.workers import default_workers
     from green.server import build_green_app  # here, not at the top: `crmarena --help` stays fast
 
     try:
@@ -29,8 +30,17 @@ def _serve(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     task_sets = (f"task sets derived from {SECRET_ENV}" if secret else
                  "public task set unless a request names task_seed")
-    return serve(lambda url: build_green_app(url, results_root=args.results_dir), args,
-                 f"green agent (assessor; {task_sets})")
+    workers = args.workers or default_workers()
+    return serve(lambda url: build_green_app(url, results_root=args.results_dir,
+                                             workers=workers),
+                 args, f"green agent (assessor; {task_sets})")
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -60,6 +70,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "DIR/req-<hash of the request>, linked from DIR/<task id>; the same "
                              "request sent again after a crash resumes there (default: "
                              f"${RESULTS_DIR_ENV}, else a temporary folder per assessment)")
+    server.add_argument("--workers", type=_positive, metavar="N",
+                        help="processes that run each assessment's episodes (default: half the "
+                             "CPU cores, at most 8; 1 runs them in the server's own process)")
     server.set_defaults(run=_serve)
 
     demo = add_command(

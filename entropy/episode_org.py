@@ -11,7 +11,8 @@
    undrifted org, and groups that change its answer are replaced by spare groups that do not
    (see `verify_rot`), so rot stays at its level without ever moving the gold. Verified rows are
    cached per (org file, task, level, seed, today).
-3. `open_view(db, drifted schema, base_names, rows)`: per-episode DuckDB views, created lazily.
+3. `open_view(db, drifted schema, base_names, rows)`: DuckDB views taken lazily, shared with
+   the other episodes that see an object alike (sandbox_db.database.SharedViews).
 """
 
 from __future__ import annotations

@@ -1,10 +1,15 @@
 """One episode: a task, an agent session and an isolated org view, turn by turn.
 
 The first message is the task; each agent reply is parsed into one tool call, validated,
-executed on the episode's own view (DuckDB work runs in a thread so many episodes share one
-event loop), and answered with an observation, until submit_answer, max_steps or the timeout.
-Every turn goes to the log as it happens; nothing else is kept, so grading and metrics are
-pure functions of the log.
+executed on the episode's own view, and answered with an observation, until submit_answer,
+max_steps or the timeout. Every turn goes to the log as it happens; nothing else is kept, so
+grading and metrics are pure functions of the log.
+
+Many episodes share one event loop, and a reply is untrusted input whose parsing, validation,
+name resolution and token counting can cost seconds (a 100,000-item answer): the event loop
+only waits for the agent. Everything else of a turn (parse, validate, resolve names, run the
+query, render and count the observation, write the log line) runs as one call in a worker
+thread, as do building the episode's org and grading its log.
 """
 
 from __future__ import annotations
@@ -102,6 +107,10 @@ async def run_episode(task: Task, session: AgentSession, db: OrgDatabase,
     episode_log = await run_episode_log(task, session, db, config, trial=trial,
                                         agent_name=agent_name, log_path=log_path,
                                         provenance=provenance, task_set=task_set)
+    return await asyncio.to_thread(_evaluate, episode_log)
+
+
+def _evaluate(episode_log: EpisodeLog) -> EpisodeResult:
     return evaluate_log(episode_log.roundtrip())
 
 
@@ -120,31 +129,50 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
         handle = await asyncio.to_thread(open_episode_org, db, task, config, today)
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
         log.exception("cannot build the org for task %s", task.id)
-        return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started,
-                              provenance, task_set)
-    # The agent's time starts once its org exists: building entropy is the environment's work.
-    deadline = time.perf_counter() + config.timeout_s
-    writer = LogWriter(log_path)
+        return await asyncio.to_thread(_env_error_log, task, trial, agent_name, config, today,
+                                       exc, log_path, started, provenance, task_set)
+    try:
+        writer, episode = await asyncio.to_thread(_start_log, task, trial, agent_name, config,
+                                                  today, handle.view, log_path, provenance,
+                                                  task_set)
+    except BaseException:
+        await asyncio.to_thread(handle.close)
+        raise
     complete = False
     try:
-        first = task_message(task, today, config.max_steps)
-        header = EpisodeHeader(
-            task=task, trial=trial, agent=agent_name, config=config, today=today,
-            renames=renames_of(handle.view), task_message=first,
-            task_message_tokens=count_tokens(first),
-            started_at=_now(), provenance=provenance, task_set=task_set)
-        episode = EpisodeLog(header=header)
-        writer.write(header)
+        # The agent's time starts once its org exists: building entropy is the environment's
+        # work.
+        deadline = time.perf_counter() + config.timeout_s
         loop = _Loop(task, session, handle.view, db, config, today, deadline, episode, writer)
-        end = await loop.run(first, header.task_message_tokens)
+        end = await loop.run(episode.header.task_message, episode.header.task_message_tokens)
         wall = round(time.perf_counter() - started, 6)
         episode.end = end.model_copy(update={"wall_seconds": wall})
-        writer.write(episode.end)
+        await asyncio.to_thread(writer.write, episode.end)
         complete = True
         return episode
     finally:
+        await asyncio.to_thread(_finish, writer, complete, handle)
+
+
+def _start_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig, today: dt.date,
+               view: OrgView, log_path: Path | None, provenance: Provenance,
+               task_set: TaskSetIdentity | None) -> tuple[LogWriter, EpisodeLog]:
+    """The log's header (the task message and its token count), written; blocking."""
+    first = task_message(task, today, config.max_steps)
+    header = EpisodeHeader(
+        task=task, trial=trial, agent=agent_name, config=config, today=today,
+        renames=renames_of(view), task_message=first, task_message_tokens=count_tokens(first),
+        started_at=_now(), provenance=provenance, task_set=task_set)
+    writer = LogWriter(log_path)
+    writer.write(header)
+    return writer, EpisodeLog(header=header)
+
+
+def _finish(writer: LogWriter, complete: bool, handle: EpisodeOrgHandle) -> None:
+    try:
         writer.close(complete)
-        await asyncio.to_thread(handle.close)
+    finally:
+        handle.close()
 
 
 def _env_error_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig,
@@ -202,22 +230,29 @@ class _Loop:
                 return self._end("agent_error", tokens=message_tokens,
                                  detail=f"{type(exc).__name__}: {exc}"[:500])
             agent_seconds = time.perf_counter() - t0
-            t1 = time.perf_counter()
-            turn, end = await self._handle(index, reply, message_tokens)
-            env_seconds = time.perf_counter() - t1
-            turn = turn.model_copy(update={"agent_seconds": round(agent_seconds, 6),
-                                           "env_seconds": round(env_seconds, 6)})
+            turn, end, message_tokens = await asyncio.to_thread(
+                self._turn, index, reply, message_tokens, agent_seconds)
             self.episode.turns.append(turn)
-            self.writer.write(turn)
             if end is not None:
                 return end
             assert turn.observation is not None
             message = turn.observation
-            message_tokens = count_tokens(message)
         return self._end("max_steps", detail=f"no answer submitted within {max_steps} steps")
 
-    async def _handle(self, index: int, reply: Any, tokens_in: int
-                      ) -> tuple[TurnRecord, EpisodeEnd | None]:
+    def _turn(self, index: int, reply: Any, tokens_in: int, agent_seconds: float
+              ) -> tuple[TurnRecord, EpisodeEnd | None, int]:
+        """One turn's environment side, logged: (record, the end if any, the next message's
+        tokens). Blocking: runs in a worker thread."""
+        t1 = time.perf_counter()
+        turn, end = self._handle(index, reply, tokens_in)
+        turn = turn.model_copy(update={"agent_seconds": round(agent_seconds, 6),
+                                       "env_seconds": round(time.perf_counter() - t1, 6)})
+        tokens = count_tokens(turn.observation) if end is None and turn.observation else 0
+        self.writer.write(turn)
+        return turn, end, tokens
+
+    def _handle(self, index: int, reply: Any, tokens_in: int
+                ) -> tuple[TurnRecord, EpisodeEnd | None]:
         base: dict[str, Any] = {"index": index, "tokens_in": tokens_in, "reply": reply,
                                 "tokens_out": count_tokens(reply), "agent_seconds": 0.0,
                                 "env_seconds": 0.0}
@@ -240,7 +275,7 @@ class _Loop:
             return TurnRecord(**base), self._end("submitted", answer=answer, refused=refused)
         base["names"] = self.resolver.references(call.name, call.arguments)
         try:
-            outcome = await asyncio.to_thread(execute, self.view, call, self.today)
+            outcome = execute(self.view, call, self.today)
         except Exception:  # an environment bug must not end the assessment
             log.exception("tool %s failed on task %s", call.name, self.task.id)
             problem = error_json("UNKNOWN_EXCEPTION", "An unexpected error occurred.")

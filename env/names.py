@@ -57,8 +57,10 @@ _VALUE_AFTER = frozenset({"SCOPE", "WHEN", "AT", "ABOVE", "BELOW", "ABOVE_OR_BEL
 _CATEGORY_OPERATORS = frozenset({"AT", "ABOVE", "BELOW", "ABOVE_OR_BELOW"})
 _CURRENCY_RE = re.compile(r"[A-Za-z]{3}\d+")
 _TOKEN_RE = re.compile(
-    r"'(?:\\.|[^'\\])*'"                      # string literal
-    r"|\{(?:\\.|[^}\\])*\}"                    # SOSL search term
+    # (unrolled loops: the same matches, linear without backtracking per character, which
+    # matters because `re` holds the GIL for a whole match and a literal may be megabytes)
+    r"'[^'\\]*(?:\\.[^'\\]*)*'"                # string literal
+    r"|\{[^}\\]*(?:\\.[^}\\]*)*\}"             # SOSL search term
     r"|\d{4}-\d{2}-\d{2}(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"  # date / datetime literal
     r"|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"      # identifier or path
     r"|\d+(?:\.\d+)?"

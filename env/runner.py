@@ -48,6 +48,7 @@ from env.task_supply import TaskSupply
 
 if TYPE_CHECKING:
     from data.tasks.identity import TaskSetIdentity
+    from env.workers import EpisodePool
     from sandbox_db.database import OrgDatabase
 
 
@@ -199,11 +200,12 @@ class AssessmentPlan:
                 for org, db in databases.items()}
 
     async def run(self, progress: Progress | None = None,
-                  databases: Mapping[str, OrgDatabase] | None = None) -> Results:
+                  databases: Mapping[str, OrgDatabase] | None = None, *,
+                  pool: EpisodePool | None = None) -> Results:
         """Run every episode not kept and return results.json's content (also written to
-        out_dir with run.json)."""
+        out_dir with run.json); with `pool`, in its worker processes."""
         started = time.perf_counter()
-        config, agent, out_dir = self.config, self.agent, self.out_dir
+        config, out_dir = self.config, self.out_dir
         if out_dir is not None:
             write_run(out_dir, self.record(self.previous_elapsed))
         owned: list[OrgDatabase] = []
@@ -234,23 +236,22 @@ class AssessmentPlan:
                 return
             task = await supply.task(ref)
             name = episode_file_name(task.id, trial, config.drift_level, config.rot_level)
+            log_path = out_dir / LOG_DIR / name if out_dir is not None else None
+            episode_config = config.episode_config(task.org)
             async with semaphore:
-                session = agent.session(task, trial)
-                try:
-                    result = await run_episode(
-                        task, session, databases[task.org], config.episode_config(task.org),
-                        trial=trial, agent_name=agent.name, provenance=provenance.get(task.org),
-                        task_set=self.identity,
-                        log_path=out_dir / LOG_DIR / name if out_dir is not None else None)
-                finally:
-                    try:
-                        await session.close()
-                    except Exception:  # noqa: BLE001 - a session that fails to close is no result
-                        pass
+                if pool is not None:
+                    result = await pool.run_episode(
+                        task, trial, episode_config, log_path, org_seed=org_seed,
+                        provenance=provenance.get(task.org), task_set=self.identity)
+                else:
+                    result = await self._run_here(task, trial, databases[task.org],
+                                                  provenance.get(task.org), log_path)
             if out_dir is not None:
                 result = result.model_copy(update={"log_file": f"{LOG_DIR}/{name}"})
             await report(result, False)
 
+        # The seed of the orgs the worker processes open (the same for every org of a set).
+        org_seed = self.task_seed.task_set(config.orgs[0]).org_seed if self.task_seed else None
         org_dbs, sets = databases, self.sets  # (narrowed for the closure below)
         supply = TaskSupply.of(self.given) if not sets else TaskSupply(
             [ref for ref, _ in self.episodes],
@@ -274,6 +275,22 @@ class AssessmentPlan:
             write_run(out_dir, self.record(elapsed))
             summary.write(out_dir)
         return summary
+
+
+    async def _run_here(self, task: Task, trial: int, db: OrgDatabase,
+                        provenance: Provenance | None, log_path: Path | None) -> EpisodeResult:
+        """One episode in this process."""
+        session = self.agent.session(task, trial)
+        try:
+            return await run_episode(
+                task, session, db, self.config.episode_config(task.org), trial=trial,
+                agent_name=self.agent.name, provenance=provenance, task_set=self.identity,
+                log_path=log_path)
+        finally:
+            try:
+                await session.close()
+            except Exception:  # noqa: BLE001 - a session that fails to close is no result
+                pass
 
 
 async def plan_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path | None = None,
@@ -361,12 +378,15 @@ async def run_assessment(config: AssessmentConfig, agent: Agent, out_dir: Path |
                          progress: Progress | None = None, *,
                          tasks: Sequence[Task] | None = None,
                          databases: Mapping[str, OrgDatabase] | None = None,
-                         task_seed: TaskSeed | None = None) -> Results:
+                         task_seed: TaskSeed | None = None,
+                         pool: EpisodePool | None = None) -> Results:
     """Run every selected (task, trial) episode and return results.json's content.
 
     `tasks` / `databases` default to the task seed's set and orgs; tests pass their own. With
     `out_dir`, logs go to out_dir/logs, finished episodes of the same assessment found there
     are reused, and results.json + run.json are written (plan_assessment, AssessmentPlan.run).
+    With `pool`, episodes run in its worker processes (env.workers), each with its own copy of
+    the agent, instead of in this one.
     """
     plan = await plan_assessment(config, agent, out_dir, tasks=tasks, task_seed=task_seed)
-    return await plan.run(progress, databases)
+    return await plan.run(progress, databases, pool=pool)

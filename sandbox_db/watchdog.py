@@ -2,6 +2,11 @@
 
 A `threading.Timer` per query costs a thread start (~0.5 ms, a third of a small query's time).
 One daemon thread holding a heap of deadlines interrupts only the cursors whose deadline passed.
+
+DuckDB forgets an interrupt that arrives while a statement is not yet executing (still being
+planned, or not started because the calling thread was descheduled on a busy machine): the
+statement then runs to its end. So an expired deadline is interrupted again every
+`REPEAT_S` until it is disarmed, and `disarm` tells whether the deadline passed at all.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ import threading
 import time
 from collections.abc import Callable
 
+#: Seconds between interrupts of a statement whose deadline passed, until it is disarmed.
+REPEAT_S = 0.01
+
 
 class Watchdog:
     """Calls `interrupt()` for each armed deadline that expires before it is disarmed."""
@@ -20,6 +28,7 @@ class Watchdog:
         self._cv = threading.Condition()
         self._heap: list[tuple[float, int]] = []
         self._active: dict[int, Callable[[], object]] = {}
+        self._expired: dict[int, bool] = {}
         self._ids = itertools.count()
         self._thread: threading.Thread | None = None
 
@@ -40,10 +49,12 @@ class Watchdog:
                 self._cv.notify()
         return token
 
-    def disarm(self, token: int) -> None:
-        """Cancel a deadline; after this returns its interrupt is never called."""
+    def disarm(self, token: int) -> bool:
+        """Cancel a deadline; after this returns its interrupt is never called. True when the
+        deadline had passed (its interrupt was called at least once)."""
         with self._cv:
             self._active.pop(token, None)
+            return self._expired.pop(token, False)
 
     def _run(self) -> None:
         while True:
@@ -59,8 +70,10 @@ class Watchdog:
                     self._cv.wait(delay)
                     continue
                 heapq.heappop(self._heap)
-                interrupt = self._active.pop(token, None)
+                interrupt = self._active.get(token)
                 if interrupt is not None:
+                    self._expired[token] = True
+                    heapq.heappush(self._heap, (time.monotonic() + REPEAT_S, token))
                     interrupt()
 
 

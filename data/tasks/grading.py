@@ -169,8 +169,13 @@ def answer_interpretations(answer: Sequence[object] | None) -> list[frozenset[st
               [p for i in items for p in _LIST_SEPARATORS.split(_strip_edges(i))],
               [p for i in items for p in _AND_SEPARATORS.split(_strip_edges(i))]]
     result: list[frozenset[str]] = []
+    seen: list[tuple[list[str], frozenset[str]]] = []
     for candidate in splits:
-        found = _item_set(candidate)
+        # Most answers split the same three ways: normalise each distinct reading once.
+        found = next((f for items_, f in seen if items_ == candidate), None)
+        if found is None:
+            found = _item_set(candidate)
+            seen.append((candidate, found))
         if not found or found <= _NONE_WORDS:
             found = frozenset({"none"})
         if found not in result:

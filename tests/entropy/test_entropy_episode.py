@@ -114,18 +114,71 @@ def test_careless_lookup_is_misled_as_rot_rises(b2b_org) -> None:
     assert wrong["none"] == 0 and wrong["low"] > 0 and wrong["high"] >= wrong["low"]
 
 
-def test_episode_view_is_dropped_on_close_and_config_is_checked(b2b_org) -> None:
+def _views_in(db, table: str) -> int:
+    schema = table.split(".")[1].strip('"')
+    cur = db.cursor()
+    try:
+        return cur.execute("SELECT COUNT(*) FROM duckdb_views() WHERE schema_name = ?",
+                           [schema]).fetchall()[0][0]
+    finally:
+        cur.close()
+
+
+def test_episode_view_is_released_on_close_and_config_is_checked(b2b_org) -> None:
     _, _, db = b2b_org
-    org = build_episode_org(db, EpisodeOrgConfig(org="b2b", drift="low", rot="low", seed=1))
+    org = build_episode_org(db, EpisodeOrgConfig(org="b2b", drift="low", rot="none", seed=1))
     table = org.view.table(org.plan.visible_object("Case"))
     assert org.view.execute(f"SELECT COUNT(*) FROM {table}")[1][0][0] > 0
-    org.close()
+    limit, db.views.idle_limit = db.views.idle_limit, 0  # nothing idle is kept: dropped at once
+    try:
+        org.close()
+    finally:
+        db.views.idle_limit = limit
     with pytest.raises(SalesforceError):
         org.view.execute("SELECT 1")
-    cur = db.cursor()
-    assert cur.execute("SELECT COUNT(*) FROM duckdb_views() WHERE schema_name = ?",
-                       [org.view.namespace]).fetchall() == [(0,)]
-    cur.close()
+    assert _views_in(db, table) == 0
+    with pytest.raises(ValueError, match="b2c org"):
+        build_episode_org(db, EpisodeOrgConfig(org="b2c"))
+
+
+def test_episodes_with_the_same_object_view_share_it(b2b_org) -> None:
+    """Two episodes of one drift plan share the views of objects they see alike; other names
+    or the episode's own distractor rows make another view; idle views are kept for the next
+    episode, except those with distractor rows."""
+    _, _, db = b2b_org
+    config = EpisodeOrgConfig(org="b2b", drift="medium", rot="none", seed=5)
+    first, second = build_episode_org(db, config), build_episode_org(db, config)
+    other_drift = build_episode_org(db, config.model_copy(update={"seed": 6}))
+    rotted = build_episode_org(db, config.model_copy(update={"rot": "high"}))
+    try:
+        case = first.plan.visible_object("Case")
+        assert first.view.table(case) == second.view.table(case)
+        assert other_drift.view.table(other_drift.plan.visible_object("Case")) \
+            != first.view.table(case)
+        rot_objects = {name for name, rows in rotted.rot_rows.items() if rows}
+        assert rot_objects
+        for base in rot_objects:
+            mine = rotted.view.table(rotted.plan.visible_object(base))
+            assert mine != first.view.table(first.plan.visible_object(base))
+            # the distractor rows are in the rotted episode's view only
+            assert rotted.view.execute(f"SELECT COUNT(*) FROM {mine}")[1][0][0] > \
+                first.view.execute(
+                    f"SELECT COUNT(*) FROM {first.view.table(first.plan.visible_object(base))}"
+                )[1][0][0]
+        rot_table = rotted.view.table(rotted.plan.visible_object(next(iter(rot_objects))))
+        rotted.close()
+        assert _views_in(db, rot_table) == 0  # its own distractor rows: dropped, not kept idle
+        table = first.view.table(case)
+        first.close()
+        assert second.view.execute(f"SELECT COUNT(*) FROM {table}")[1][0][0] > 0
+        second.close()
+        assert _views_in(db, table) == 1  # idle, kept for the next episode
+        third = build_episode_org(db, config)
+        assert third.view.table(case) == table
+        third.close()
+    finally:
+        for org in (first, second, other_drift, rotted):
+            org.close()
     with pytest.raises(ValueError, match="b2c org"):
         build_episode_org(db, EpisodeOrgConfig(org="b2c"))
 

@@ -32,3 +32,29 @@ def test_prompt_and_observation_counts() -> None:
     observation = "[soql_query · step 2/20]\n" + json.dumps({"totalSize": 60, "records": records})
     for text in (prompt, observation, prompt + "\n" + observation):
         assert count_tokens(text) == len(ENCODING.encode_ordinary(text))
+
+
+def test_special_tokens_and_surrogates_count_as_before() -> None:
+    for text in ("before <|endoftext|> after <|fim_prefix|>", "x \ud800 y " * 40,
+                 "中文 😀 Ünïcödé\u2028\u00a0" * 30):
+        safe = text.encode("utf-8", "replace").decode("utf-8")
+        assert count_tokens(text) == len(ENCODING.encode_ordinary(safe))
+
+
+def test_ranks_come_from_the_bundled_file_never_the_network(monkeypatch) -> None:
+    import socket
+
+    import tiktoken.load
+
+    import env.tokens as tokens
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to download the ranks")
+
+    monkeypatch.setattr(tiktoken.load, "read_file_cached", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    tokens._encoding.cache_clear()
+    try:
+        assert tokens._exact("Hello, world! The quick brown fox jumps over the lazy dog.") == 14
+    finally:
+        tokens._encoding.cache_clear()

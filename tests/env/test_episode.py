@@ -182,3 +182,45 @@ async def test_task_message_has_context_tools_and_format_but_no_entropy(env_db, 
     for tool in ("soql_query", "sosl_search", "describe", "submit_answer"):
         assert f'"name": "{tool}"' in first
     assert "drift" not in first.lower() and "rot" not in first.lower().replace("protected", "")
+
+
+async def test_cpu_heavy_steps_never_run_on_the_event_loop(env_db, env_tasks, monkeypatch):
+    """Episodes share one event loop and replies are untrusted: counting tokens, parsing,
+    validating, resolving names, running the query, writing the log and grading happen in
+    worker threads (a 100,000-item answer once blocked the loop for seconds)."""
+    import asyncio
+
+    import env.episode as episode
+    import env.log as log
+    import env.names as names
+
+    on_loop: dict[str, int] = {}
+
+    def watch(owner, attribute, label):
+        original = getattr(owner, attribute)
+
+        def wrapper(*args, **kwargs):
+            try:
+                asyncio.get_running_loop()
+                on_loop[label] = on_loop.get(label, 0) + 1
+            except RuntimeError:
+                on_loop.setdefault(label, 0)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(owner, attribute, wrapper)
+
+    for attribute in ("count_tokens", "parse_reply", "validate_call", "execute",
+                      "evaluate_log", "open_episode_org", "observation_message"):
+        watch(episode, attribute, attribute)
+    watch(names.NameResolver, "references", "references")
+    watch(log.LogWriter, "write", "log write")
+    task = _task(env_tasks, "env-owner")
+    query = {"name": "soql_query", "arguments": {"query": "SELECT Id FROM Case LIMIT 1"}}
+    agent = ListAgent([query, "not a tool call", _submit(["x"])])
+    result = await run_episode(task, agent.session(task, 0), env_db,
+                               EpisodeConfig(org="b2b", max_steps=5))
+    assert result.termination == "submitted"
+    assert set(on_loop) == {"count_tokens", "parse_reply", "validate_call", "execute",
+                            "evaluate_log", "open_episode_org", "observation_message",
+                            "references", "log write"}
+    assert on_loop == dict.fromkeys(on_loop, 0), on_loop

@@ -179,3 +179,88 @@ async def test_an_unresponsive_card_is_not_waited_for_once_per_episode():
             assert time.monotonic() - started < 2  # not 8 x 0.5 s
     finally:
         sock.close()
+
+
+def _card_03_only(url: str, name: str):
+    """A card that offers only the 0.3 JSON-RPC interface, as an a2a-sdk 0.3 agent's does."""
+    from a2a.types import AgentCapabilities, AgentCard, AgentInterface
+
+    return AgentCard(name=name, description=name, version="0.1.0",
+                     supported_interfaces=[AgentInterface(protocol_binding="JSONRPC",
+                                                          protocol_version="0.3.0", url=url)],
+                     default_input_modes=["text"], default_output_modes=["text"],
+                     capabilities=AgentCapabilities(streaming=False), skills=[SKILL])
+
+
+async def test_a_0_3_only_agent_is_spoken_to_in_0_3():
+    """AgentBeats' purples (a2a-sdk 0.3) offer only 0.3 `message/send`: contexts, integers and
+    replies work the same as over 1.0."""
+    from a2a_app.app import build_a2a_app
+    from purple.conversation_server import ConversationExecutor
+
+    def app(url: str) -> Starlette:
+        return build_a2a_app(_card_03_only(url, "old"), ConversationExecutor(CountingConversation))
+
+    with BackgroundServer(app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=10) as agent:
+            first, second = agent.session(None, 0), agent.session(None, 0)
+            assert await first.act("hello") == {"name": "describe",
+                                                "arguments": {"turn": 1, "echo": "hello"}}
+            assert (await first.act("again"))["arguments"]["turn"] == 2
+            assert (await second.act("other"))["arguments"]["turn"] == 1
+            assert agent.wire == "0.3"
+
+
+async def test_our_own_purples_are_spoken_to_in_1_0(counting_url):
+    async with A2AAgent(counting_url, turn_timeout_s=10) as agent:
+        await agent.session(None, 0).act("hi")
+        assert agent.wire == "1.0"
+
+
+@pytest.mark.parametrize("input_required", [False, True], ids=["completed", "input-required"])
+async def test_task_mode_purples_over_0_3(input_required):
+    from a2a.server.agent_execution import AgentExecutor
+
+    from a2a_app.app import build_a2a_app
+
+    executor = type("TaskMode", (_TaskModeExecutor, AgentExecutor), {})(input_required)
+
+    def app(url: str) -> Starlette:
+        return build_a2a_app(_card_03_only(url, "tasky"), executor)
+
+    with BackgroundServer(app) as server:
+        async with A2AAgent(server.url, turn_timeout_s=10) as agent:
+            session = agent.session(None, 0)
+            first = await session.act("task")
+            await session.act("observation")
+    assert isinstance(first, str) is input_required
+    assert parse_reply(first) == ToolCall(name="soql_query",
+                                          arguments={"query": "SELECT Id FROM Case LIMIT 1"})
+    (ctx1, continued1, _), (ctx2, continued2, _) = executor.seen
+    assert ctx1 == ctx2 and not continued1 and continued2 is input_required
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"not json", "not JSON"),
+    (b"[1, 2]", "not a JSON-RPC response"),
+    (b'{"jsonrpc": "2.0", "id": 1, "error": {"code": -32603, "message": "boom"}}', "boom"),
+    (b'{"jsonrpc": "2.0", "id": 1}', "no result"),
+    (b'{"jsonrpc": "2.0", "id": 1, "result": {"other": 1}}', "neither a message nor a task"),
+    (b'{"jsonrpc": "2.0", "id": 1, "result": {"message": {"parts": "x"}}}', "parts"),
+])
+def test_malformed_answers_are_wire_errors(body, reason):
+    from green.wire import WireError, read_reply
+
+    with pytest.raises(WireError, match=reason):
+        read_reply("1.0", body)
+
+
+def test_a_card_without_json_rpc_is_refused():
+    from a2a.types import AgentCard, AgentInterface
+
+    from green.wire import WireError, wire_format
+
+    card = AgentCard(name="grpc", supported_interfaces=[
+        AgentInterface(protocol_binding="GRPC", protocol_version="1.0", url="x:1")])
+    with pytest.raises(WireError, match="no JSON-RPC"):
+        wire_format(card)

@@ -6,15 +6,30 @@ import time
 from sandbox_db.watchdog import Watchdog
 
 
-def test_expired_deadline_interrupts_once() -> None:
-    fired = threading.Event()
+def test_expired_deadline_interrupts_until_disarmed() -> None:
+    """DuckDB forgets an interrupt that lands before a statement executes, so an expired
+    deadline is interrupted again and again until disarmed; disarm says it had expired."""
+    again = threading.Event()
     calls: list[float] = []
     dog = Watchdog()
     started = time.monotonic()
-    dog.arm(0.05, lambda: (calls.append(time.monotonic() - started), fired.set()))
-    assert fired.wait(2.0)
+
+    def interrupt() -> None:
+        calls.append(time.monotonic() - started)
+        if len(calls) == 3:
+            again.set()
+
+    token = dog.arm(0.05, interrupt)
+    assert again.wait(2.0)
+    assert dog.disarm(token) is True
+    count = len(calls)
     time.sleep(0.05)
-    assert len(calls) == 1 and calls[0] >= 0.05
+    assert len(calls) == count and calls[0] >= 0.05
+
+
+def test_disarm_before_the_deadline_says_not_expired() -> None:
+    dog = Watchdog()
+    assert dog.disarm(dog.arm(5.0, lambda: None)) is False
 
 
 def test_disarmed_deadline_never_interrupts() -> None:
@@ -32,10 +47,11 @@ def test_deadlines_fire_in_order_not_arming_order() -> None:
     order: list[str] = []
     done = threading.Event()
     dog = Watchdog()
-    dog.arm(0.2, lambda: (order.append("slow"), done.set()))
-    dog.arm(0.05, lambda: order.append("fast"))
+    slow = dog.arm(0.2, lambda: (order.append("slow"), done.set()))
+    fast = dog.arm(0.05, lambda: order.append("fast"))
     assert done.wait(2.0)
-    assert order == ["fast", "slow"]
+    dog.disarm(slow), dog.disarm(fast)
+    assert list(dict.fromkeys(order)) == ["fast", "slow"]  # first calls (then it repeats)
 
 
 def test_later_deadlines_do_not_wake_the_thread() -> None:
@@ -52,9 +68,10 @@ def test_later_deadlines_do_not_wake_the_thread() -> None:
     dog = Watchdog()
     dog._cv = CountingCondition()
     fired = threading.Event()
-    dog.arm(0.05, lambda: None)
+    first = dog.arm(0.05, lambda: None)
     for _ in range(200):
         dog.disarm(dog.arm(30.0, lambda: None))
-    dog.arm(0.1, fired.set)
+    last = dog.arm(0.1, fired.set)
     assert CountingCondition.notified == 1
     assert fired.wait(2.0)
+    dog.disarm(first), dog.disarm(last)

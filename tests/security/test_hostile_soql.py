@@ -376,10 +376,11 @@ def test_other_episodes_views_are_unreachable(db: OrgDatabase, view) -> None:
     other = build_view(db, today=TODAY)
     try:
         other.materialize()
-        for statement in (f'SELECT Id FROM main.{other.namespace}.Case',
-                          f'SELECT Id FROM "{other.namespace}"."Case"',
-                          f'SELECT Id FROM {other.namespace}.Case',
-                          f'FIND {{acme}} RETURNING {other.namespace}.Account(Id)'):
+        namespace = other.table("Case").split(".")[1].strip('"')
+        for statement in (f'SELECT Id FROM main.{namespace}.Case',
+                          f'SELECT Id FROM "{namespace}"."Case"',
+                          f'SELECT Id FROM {namespace}.Case',
+                          f'FIND {{acme}} RETURNING {namespace}.Account(Id)'):
             with pytest.raises(SalesforceError) as info:
                 run_statement(view, statement, today=TODAY)
             assert info.value.error_code.value in {"MALFORMED_QUERY", "MALFORMED_SEARCH",

@@ -145,8 +145,7 @@ def test_non_string_query(view):
         run_soql(view, None, today=TODAY)  # type: ignore[arg-type]
 
 
-def test_query_timeout(tmp_path):
-    """A genuinely slow query on a large table is interrupted and reported as QUERY_TIMEOUT."""
+def _big_db(tmp_path) -> OrgDatabase:
     schema = build_schema("b2b", {
         "User": {"key_prefix": "005", "fields": {"Id": {"type": "id"},
                                                   "Name": {"type": "string", "name_field": True}}},
@@ -158,16 +157,40 @@ def test_query_timeout(tmp_path):
     rows = [{"Id": f"a09{i:015d}", "Name": f"row {i * 7919 % n} text",
              "Other__c": f"a09{(i * 31) % n:015d}"} for i in range(n)]
     write_org_file(tmp_path / "big.duckdb", schema, {"Big__c": rows})
-    db = OrgDatabase(schema, tmp_path / "big.duckdb")
+    return OrgDatabase(schema, tmp_path / "big.duckdb")
+
+
+SLOW_QUERY = ("SELECT Name, Other__r.Other__r.Other__r.Name FROM Big__c "
+              "WHERE Name LIKE '%1%' AND Other__r.Other__r.Name LIKE '%2%' "
+              "AND Id NOT IN (SELECT Other__c FROM Big__c WHERE Name LIKE '%3%') "
+              "ORDER BY Other__r.Name DESC, Name LIMIT 5")
+
+
+def test_query_timeout(tmp_path):
+    """A genuinely slow query on a large table is interrupted and reported as QUERY_TIMEOUT."""
+    db = _big_db(tmp_path)
     view = open_view(db, query_timeout_s=0.02)
     try:
         with pytest.raises(SalesforceError) as err:
-            run_soql(view, "SELECT Name, Other__r.Other__r.Other__r.Name FROM Big__c "
-                           "WHERE Name LIKE '%1%' AND Other__r.Other__r.Name LIKE '%2%' "
-                           "AND Id NOT IN (SELECT Other__c FROM Big__c WHERE Name LIKE '%3%') "
-                           "ORDER BY Other__r.Name DESC, Name LIMIT 5", today=dt.date(2024, 1, 1))
+            run_soql(view, SLOW_QUERY, today=dt.date(2024, 1, 1))
         assert err.value.error_code == "QUERY_TIMEOUT"
         assert threading.active_count() < 50
+    finally:
+        view.close()
+        db.close()
+
+
+def test_deadline_that_passes_before_the_statement_runs_still_times_out(tmp_path):
+    """The flake behind "DID NOT RAISE": on a busy machine the deadline can pass while DuckDB is
+    still planning, and DuckDB forgets an interrupt that lands before execution, so the query
+    ran to its end. A zero timeout makes that race happen every time."""
+    db = _big_db(tmp_path)
+    view = open_view(db, query_timeout_s=0.0)
+    try:
+        for _ in range(5):
+            with pytest.raises(SalesforceError) as err:
+                run_soql(view, SLOW_QUERY, today=dt.date(2024, 1, 1))
+            assert err.value.error_code == "QUERY_TIMEOUT"
     finally:
         view.close()
         db.close()
