@@ -7,7 +7,8 @@ interface, and it is served at the current and the legacy well-known paths.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 
 from a2a.server.agent_execution import AgentExecutor
 from a2a.server.request_handlers import DefaultRequestHandler
@@ -15,6 +16,7 @@ from a2a.server.routes import create_agent_card_routes, create_jsonrpc_routes
 from a2a.server.tasks import InMemoryTaskStore
 from a2a.types import AgentCapabilities, AgentCard, AgentInterface, AgentSkill
 from starlette.applications import Starlette
+from starlette.routing import BaseRoute
 
 LEGACY_CARD_PATH = "/.well-known/agent.json"
 
@@ -33,10 +35,15 @@ def make_card(*, name: str, description: str, url: str, skills: Sequence[AgentSk
         skills=list(skills))
 
 
-def build_a2a_app(card: AgentCard, executor: AgentExecutor) -> Starlette:
+def build_a2a_app(card: AgentCard, executor: AgentExecutor, *,
+                  routes: Sequence[BaseRoute] = (),
+                  lifespan: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None,
+                  ) -> Starlette:
+    """The agent's A2A app, plus the agent's own `routes` (and the `lifespan` they need)."""
     handler = DefaultRequestHandler(agent_executor=executor, task_store=InMemoryTaskStore(),
                                     agent_card=card)
-    routes = [*create_agent_card_routes(card),
-              *create_agent_card_routes(card, card_url=LEGACY_CARD_PATH),
-              *create_jsonrpc_routes(handler, rpc_url="/", enable_v0_3_compat=True)]
-    return Starlette(routes=routes)
+    return Starlette(routes=[*create_agent_card_routes(card),
+                             *create_agent_card_routes(card, card_url=LEGACY_CARD_PATH),
+                             *create_jsonrpc_routes(handler, rpc_url="/", enable_v0_3_compat=True),
+                             *routes],
+                     lifespan=lifespan)

@@ -2,7 +2,8 @@
 
 The demo, the benchmark and the end-to-end tests all need real HTTP servers on 127.0.0.1 that
 start fast and stop cleanly inside one process; the socket is bound *before* the app is built so
-the agent card can advertise the real port.
+the agent card can advertise the real port. The app's lifespan runs (the green agent's MCP
+endpoint needs it).
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import uvicorn
 
 
 def bind_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    """A listening-ready TCP socket; port 0 lets the OS pick a free one."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    """A listening-ready TCP socket; port 0 lets the OS pick a free one. IPPROTO_TCP explicitly:
+    asyncio sets TCP_NODELAY only on sockets whose `proto` says TCP, and without it a small
+    request written in two parts (an MCP client's) waits ~40 ms for a delayed ACK."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.set_inheritable(True)
@@ -35,7 +38,7 @@ class BackgroundServer:
         self.port: int = self.sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}/"
         self.app = make_app(self.url)
-        config = uvicorn.Config(self.app, log_level=log_level, lifespan="off",
+        config = uvicorn.Config(self.app, log_level=log_level, lifespan="on",
                                 timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run,

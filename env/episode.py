@@ -24,7 +24,7 @@ from env.log import EpisodeEnd, EpisodeHeader, EpisodeLog, LogWriter, Terminatio
 from env.messages import observation_message, task_message
 from env.names import NameResolver
 from env.parsing import FormatError, parse_reply
-from env.protocol import AgentSession, ToolCall
+from env.protocol import AgentSession, McpAgentSession, ToolCall
 from env.results import EpisodeResult, evaluate_log
 from env.tokens import count_tokens
 from env.tools import FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json, execute, validate_call
@@ -106,17 +106,21 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
     """Run one episode and return its log (also written to `log_path` when given)."""
     started = time.perf_counter()
     today = episode_today(task, config)
+    mcp = session.mcp_endpoint if isinstance(session, McpAgentSession) else None
     try:
+        if (mcp is not None) != (config.tool_transport == "mcp"):
+            raise ValueError(f"tool_transport {config.tool_transport!r} needs an agent session "
+                             f"{'with' if mcp is None else 'without'} an MCP endpoint")
         handle = await asyncio.to_thread(open_episode_org, db, task, config, today)
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
-        log.exception("cannot build the org for task %s", task.id)
+        log.exception("cannot set up the episode of task %s", task.id)
         return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started)
     # The agent's time starts once its org exists: building entropy is the environment's work.
     deadline = time.perf_counter() + config.timeout_s
     writer = LogWriter(log_path)
     complete = False
     try:
-        first = task_message(task, today, config.max_steps)
+        first = task_message(task, today, config.max_steps, mcp)
         header = EpisodeHeader(
             task=task, trial=trial, agent=agent_name, config=config, today=today,
             renames=renames_of(handle.view), task_message=first,

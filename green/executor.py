@@ -28,10 +28,11 @@ from a2a.types import Part, TaskState
 
 from env.config import AssessmentConfig
 from env.runner import AssessmentError, run_assessment
-from green.client import A2AAgent
+from green.participant import NoMcpEndpoint, assessed_agent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
 from green.summary import summary_text
+from mcp_tools.episodes import EpisodeTools
 
 log = logging.getLogger(__name__)
 
@@ -60,12 +61,14 @@ def results_dict(results: Any) -> dict[str, Any]:
 
 class GreenExecutor(AgentExecutor):
     """Runs assessment requests. `run` defaults to env.runner.run_assessment; `results_root`
-    keeps each assessment's folder (else a temporary one)."""
+    keeps each assessment's folder (else a temporary one); `episode_tools` serves the episodes'
+    MCP endpoints (tool_transport "mcp")."""
 
-    def __init__(self, run: RunAssessment | None = None,
-                 results_root: Path | None = None) -> None:
+    def __init__(self, run: RunAssessment | None = None, results_root: Path | None = None,
+                 episode_tools: EpisodeTools | None = None) -> None:
         self._run = run or run_assessment
         self.results_root = results_root
+        self.episode_tools = episode_tools
 
     async def execute(self, context: RequestContext, event_queue: EventQueue) -> None:
         message = context.message
@@ -87,7 +90,7 @@ class GreenExecutor(AgentExecutor):
             results = await self._assess(request, config, task.id, updater)
         except asyncio.CancelledError:
             raise
-        except AssessmentError as exc:  # the config selects nothing / names unknown tasks
+        except (AssessmentError, NoMcpEndpoint) as exc:  # selects nothing, unknown tasks, ...
             await updater.reject(new_text_message(f"bad request: {exc}",
                                                   context_id=task.context_id, task_id=task.id))
             return
@@ -119,10 +122,9 @@ class GreenExecutor(AgentExecutor):
 
         pumping = asyncio.create_task(pump())
         try:
-            # One pooled connection per concurrent episode: a bigger idle pool only costs time.
             with self._out_dir(request, config, task_id) as out_dir:
-                async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
-                                    max_connections=config.concurrency) as agent:
+                async with assessed_agent(request.agent_url, config,
+                                          self.episode_tools) as agent:
                     return await self._run(config, agent, out_dir, progress)
         finally:
             updates.put_nowait(None)

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from a2a_app.app import build_a2a_app, make_card
 from green.executor import GreenExecutor, RunAssessment
 from green.request import EXAMPLE_REQUEST
+from mcp_tools.episodes import EpisodeTools
 
 DEFAULT_PORT = 9009
 
@@ -20,8 +21,8 @@ def green_card(url: str) -> AgentCard:
         description=(
             "Assesses an A2A agent on CRM work in a simulated Salesforce org (DuckDB) under real "
             "schema drift (renamed fields) and context rot (distractor records). The agent talks "
-            "SOQL/SOSL through tool calls, one JSON tool call per reply; it is scored on 7 "
-            "dimensions from the tool-call log."),
+            "SOQL/SOSL through tool calls, one JSON tool call per reply or over an MCP endpoint "
+            "per episode; it is scored on 7 dimensions from the tool-call log."),
         url=url,
         skills=[AgentSkill(
             id="crm_assessment", name="CRM agent assessment",
@@ -37,5 +38,9 @@ def green_card(url: str) -> AgentCard:
 
 def build_green_app(url: str, *, run: RunAssessment | None = None,
                     results_root: Path | None = None) -> Starlette:
-    """The green agent at `url` (the URL its card advertises)."""
-    return build_a2a_app(green_card(url), GreenExecutor(run=run, results_root=results_root))
+    """The green agent at `url` (the URL its card advertises), serving each episode's MCP
+    endpoint under `url`/mcp/."""
+    tools = EpisodeTools(url)
+    return build_a2a_app(green_card(url), GreenExecutor(run=run, results_root=results_root,
+                                                        episode_tools=tools),
+                         routes=tools.routes(), lifespan=tools.lifespan)
