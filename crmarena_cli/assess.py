@@ -1,7 +1,8 @@
 """`crmarena assess`, `crmarena regrade` and `crmarena merge`: assessments from the shell.
 
 assess runs reference agents in-process, or any A2A purple agent by URL, shows a progress bar,
-prints a summary table and writes results.json plus the episode logs to --out.
+prints a summary table and writes results.json plus the episode logs to --out. With
+`--tool-transport mcp` the A2A agent's tools are served over MCP, on a free port of 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from core.levels import LEVELS
-from env.config import AssessmentConfig
+from env.config import TOOL_TRANSPORTS, AssessmentConfig
 
 console = Console()
 
@@ -44,6 +45,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     assess.add_argument("--timeout", type=float, default=300.0, help="per-task timeout (s)")
     assess.add_argument("--turn-timeout", type=float, default=120.0, help="per-reply timeout (s)")
     assess.add_argument("--seed", type=int, default=0)
+    assess.add_argument("--tool-transport", choices=TOOL_TRANSPORTS, default="message",
+                        help="how an A2A agent calls the tools: one JSON tool call per reply "
+                             "(message) or over an MCP endpoint per episode (mcp, served on "
+                             "127.0.0.1)")
     assess.add_argument("--shard-index", type=int, default=0)
     assess.add_argument("--num-shards", type=int, default=1)
     assess.add_argument("--out", type=Path,
@@ -74,7 +79,8 @@ def build_config(args: argparse.Namespace) -> AssessmentConfig:
         task_ids=args.task_ids, task_categories=args.categories, drift_level=args.drift,
         rot_level=args.rot, org_type=args.org, max_steps=args.max_steps, timeout=args.timeout,
         turn_timeout=args.turn_timeout, trials=args.trials, concurrency=args.concurrency,
-        seed=args.seed, shard_index=args.shard_index, num_shards=args.num_shards)
+        seed=args.seed, shard_index=args.shard_index, num_shards=args.num_shards,
+        tool_transport=args.tool_transport)
 
 
 def _assess(args: argparse.Namespace) -> int:
@@ -101,7 +107,8 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import run_assessment
-    from green.client import A2AAgent
+    from green.participant import assessed_agent
+    from mcp_tools.local import serve_episode_tools
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("pass {task.fields[passed]}"), TimeElapsedColumn(),
@@ -112,8 +119,12 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path) -> Any:
             bar.update(job, completed=event.done, total=event.total, passed=event.passed)
 
         if re.match(r"^https?://", agent_name):
-            async with A2AAgent(agent_name, turn_timeout_s=config.turn_timeout) as agent:
+            async with serve_episode_tools(config.tool_transport == "mcp") as tools, \
+                    assessed_agent(agent_name, config, tools) as agent:
                 return await run_assessment(config, agent, out, progress)
+        if config.tool_transport == "mcp":
+            raise ValueError("--tool-transport mcp needs an A2A agent URL (serve a reference "
+                             "agent with `crmarena purple oracle --transport mcp`)")
         reference_agent = make_agent(agent_name, drift=config.drift_level)
         return await run_assessment(config, reference_agent, out, progress)
 

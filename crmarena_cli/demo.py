@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,8 @@ from data.tasks import load_task_set
 from green.assessment_client import AssessmentOutcome, request_assessment
 from green.server import build_green_app
 from green.summary import results_table, summary_text
-from purple.conversation_server import build_purple_app
+from purple.conversation_server import Conversation, build_purple_app
+from purple.mcp_conversation import McpConversation
 from purple.reference import reference_conversation_factory
 
 _PROGRESS = re.compile(r"task (\d+)/(\d+) · pass (\d+)")
@@ -64,23 +66,27 @@ async def _assess(green_url: str, request: dict[str, Any], console: Console) -> 
 
 def run_demo(out_dir: Path | None = None, task_limit: int = 8, drift: str = "medium",
              rot: str = "medium", seed: int = 0, org: str = "b2b",
-             console: Console | None = None) -> int:
+             console: Console | None = None, tool_transport: str = "message") -> int:
     console = console or Console()
     out_dir = out_dir or default_out_dir()
     started = time.monotonic()
     task_ids = demo_task_ids(org, task_limit)
     work = Path(tempfile.mkdtemp(prefix="crmarena-demo-"))
     oracle = reference_conversation_factory("oracle")
+    conversation: Callable[[], Conversation] = (
+        (lambda: McpConversation(lambda tools: oracle())) if tool_transport == "mcp" else oracle)
     with BackgroundServer(lambda url: build_green_app(url, results_root=work)) as green, \
             BackgroundServer(lambda url: build_purple_app(
                 url, name="oracle", description="reference oracle",
-                new_conversation=oracle)) as purple:
+                new_conversation=conversation)) as purple:
         console.print(f"green agent  [cyan]{green.url}[/cyan]\n"
                       f"oracle agent [cyan]{purple.url}[/cyan]\n"
-                      f"{len(task_ids)} tasks · org {org} · drift {drift} · rot {rot}")
+                      f"{len(task_ids)} tasks · org {org} · drift {drift} · rot {rot} · "
+                      f"tools as {tool_transport}")
         request = {"participants": {"agent": purple.url},
                    "config": {"task_ids": task_ids, "org_type": org, "drift_level": drift,
-                              "rot_level": rot, "seed": seed, "concurrency": 8}}
+                              "rot_level": rot, "seed": seed, "concurrency": 8,
+                              "tool_transport": tool_transport}}
         outcome = asyncio.run(_assess(green.url, request, console))
     if not outcome.completed or outcome.results is None:
         console.print(f"[red]assessment ended {outcome.state}[/red]: "

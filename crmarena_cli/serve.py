@@ -7,6 +7,8 @@ import argparse
 import os
 from pathlib import Path
 
+from env.config import TOOL_TRANSPORTS
+
 #: AgentBeats' conventional port (green.server.DEFAULT_PORT; not imported: keeps --help fast).
 DEFAULT_PORT = 9009
 #: Where `crmarena serve` keeps results when --results-dir is not given.
@@ -29,7 +31,7 @@ def _demo(args: argparse.Namespace) -> int:
     from crmarena_cli.demo import run_demo  # here, not at the top: `crmarena --help` stays fast
 
     return run_demo(out_dir=args.out, task_limit=args.task_limit, drift=args.drift, rot=args.rot,
-                    seed=args.seed)
+                    seed=args.seed, tool_transport=args.tool_transport)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -58,4 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     demo.add_argument("--drift", default="medium")
     demo.add_argument("--rot", default="medium")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--tool-transport", choices=TOOL_TRANSPORTS, default="message",
+                      help="the oracle calls its tools as A2A replies (message) or over the "
+                           "episode's MCP endpoint (mcp)")
     demo.set_defaults(run=_demo)
