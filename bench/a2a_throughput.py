@@ -5,8 +5,11 @@ Prints tasks/s (wall clock, as the caller sees it) and the green server's share 
 from results.json timing, episode time spent in the environment vs waiting for the purple agent;
 and the green process's CPU time against the wall clock.
 The purple agent runs in its own process by default (as it would in AgentBeats).
+`--tool-transport mcp` serves each episode's tools over MCP and runs the oracle with `--transport
+mcp`: compare the green CPU per task of the two transports.
 
     uv run python bench/a2a_throughput.py [--org b2b|b2c|both] [--concurrency 32]
+                                          [--tool-transport message|mcp]
 """
 
 from __future__ import annotations
@@ -27,9 +30,10 @@ from green.assessment_client import request_assessment
 from green.server import build_green_app
 
 
-def _start_purple_process(port: int) -> subprocess.Popen:
+def _start_purple_process(port: int, transport: str) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "crmarena_cli", "purple", "oracle", "--port", str(port)],
+        [sys.executable, "-m", "crmarena_cli", "purple", "oracle", "--port", str(port),
+         "--transport", transport],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -60,30 +64,30 @@ def main() -> int:
     parser.add_argument("--drift", default="medium")
     parser.add_argument("--rot", default="medium")
     parser.add_argument("--task-limit", type=int)
+    parser.add_argument("--tool-transport", default="message", choices=["message", "mcp"])
     parser.add_argument("--in-process-purple", action="store_true",
                         help="serve the oracle on a thread of this process instead")
     args = parser.parse_args()
 
     config = {"org_type": args.org, "concurrency": args.concurrency,
-              "drift_level": args.drift, "rot_level": args.rot}
+              "drift_level": args.drift, "rot_level": args.rot,
+              "tool_transport": args.tool_transport}
     if args.task_limit:
         config["task_limit"] = args.task_limit
     work = Path(tempfile.mkdtemp(prefix="crmarena-bench-"))
     purple_process = purple_server = None
     try:
         if args.in_process_purple:
-            from purple.conversation_server import build_purple_app
-            from purple.reference import reference_conversation_factory
+            from crmarena_cli.purple import build_app
 
-            factory = reference_conversation_factory("oracle")
-            purple_server = BackgroundServer(lambda url: build_purple_app(
-                url, name="oracle", description="oracle", new_conversation=factory)).start()
+            purple_args = argparse.Namespace(agent="oracle", transport=args.tool_transport)
+            purple_server = BackgroundServer(lambda url: build_app(purple_args, url)).start()
             purple_url = purple_server.url
         else:
             sock = bind_socket()
             port = sock.getsockname()[1]
             sock.close()
-            purple_process = _start_purple_process(port)
+            purple_process = _start_purple_process(port, args.tool_transport)
             purple_url = f"http://127.0.0.1:{port}/"
         purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
                               if purple_process is not None else None)
@@ -113,7 +117,8 @@ def main() -> int:
     print(f"tasks: {total}  passed: {results['summary']['total_passed']}  "
           f"FUNCTIONAL: {results['dimension_averages']['FUNCTIONAL']}")
     print(f"wall: {wall:.2f}s  throughput: {total / wall:.1f} tasks/s  "
-          f"(concurrency {args.concurrency}, drift {args.drift}, rot {args.rot})")
+          f"(concurrency {args.concurrency}, drift {args.drift}, rot {args.rot}, "
+          f"tools as {args.tool_transport})")
     print(f"green server share of episode time: {100 * green_share:.1f}% "
           f"(purple {100 - 100 * green_share:.1f}%); green process CPU "
           f"{green_cpu:.2f}s = {100 * green_cpu / wall:.0f}% of wall"

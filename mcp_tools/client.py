@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx2
 import mcp_types as types
-from mcp import Client
+from mcp import Client, MCPError
 from mcp.client.streamable_http import streamable_http_client
 
 from env.protocol import McpEndpoint
@@ -24,12 +24,27 @@ READ_TIMEOUT_S = 600.0
 @asynccontextmanager
 async def connect(endpoint: McpEndpoint, *,
                   verify: ssl.SSLContext | str | bool = True) -> AsyncIterator[Client]:
-    """An SDK client connected to `endpoint` with its token (`verify`: the CA to trust)."""
-    http = httpx2.AsyncClient(headers={"Authorization": f"Bearer {endpoint.token}"},
-                              verify=verify,
+    """An SDK client connected to `endpoint` with its token (`verify`: the CA to trust). A
+    refused connection raises the server's MCPError itself, not the task groups around it."""
+    headers = {"Authorization": f"Bearer {endpoint.token}"} if endpoint.token else {}
+    http = httpx2.AsyncClient(headers=headers, verify=verify,
                               timeout=httpx2.Timeout(CONNECT_TIMEOUT_S, read=READ_TIMEOUT_S))
-    async with http, Client(streamable_http_client(endpoint.url, http_client=http)) as client:
-        yield client
+    try:
+        async with http, Client(streamable_http_client(endpoint.url, http_client=http)) as client:
+            yield client
+    except BaseExceptionGroup as group:
+        error = _first_mcp_error(group)
+        if error is None:
+            raise
+        raise error from group
+
+
+def _first_mcp_error(group: BaseExceptionGroup) -> MCPError | None:
+    for exc in group.exceptions:
+        found = _first_mcp_error(exc) if isinstance(exc, BaseExceptionGroup) else exc
+        if isinstance(found, MCPError):
+            return found
+    return None
 
 
 def tool_specs(listing: types.ListToolsResult) -> list[dict[str, Any]]:

@@ -2,8 +2,9 @@
 its MCP calls into the episode loop's replies.
 
 `EpisodeTools` serves every episode at `<base>/mcp/<episode id>`, each with its own bearer token,
-valid from the moment the session opens until it closes; a closed episode's token is then told
-the episode has ended. `McpSession` is the env.protocol.AgentSession of one episode: the task
+valid from the moment the session opens until it closes. A closed episode's token still connects
+and lists the tools (clients list them after a call), but every tool call it makes is told the
+episode has ended. `McpSession` is the env.protocol.AgentSession of one episode: the task
 message goes to the agent over its conversation (A2A), and each `act` hands the episode loop the
 next thing the agent did, in arrival order: an MCP tool call, or a reply on the conversation (read
 as a message-transport reply). The loop's observation answers the MCP call that asked for it, so
@@ -25,7 +26,7 @@ from starlette.routing import Route
 
 from env.protocol import Agent, AgentReply, AgentSession, McpEndpoint, ToolCall
 from env.tools import SUBMIT_ANSWER, validate_call
-from mcp_tools.server import REFUSED, Refusal, ToolAnswer, ToolServer
+from mcp_tools.server import REFUSED, Refusal, ToolAnswer, ToolServer, ToolTarget
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -71,7 +72,7 @@ class EpisodeTools:
             while len(self._ended) > ENDED_REMEMBERED:
                 self._ended.popitem(last=False)
 
-    def resolve(self, episode: str, token: str) -> McpSession | Refusal:
+    def resolve(self, episode: str, token: str) -> ToolTarget | Refusal:
         """The open session `token` opens at `episode`'s URL; any other token is refused."""
         if not token:
             return Refusal(401, "Missing bearer token: send the header 'Authorization: Bearer "
@@ -81,12 +82,22 @@ class EpisodeTools:
             return entry[1]
         ended = self._ended.get(episode)
         if ended is not None and hmac.compare_digest(ended, token):
-            return Refusal(404, ENDED)
+            return _ENDED_EPISODE
         return Refusal(401, "Invalid token for this MCP endpoint: use the endpoint and token "
                             "of your own, still running, episode.")
 
     def __len__(self) -> int:
         return len(self._open)
+
+
+class _EndedEpisode:
+    """The target of an ended episode's token: every call is told the episode has ended."""
+
+    async def call_tool(self, name: str, arguments: dict[str, Any]) -> ToolAnswer:
+        raise MCPError(REFUSED, ENDED)
+
+
+_ENDED_EPISODE = _EndedEpisode()
 
 
 @dataclass
