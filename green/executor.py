@@ -28,7 +28,7 @@ from a2a.types import Part, TaskState
 
 from env.config import AssessmentConfig
 from env.runner import AssessmentError, run_assessment
-from green.participant import NoMcpEndpoint, assessed_agent
+from green.participant import McpNotServed, assessed_agent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
 from green.summary import summary_text
@@ -90,7 +90,7 @@ class GreenExecutor(AgentExecutor):
             results = await self._assess(request, config, task.id, updater)
         except asyncio.CancelledError:
             raise
-        except (AssessmentError, NoMcpEndpoint) as exc:  # selects nothing, unknown tasks, ...
+        except (AssessmentError, McpNotServed) as exc:  # selects nothing, unknown tasks, ...
             await updater.reject(new_text_message(f"bad request: {exc}",
                                                   context_id=task.context_id, task_id=task.id))
             return

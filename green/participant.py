@@ -17,7 +17,7 @@ from green.client import A2AAgent
 from mcp_tools.episodes import EpisodeTools, McpAgent
 
 
-class NoMcpEndpoint(ValueError):
+class McpNotServed(ValueError):
     """tool_transport "mcp" was asked of an assessor that serves no MCP endpoint."""
 
 
@@ -27,7 +27,7 @@ async def assessed_agent(url: str, config: AssessmentConfig,
     """The A2A agent at `url`, its tools as messages or over `episode_tools`' endpoints."""
     mcp = config.tool_transport == "mcp"
     if mcp and episode_tools is None:
-        raise NoMcpEndpoint("tool_transport 'mcp' needs an assessor that serves MCP endpoints")
+        raise McpNotServed("tool_transport 'mcp' needs an assessor that serves MCP endpoints")
     # One pooled connection per concurrent episode: a bigger idle pool only costs time.
     async with A2AAgent(url, turn_timeout_s=config.timeout if mcp else config.turn_timeout,
                         max_connections=config.concurrency) as a2a:

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 EPISODE_ROUTE = "/mcp/{episode}"
 #: Ended episodes remembered, so their tokens get "the episode has ended" rather than "invalid".
 ENDED_REMEMBERED = 16_384
+#: Tool calls one episode may have waiting for the loop; more are refused (a flood, not work).
+MAX_WAITING_CALLS = 64
 #: After submit_answer, how long the conversation's final reply is awaited before it is dropped.
 FINAL_REPLY_GRACE_S = 5.0
 ENDED = "The episode has ended: its tools accept no more calls."
@@ -138,6 +140,9 @@ class McpSession:
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> ToolAnswer:
         if self._closed:
             raise MCPError(REFUSED, ENDED)
+        if self._inbox.qsize() >= MAX_WAITING_CALLS:
+            raise MCPError(REFUSED, f"More than {MAX_WAITING_CALLS} tool calls are waiting: the "
+                                    "episode answers them one at a time, in order.")
         call = _Call(name, arguments)
         self._inbox.put_nowait(call)
         return await call.answer
@@ -171,17 +176,15 @@ class McpSession:
         reply arrive (briefly, after a submit), then close the conversation."""
         self._closed = True
         self._tools.close(self.mcp_endpoint)
-        pending = self._pending
+        pending, self._pending = self._pending, None
         submitted = pending is not None and pending.name == SUBMIT_ANSWER and \
             validate_call(ToolCall(name=pending.name, arguments=pending.arguments)) is None
-        waiting = [self._pending] if self._pending is not None else []
+        if pending is not None:
+            pending.resolve(SUBMITTED if submitted else ENDED, is_error=not submitted)
         while not self._inbox.empty():
             item = self._inbox.get_nowait()
             if isinstance(item, _Call):
-                waiting.append(item)
-        for n, call in enumerate(waiting):
-            call.resolve(SUBMITTED if submitted and n == 0 else ENDED, not (submitted and n == 0))
-        self._pending = None
+                item.resolve(ENDED, is_error=True)
         if self._talking is not None and not self._talking.done():
             if submitted:
                 await asyncio.wait({self._talking}, timeout=FINAL_REPLY_GRACE_S)

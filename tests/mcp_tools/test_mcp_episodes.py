@@ -16,7 +16,7 @@ from env.episode import run_episode
 from env.messages import find_mcp_endpoint
 from env.protocol import McpEndpoint
 from mcp_tools.client import connect, result_text
-from mcp_tools.episodes import ENDED, SUBMITTED, McpAgent
+from mcp_tools.episodes import ENDED, MAX_WAITING_CALLS, SUBMITTED, McpAgent
 from mcp_tools.local import serve_episode_tools
 from purple.mcp_conversation import McpConversation
 from tests.helpers.env_org import CASE, ListAgent
@@ -209,3 +209,28 @@ async def test_a_failing_conversation_ends_the_episode_as_an_agent_error(env_db,
 async def test_an_mcp_session_under_the_message_transport_is_an_environment_error(env_db, task):
     result, _ = await _mcp_episode(task, env_db, MESSAGE, Listener)
     assert result.termination == "env_error" and "MCP endpoint" in result.log.end.detail
+
+
+async def test_a_flood_of_calls_is_bounded_and_every_call_answered(env_db, task):
+    """Calls sent before the episode even starts queue up to MAX_WAITING_CALLS; the rest are
+    refused at once; the queued ones are served in order, then told the episode ended."""
+    async with serve_episode_tools() as tools:
+        listener = Listener()
+        session = McpAgent(ConversationAgent(lambda: listener), tools).session(task, 0)
+        async with connect(session.mcp_endpoint) as client:
+            flood = [asyncio.create_task(client.call_tool("describe", {"object": "Case"}))
+                     for _ in range(MAX_WAITING_CALLS + 6)]
+            while session._inbox.qsize() + sum(t.done() for t in flood) < len(flood):
+                await asyncio.sleep(0.01)
+            config = MCP.model_copy(update={"max_steps": 2})
+            result = await run_episode(task, session, env_db, config)
+            await session.close()
+            outcomes = await asyncio.gather(*flood, return_exceptions=True)
+    refused = [o for o in outcomes if isinstance(o, MCPError)]
+    answered = [o for o in outcomes if not isinstance(o, BaseException)]
+    assert len(refused) == 6 and all("tool calls are waiting" in str(o) for o in refused)
+    assert len(answered) == MAX_WAITING_CALLS
+    assert result.termination == "max_steps" and len(result.log.turns) == 2
+    observed = [result_text(o) for o in answered if not o.is_error]
+    assert observed == [result.log.turns[0].observation]  # the second was cut by max_steps
+    assert sum(result_text(o) == ENDED for o in answered) == MAX_WAITING_CALLS - 1
