@@ -3,7 +3,10 @@
 With `message`, each A2A reply is a tool call (green.client.A2AAgent). With `mcp`, each episode's
 tools are served at its own MCP endpoint (mcp_tools.episodes) and the A2A conversation carries
 the task and the final turn, so one A2A turn may span the whole episode: it is bounded by the task
-timeout, while the episode loop bounds the wait for each MCP call by the turn timeout.
+timeout (the episode loop bounds the wait for each MCP call by the turn timeout), and it holds its
+connection throughout. Sessions take the client's connection pools in turn, so there are as many
+pools as episodes at once, each with room for several: an episode must not wait for another one
+to end before its task can even be sent.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from contextlib import asynccontextmanager
 
 from env.config import AssessmentConfig
 from env.protocol import Agent
-from green.client import A2AAgent
+from green.client import CONNECTIONS_PER_POOL, A2AAgent
 from mcp_tools.episodes import EpisodeTools, McpAgent
 
 
@@ -29,6 +32,7 @@ async def assessed_agent(url: str, config: AssessmentConfig,
     if mcp and episode_tools is None:
         raise McpNotServed("tool_transport 'mcp' needs an assessor that serves MCP endpoints")
     # One pooled connection per concurrent episode: a bigger idle pool only costs time.
+    connections = config.concurrency * (CONNECTIONS_PER_POOL if mcp else 1)
     async with A2AAgent(url, turn_timeout_s=config.timeout if mcp else config.turn_timeout,
-                        max_connections=config.concurrency) as a2a:
+                        max_connections=connections) as a2a:
         yield McpAgent(a2a, episode_tools) if mcp and episode_tools is not None else a2a
