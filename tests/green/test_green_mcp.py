@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from mcp_tools.episodes import ENDED
 from purple.conversation_server import build_purple_app
 from purple.mcp_conversation import McpConversation
 from purple.reference import reference_conversation_factory
+from tests.helpers.memory import rss_mb
 
 pytestmark = pytest.mark.slow
 
@@ -101,19 +101,12 @@ class CountingOracle:
         return call
 
 
-def _rss_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 @pytest.mark.timeout(900)
 async def test_64_concurrent_mcp_episodes_lose_nothing_and_never_cross(green):
     url, root = green
     oracle = reference_conversation_factory("oracle")
     CountingOracle.calls = 0
-    rss_before = _rss_mb("VmRSS")
+    rss_before = rss_mb("VmRSS")
     with BackgroundServer(lambda u: build_purple_app(
             u, name="counting oracle", description="oracle over MCP",
             new_conversation=lambda: McpConversation(
@@ -122,7 +115,7 @@ async def test_64_concurrent_mcp_episodes_lose_nothing_and_never_cross(green):
                                 task_limit=64, concurrency=64, drift_level="medium",
                                 rot_level="medium")
     print(f"\n64 concurrent MCP episodes: RSS {rss_before:.0f} MB before, "
-          f"{_rss_mb('VmRSS'):.0f} MB after, peak {_rss_mb('VmHWM'):.0f} MB "
+          f"{rss_mb('VmRSS'):.0f} MB after, peak {rss_mb('VmHWM'):.0f} MB "
           "(green and purple in this process)")
     assert results["summary"]["total_tasks"] == 64
     assert results["summary"]["total_passed"] == 64   # each answer is its own task's gold

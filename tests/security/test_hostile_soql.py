@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 
@@ -31,6 +30,7 @@ from sandbox_db.soql import run_statement
 from sandbox_db.soql.execute import is_sosl
 from sandbox_db.soql.translate import BATCH_SIZE
 from tests.helpers.hostile_corpus import HOSTILE, HOSTILE_OBJECT_NAMES
+from tests.helpers.memory import rss_mb
 
 TODAY = dt.date(2024, 6, 1)
 #: Slack over the view's query timeout for Python-side work (parsing, shaping, a busy CI box).
@@ -48,16 +48,9 @@ LEAK_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"ValueError", r"AttributeError", r"IndexError", r"RecursionError")]
 
 
-def _rss_mb(field: str = "VmRSS") -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 @pytest.fixture(scope="module")
 def rss_at_start() -> float:
-    return _rss_mb()
+    return rss_mb()
 
 
 @pytest.fixture(scope="module")
@@ -218,7 +211,7 @@ def test_base_org_is_unchanged_and_the_sandbox_still_answers(db, view, base_coun
 
 
 def test_memory_stayed_bounded(rss_at_start: float, view) -> None:
-    grown = _rss_mb() - rss_at_start
+    grown = rss_mb() - rss_at_start
     print(f"RSS grew {grown:.0f} MB over {len(HOSTILE)} hostile statements "
-          f"(peak {_rss_mb('VmHWM'):.0f} MB)")
+          f"(peak {rss_mb('VmHWM'):.0f} MB)")
     assert grown < RSS_GROWTH_LIMIT_MB
