@@ -7,7 +7,8 @@ interface, and it is served at the current and the legacy well-known paths.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 
 from a2a.server.agent_execution import AgentExecutor
 from a2a.server.request_handlers import DefaultRequestHandler
@@ -16,6 +17,7 @@ from a2a.server.tasks import InMemoryTaskStore
 from a2a.types import AgentCapabilities, AgentCard, AgentInterface, AgentSkill
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 
 from a2a_app.connection import BodyLimit, ConnectionContextBuilder
 
@@ -36,15 +38,20 @@ def make_card(*, name: str, description: str, url: str, skills: Sequence[AgentSk
         skills=list(skills))
 
 
-def build_a2a_app(card: AgentCard, executor: AgentExecutor,
-                  max_body_bytes: int | None = None) -> Starlette:
-    """The app serving `executor`; `max_body_bytes` caps request bodies (a2a_app.connection).
-    Executors can see whether a blocking call's client went away (`client_disconnected`)."""
+def build_a2a_app(card: AgentCard, executor: AgentExecutor, *,
+                  max_body_bytes: int | None = None,
+                  routes: Sequence[BaseRoute] = (),
+                  lifespan: Callable[[Starlette], AbstractAsyncContextManager[None]] | None = None,
+                  ) -> Starlette:
+    """The app serving `executor`, plus the agent's own `routes` (and the `lifespan` they
+    need); `max_body_bytes` caps request bodies (a2a_app.connection). Executors can see whether
+    a blocking call's client went away (`client_disconnected`)."""
     handler = DefaultRequestHandler(agent_executor=executor, task_store=InMemoryTaskStore(),
                                     agent_card=card)
-    routes = [*create_agent_card_routes(card),
-              *create_agent_card_routes(card, card_url=LEGACY_CARD_PATH),
-              *create_jsonrpc_routes(handler, rpc_url="/", enable_v0_3_compat=True,
-                                     context_builder=ConnectionContextBuilder())]
+    all_routes = [*create_agent_card_routes(card),
+                  *create_agent_card_routes(card, card_url=LEGACY_CARD_PATH),
+                  *create_jsonrpc_routes(handler, rpc_url="/", enable_v0_3_compat=True,
+                                         context_builder=ConnectionContextBuilder()),
+                  *routes]
     middleware = [Middleware(BodyLimit, max_bytes=max_body_bytes)] if max_body_bytes else []
-    return Starlette(routes=routes, middleware=middleware)
+    return Starlette(routes=all_routes, middleware=middleware, lifespan=lifespan)

@@ -3,7 +3,8 @@
 
 The demo, the benchmark and the end-to-end tests all need real HTTP servers on 127.0.0.1 that
 start fast and stop cleanly inside one process; the socket is bound *before* the app is built so
-the agent card can advertise the real port.
+the agent card can advertise the real port. The app's lifespan runs (the green agent's MCP
+endpoint needs it).
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class BackgroundServer:
         self.port: int = self.sock.getsockname()[1]
         self.url = f"http://{host}:{self.port}/"
         self.app = make_app(self.url)
-        config = uvicorn.Config(self.app, log_level=log_level, lifespan="off",
+        config = uvicorn.Config(self.app, log_level=log_level, lifespan="on",
                                 timeout_graceful_shutdown=1)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run,

@@ -7,12 +7,15 @@ the CPU per task of the green process (and its workers) and of the purple's; whe
 CPU goes (views, DuckDB, A2A client, tokens, logging, other: sampled stacks, as shares of the
 measured CPU); and the green's peak RSS.
 The purple agent runs in its own process by default (as it would in AgentBeats).
+`--tool-transport mcp` serves each episode's tools over MCP and runs the oracle with `--transport
+mcp`: compare the green CPU per task of the two transports.
 
     uv run python bench/a2a_throughput.py [--org b2b|b2c|both] [--concurrency 32] [--out DIR]
+                                          [--tool-transport message|mcp]
     uv run python bench/a2a_throughput.py --compare DIR_A DIR_B   # results.json equal but timings?
 
 The script only uses APIs that also existed before the work it measures, so the same file can
-time an older checkout: run it with that checkout's interpreter.
+time an older checkout: run it with that checkout's interpreter (with the default transport).
 """
 
 from __future__ import annotations
@@ -103,9 +106,11 @@ class Breakdown:
         return {name: 1000 * cpu_seconds * n / busy / tasks for name, n in self.samples.items()}
 
 
-def _start_purple_process(port: int) -> subprocess.Popen:
+def _start_purple_process(port: int, transport: str) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "crmarena_cli", "purple", "oracle", "--port", str(port)],
+        [sys.executable, "-m", "crmarena_cli", "purple", "oracle", "--port", str(port),
+         # the flag only when needed: older checkouts have no --transport
+         *(["--transport", transport] if transport != "message" else [])],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -195,6 +200,7 @@ def main() -> int:
                         help="green worker processes (crmarena serve --workers)")
     parser.add_argument("--compare", nargs=2, type=Path, metavar="DIR",
                         help="only compare two --out folders' results.json, timings aside")
+    parser.add_argument("--tool-transport", default="message", choices=["message", "mcp"])
     parser.add_argument("--in-process-purple", action="store_true",
                         help="serve the oracle on a thread of this process instead")
     args = parser.parse_args()
@@ -202,7 +208,9 @@ def main() -> int:
         return compare(*args.compare)
 
     config = {"org_type": args.org, "concurrency": args.concurrency,
-              "drift_level": args.drift, "rot_level": args.rot}
+              "drift_level": args.drift, "rot_level": args.rot,
+              **({"tool_transport": args.tool_transport}
+                 if args.tool_transport != "message" else {})}
     if args.task_limit:
         config["task_limit"] = args.task_limit
     work = args.out or Path(tempfile.mkdtemp(prefix="crmarena-bench-"))
@@ -210,18 +218,16 @@ def main() -> int:
     purple_process = purple_server = None
     try:
         if args.in_process_purple:
-            from purple.conversation_server import build_purple_app
-            from purple.reference import reference_conversation_factory
+            from crmarena_cli.purple import build_app
 
-            factory = reference_conversation_factory("oracle")
-            purple_server = BackgroundServer(lambda url: build_purple_app(
-                url, name="oracle", description="oracle", new_conversation=factory)).start()
+            purple_args = argparse.Namespace(agent="oracle", transport=args.tool_transport)
+            purple_server = BackgroundServer(lambda url: build_app(purple_args, url)).start()
             purple_url = purple_server.url
         else:
             sock = bind_socket()
             port = sock.getsockname()[1]
             sock.close()
-            purple_process = _start_purple_process(port)
+            purple_process = _start_purple_process(port, args.tool_transport)
             purple_url = f"http://127.0.0.1:{port}/"
         purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
                               if purple_process is not None else None)
@@ -263,7 +269,8 @@ def main() -> int:
     print(f"tasks: {total}  passed: {results['summary']['total_passed']}  "
           f"FUNCTIONAL: {results['dimension_averages']['FUNCTIONAL']}")
     print(f"wall: {wall:.2f}s  throughput: {total / wall:.1f} tasks/s  "
-          f"(concurrency {args.concurrency}, drift {args.drift}, rot {args.rot})")
+          f"(concurrency {args.concurrency}, drift {args.drift}, rot {args.rot}, "
+          f"tools as {args.tool_transport})")
     print(f"green server share of episode time: {100 * green_share:.1f}% "
           f"(purple {100 - 100 * green_share:.1f}%); green process CPU "
           f"{green_cpu:.2f}s = {100 * green_cpu / wall:.0f}% of wall"

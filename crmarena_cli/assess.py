@@ -1,7 +1,8 @@
 """`crmarena assess`, `crmarena regrade` and `crmarena merge`: assessments from the shell.
 
 assess runs reference agents in-process, or any A2A purple agent by URL, shows a progress bar,
-prints a summary table and writes results.json plus the episode logs to --out.
+prints a summary table and writes results.json plus the episode logs to --out. With
+`--tool-transport mcp` the A2A agent's tools are served over MCP, on a free port of 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ def _assess(args: argparse.Namespace) -> int:
     if not _is_url(args.agent) and args.agent not in AGENT_NAMES:
         raise UsageError(f"--agent {args.agent!r} is neither a reference agent "
                          f"({', '.join(AGENT_NAMES)}) nor an http(s):// URL")
+    if config.tool_transport == "mcp" and not _is_url(args.agent):
+        raise UsageError("--tool-transport mcp needs an A2A agent URL (serve a reference agent "
+                         "with `crmarena purple oracle --transport mcp`)")
     try:
         task_seed = resolve_task_seed(config, {"agent": args.agent})
     except TaskSeedError as exc:
@@ -133,14 +137,15 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path,
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import plan_assessment
-    from green.client import A2AAgent
+    from green.participant import assessed_agent
+    from mcp_tools.local import serve_episode_tools
 
     async with contextlib.AsyncExitStack() as stack:
         agent: Any
         if _is_url(agent_name):
-            agent = await stack.enter_async_context(A2AAgent(
-                agent_name, turn_timeout_s=config.turn_timeout,
-                max_connections=config.concurrency))
+            tools = await stack.enter_async_context(
+                serve_episode_tools(config.tool_transport == "mcp"))
+            agent = await stack.enter_async_context(assessed_agent(agent_name, config, tools))
         else:
             agent = make_agent(agent_name, drift=config.drift_level)
         plan = await plan_assessment(config, agent, out, task_seed=task_seed)

@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,8 @@ from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
 from green.assessment_client import AssessmentOutcome, request_assessment
 from green.server import build_green_app
 from green.summary import results_table, summary_text
-from purple.conversation_server import build_purple_app
+from purple.conversation_server import Conversation, build_purple_app
+from purple.mcp_conversation import McpConversation
 from purple.reference import reference_conversation_factory
 
 _PROGRESS = re.compile(r"task (\d+)/(\d+) · pass (\d+)")
@@ -82,9 +84,12 @@ def run_demo(config: AssessmentConfig, out_dir: Path | None = None,
         # secret seed depends on the request's participants).
         def oracle_app(url: str) -> Any:
             seed = resolve_task_seed(config, {"agent": url})
+            oracle = reference_conversation_factory("oracle", oracle_tasks(config, seed))
+            conversation: Callable[[], Conversation] = (
+                (lambda: McpConversation(lambda tools: oracle()))
+                if config.tool_transport == "mcp" else oracle)
             return build_purple_app(url, name="oracle", description="reference oracle",
-                                    new_conversation=reference_conversation_factory(
-                                        "oracle", oracle_tasks(config, seed)))
+                                    new_conversation=conversation)
 
         # Checks the selection (and refuses a task_seed beside a secret) before any server
         # starts; refs build nothing, and every task set has the same ids.
@@ -95,7 +100,8 @@ def run_demo(config: AssessmentConfig, out_dir: Path | None = None,
             console.print(f"green agent listening on [cyan]{green.url}[/cyan]\n"
                           f"oracle agent listening on [cyan]{purple.url}[/cyan]\n"
                           f"{len(selected)} tasks · org {config.org_type} · drift "
-                          f"{config.drift_level} · rot {config.rot_level}")
+                          f"{config.drift_level} · rot {config.rot_level} · tools as "
+                          f"{config.tool_transport}")
             request = {"participants": {"agent": purple.url},
                        "config": config.model_dump(mode="json", exclude_none=True)}
             outcome = asyncio.run(_assess(green.url, request, console))

@@ -1,4 +1,5 @@
-"""`crmarena purple baseline|oracle|null|careless|...`: purple agents served over A2A."""
+"""`crmarena purple baseline|oracle|null|careless|...`: purple agents served over A2A, calling
+their tools as A2A replies (`--transport message`) or over the episode's MCP endpoint (`mcp`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from urllib.parse import urlsplit
 from crmarena_cli.command import UsageError, add_command
 from crmarena_cli.serving import add_server_flags, serve
 from env.agents import AGENT_NAMES
+from env.config import TOOL_TRANSPORTS
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
+
+    from purple.mcp_conversation import PolicyFactory
 
 DEFAULT_PORT = 9010
 #: Where the baseline reads its API key (purple.llm.API_KEY_VARIABLES; not imported: --help).
@@ -22,20 +26,33 @@ KEY_VARIABLES = ("OPENAI_API_KEY", "NEBIUS_API_KEY")
 def build_app(args: argparse.Namespace, url: str) -> Starlette:
     """The Starlette app for the chosen purple agent, advertising `url`."""
     # here, not at the top: `crmarena --help` stays fast (a2a, the task framework)
-    from purple.baseline import BaselineAgent
+    from env.tools import TOOL_SPECS
     from purple.conversation_server import build_purple_app
+
+    name, description, new_policy = _policy(args)
+    if args.transport == "mcp":
+        from purple.mcp_conversation import McpConversation  # the MCP SDK only when it is used
+
+        return build_purple_app(url, name=name, description=description + " Tools over MCP.",
+                                new_conversation=lambda: McpConversation(new_policy))
+    return build_purple_app(url, name=name, description=description,
+                            new_conversation=lambda: new_policy(TOOL_SPECS))
+
+
+def _policy(args: argparse.Namespace) -> tuple[str, str, PolicyFactory]:
+    """(name, description, conversation factory given the tool specs) of the chosen agent."""
+    from purple.baseline import BaselineAgent
     from purple.llm import ChatClient
     from purple.reference import reference_conversation_factory
 
     if args.agent == "baseline":
         agent = BaselineAgent(ChatClient(args.base_url, args.model),
                               native_tools=not args.no_tools)
-        return build_purple_app(url, name=f"CRMArena baseline ({args.model})",
-                                description="An LLM agent on an OpenAI-compatible endpoint.",
-                                new_conversation=agent.new_conversation)
-    return build_purple_app(url, name=f"CRMArena {args.agent} reference agent",
-                            description=f"The environment's {args.agent} reference agent.",
-                            new_conversation=reference_conversation_factory(args.agent))
+        return (f"CRMArena baseline ({args.model})",
+                "An LLM agent on an OpenAI-compatible endpoint.", agent.new_conversation)
+    reference = reference_conversation_factory(args.agent)  # reference agents know their tools
+    return (f"CRMArena {args.agent} reference agent",
+            f"The environment's {args.agent} reference agent.", lambda tools: reference())
 
 
 def is_local(url: str) -> bool:
@@ -91,4 +108,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                    example=f"crmarena purple {name} --port {DEFAULT_PORT}"))
     for parser in parsers:
         add_server_flags(parser, DEFAULT_PORT, log_level="warning")
+        parser.add_argument("--transport", choices=TOOL_TRANSPORTS, default="message",
+                            help="call the tools as A2A replies (message) or over the episode's "
+                                 "MCP endpoint (mcp); the assessment's tool_transport must match "
+                                 "(default: message)")
         parser.set_defaults(run=_run)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -24,6 +24,9 @@ from core.org_type import OrgType
 from core.task import CATEGORIES
 
 OrgChoice = Literal["b2b", "b2c", "both"]
+#: How the agent calls the tools: one JSON tool call per A2A reply, or an MCP endpoint per episode.
+ToolTransport = Literal["message", "mcp"]
+TOOL_TRANSPORTS: tuple[ToolTransport, ...] = get_args(ToolTransport)
 
 DEFAULT_MAX_STEPS = 20
 DEFAULT_TASK_TIMEOUT_S = 300.0
@@ -66,6 +69,7 @@ class EpisodeConfig(BaseModel):
     max_steps: int = Field(DEFAULT_MAX_STEPS, ge=1)
     timeout_s: float = Field(DEFAULT_TASK_TIMEOUT_S, gt=0)
     turn_timeout_s: float = Field(DEFAULT_TURN_TIMEOUT_S, gt=0)
+    tool_transport: ToolTransport = "message"
 
 
 def _cli(flag: str, **extra: Any) -> dict[str, Any]:
@@ -146,6 +150,12 @@ class AssessmentConfig(BaseModel):
         None, description="the date the org's relative dates (LAST_N_DAYS, TODAY) resolve "
                           "against",
         json_schema_extra=_cli("--today", default_text="each task's own date"))
+    tool_transport: ToolTransport = Field(
+        "message", description="how the agent calls the tools: message (one JSON tool call per "
+                               "A2A reply) or mcp (an MCP endpoint and token per episode, "
+                               "announced in the first message; the A2A conversation carries "
+                               "the task and the final turn)",
+        json_schema_extra=_cli("--tool-transport"))
 
     @field_validator("task_ids", mode="before")
     @classmethod
@@ -162,7 +172,7 @@ class AssessmentConfig(BaseModel):
     def _categories_as_list(cls, value: object) -> object:
         return [value] if isinstance(value, str) else value
 
-    @field_validator("drift_level", "rot_level", "org_type", mode="before")
+    @field_validator("drift_level", "rot_level", "org_type", "tool_transport", mode="before")
     @classmethod
     def _lowercase(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -186,7 +196,7 @@ class AssessmentConfig(BaseModel):
     def episode_config(self, org: OrgType) -> EpisodeConfig:
         return EpisodeConfig(org=org, drift=self.drift_level, rot=self.rot_level, seed=self.seed,
                              today=self.today, max_steps=self.max_steps, timeout_s=self.timeout,
-                             turn_timeout_s=self.turn_timeout)
+                             turn_timeout_s=self.turn_timeout, tool_transport=self.tool_transport)
 
     def selection_key(self) -> dict[str, object]:
         """The options that decide which episodes run and how (not how fast): resuming into a

@@ -30,7 +30,7 @@ from env.log import EpisodeEnd, EpisodeHeader, EpisodeLog, LogWriter, Terminatio
 from env.messages import observation_message, task_message
 from env.names import NameResolver
 from env.parsing import FormatError, parse_reply
-from env.protocol import AgentSession, ToolCall
+from env.protocol import AgentSession, McpAgentSession, McpEndpoint, ToolCall
 from env.results import EpisodeResult, evaluate_log
 from env.tokens import count_tokens
 from env.tools import FORMAT_ERROR, SUBMIT_ANSWER, UNKNOWN_TOOL, error_json, execute, validate_call
@@ -125,16 +125,20 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
     started = time.perf_counter()
     provenance = provenance or current_provenance(org=config.org)
     today = episode_today(task, config)
+    mcp = session.mcp_endpoint if isinstance(session, McpAgentSession) else None
     try:
+        if (mcp is not None) != (config.tool_transport == "mcp"):
+            raise ValueError(f"tool_transport {config.tool_transport!r} needs an agent session "
+                             f"{'with' if mcp is None else 'without'} an MCP endpoint")
         handle = await asyncio.to_thread(open_episode_org, db, task, config, today)
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
-        log.exception("cannot build the org for task %s", task.id)
+        log.exception("cannot set up the episode of task %s", task.id)
         return await asyncio.to_thread(_env_error_log, task, trial, agent_name, config, today,
                                        exc, log_path, started, provenance, task_set)
     try:
         writer, episode = await asyncio.to_thread(_start_log, task, trial, agent_name, config,
                                                   today, handle.view, log_path, provenance,
-                                                  task_set)
+                                                  task_set, mcp)
     except BaseException:
         await asyncio.to_thread(handle.close)
         raise
@@ -156,9 +160,11 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
 
 def _start_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig, today: dt.date,
                view: OrgView, log_path: Path | None, provenance: Provenance,
-               task_set: TaskSetIdentity | None) -> tuple[LogWriter, EpisodeLog]:
-    """The log's header (the task message and its token count), written; blocking."""
-    first = task_message(task, today, config.max_steps)
+               task_set: TaskSetIdentity | None,
+               mcp: McpEndpoint | None) -> tuple[LogWriter, EpisodeLog]:
+    """The log's header (the task message, which announces the MCP endpoint if any, and its
+    token count), written; blocking."""
+    first = task_message(task, today, config.max_steps, mcp)
     header = EpisodeHeader(
         task=task, trial=trial, agent=agent_name, config=config, today=today,
         renames=renames_of(view), task_message=first, task_message_tokens=count_tokens(first),

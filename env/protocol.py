@@ -5,7 +5,9 @@ message (the task message first, then each observation), return the agent's repl
 agents (oracle, null, refuser, keyword, careless) answer in-process with a dict tool call; the A2A
 purple client answers with whatever text/data the remote agent sent; the REPL puts a human there.
 The environment parses every reply the same way (env.parsing), so format errors are counted the
-same whoever the agent is.
+same whoever the agent is. A session whose tools are served over MCP (mcp_tools) says where, as
+`mcp_endpoint`; its replies are then the MCP calls it received, one per `act`, so the one episode
+loop runs, limits and logs both transports alike.
 
 An agent may also define `async connect()` (called once before the first episode: a remote
 agent fetches its card there, and raises AgentUnavailable when it cannot be used, so the
@@ -16,6 +18,7 @@ resumed, and folders only merged, for the same identity).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from core.task import Task
@@ -77,3 +80,17 @@ async def connect_agent(agent: Agent) -> None:
     connect = getattr(agent, "connect", None)
     if connect is not None:
         await connect()
+@dataclass(frozen=True)
+class McpEndpoint:
+    """Where one episode's tools are served over MCP, and the bearer token that opens them."""
+
+    url: str
+    token: str
+
+
+@runtime_checkable
+class McpAgentSession(AgentSession, Protocol):
+    """An AgentSession whose tool calls arrive over MCP at `mcp_endpoint` (the task message
+    announces it)."""
+
+    mcp_endpoint: McpEndpoint

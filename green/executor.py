@@ -32,15 +32,17 @@ from a2a.types import Message, Part, TaskState
 
 from a2a_app.connection import client_disconnected
 from env.config import AssessmentConfig, unknown_key_warnings
-from env.protocol import AgentUnavailable, agent_identity
+from env.protocol import Agent, AgentUnavailable, agent_identity
 from env.results import read_run
 from env.runner import AssessmentError, FolderInUse, run_assessment
 from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
 from env.workers import EpisodePool
 from green.client import A2AAgent
+from green.participant import McpNotServed, assessed_agent
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
 from green.summary import summary_text
+from mcp_tools.episodes import EpisodeTools
 
 log = logging.getLogger(__name__)
 
@@ -71,13 +73,16 @@ def results_dict(results: Any) -> dict[str, Any]:
 class GreenExecutor(AgentExecutor):
     """Runs assessment requests. `run` defaults to env.runner.run_assessment; `results_root`
     keeps each assessment's folder (else a temporary one); with `workers` > 1 each assessment's
-    episodes run in that many worker processes (env.workers)."""
+    episodes run in that many worker processes (env.workers); `episode_tools` serves the
+    episodes' MCP endpoints (tool_transport "mcp", whose episodes run in this process: their
+    endpoints are served here)."""
 
-    def __init__(self, run: RunAssessment | None = None,
-                 results_root: Path | None = None, workers: int = 1) -> None:
+    def __init__(self, run: RunAssessment | None = None, results_root: Path | None = None,
+                 workers: int = 1, episode_tools: EpisodeTools | None = None) -> None:
         self._run = run or run_assessment
         self.results_root = results_root
         self.workers = workers
+        self.episode_tools = episode_tools
         self._running: set[asyncio.Task[Any]] = set()
         self._stopping = False
 
@@ -136,7 +141,7 @@ class GreenExecutor(AgentExecutor):
             await updater.failed(say(f"the agent at {request.agent_url} cannot be assessed: "
                                      f"{exc}"))
             return
-        except AssessmentError as exc:  # the config selects nothing / names unknown tasks
+        except (AssessmentError, McpNotServed) as exc:  # selects nothing, unknown tasks, ...
             await updater.reject(say(f"bad request: {exc}"))
             return
         except Exception as exc:  # noqa: BLE001 - our failure: report it on the A2A task
@@ -172,13 +177,12 @@ class GreenExecutor(AgentExecutor):
 
         pumping = asyncio.create_task(pump())
         try:
-            # One pooled connection per concurrent episode: a bigger idle pool only costs time.
-            async with A2AAgent(request.agent_url, turn_timeout_s=config.turn_timeout,
-                                max_connections=config.concurrency) as agent, \
+            async with assessed_agent(request.agent_url, config,
+                                      self.episode_tools) as agent, \
                     contextlib.AsyncExitStack() as stack:
                 options: dict[str, Any] = {"task_seed": task_seed}
                 workers = min(self.workers, config.concurrency)
-                if workers > 1:
+                if workers > 1 and config.tool_transport == "message":
                     # Each worker process talks to the purple with its own connection pool.
                     factory = functools.partial(
                         A2AAgent, request.agent_url, turn_timeout_s=config.turn_timeout,
@@ -199,7 +203,7 @@ class GreenExecutor(AgentExecutor):
 
     @contextlib.contextmanager
     def _out_dir(self, request: AssessmentRequest, config: AssessmentConfig,
-                 task_id: str, agent: A2AAgent | None = None) -> Iterator[Path]:
+                 task_id: str, agent: Agent | None = None) -> Iterator[Path]:
         """results_root/<request key>[-n] (green.results_folder: the same request resumes its
         unfinished folder; with `agent`, only a folder that agent started), linked from
         results_root/<task id>; without a root, a temporary folder removed afterwards (the

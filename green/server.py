@@ -12,6 +12,7 @@ from core.provenance import package_version
 from env.config_docs import config_card_text
 from green.executor import GreenExecutor, RunAssessment
 from green.request import EXAMPLE_REQUEST
+from mcp_tools.episodes import EpisodeTools
 
 DEFAULT_PORT = 9009
 #: An assessment request is a few hundred bytes (a long task_ids list a few KiB); anything near
@@ -25,8 +26,8 @@ def green_card(url: str) -> AgentCard:
         description=(
             "Assesses an A2A agent on CRM work in a simulated Salesforce org (DuckDB) under real "
             "schema drift (renamed fields) and context rot (distractor records). The agent talks "
-            "SOQL/SOSL through tool calls, one JSON tool call per reply; it is scored on 7 "
-            "dimensions from the tool-call log."),
+            "SOQL/SOSL through tool calls, one JSON tool call per reply or over an MCP endpoint "
+            "per episode; it is scored on 7 dimensions from the tool-call log."),
         url=url, version=package_version(),
         skills=[AgentSkill(
             id="crm_assessment", name="CRM agent assessment",
@@ -41,10 +42,14 @@ def green_card(url: str) -> AgentCard:
 
 def build_green_app(url: str, *, run: RunAssessment | None = None,
                     results_root: Path | None = None, workers: int = 1) -> Starlette:
-    """The green agent at `url` (the URL its card advertises); `workers` > 1 runs each
-    assessment's episodes in that many processes. `app.state.on_stop` cancels the running
-    assessments, each with a final `canceled` state (crmarena_cli.serving calls it on Ctrl-C)."""
-    executor = GreenExecutor(run=run, results_root=results_root, workers=workers)
-    app = build_a2a_app(green_card(url), executor, max_body_bytes=MAX_REQUEST_BYTES)
+    """The green agent at `url` (the URL its card advertises), serving each episode's MCP
+    endpoint under `url`/mcp/; `workers` > 1 runs each assessment's episodes in that many
+    processes. `app.state.on_stop` cancels the running assessments, each with a final
+    `canceled` state (crmarena_cli.serving calls it on Ctrl-C)."""
+    tools = EpisodeTools(url)
+    executor = GreenExecutor(run=run, results_root=results_root, workers=workers,
+                             episode_tools=tools)
+    app = build_a2a_app(green_card(url), executor, max_body_bytes=MAX_REQUEST_BYTES,
+                        routes=tools.routes(), lifespan=tools.lifespan)
     app.state.on_stop = executor.stop_all
     return app

@@ -1,15 +1,17 @@
 """The baseline purple agent: an LLM on an OpenAI-compatible endpoint, one conversation per
 A2A context.
 
-It uses native tool calling with the environment's four tools; if the endpoint refuses `tools`,
-it falls back (for good, per process) to ReAct text: the model writes its reasoning and one
-`Action: {"name": ..., "arguments": {...}}` line, which we pass on as the tool call.
+It uses native tool calling with the environment's four tools (over MCP: the tools the endpoint
+lists); if the endpoint refuses `tools`, it falls back (for good, per process) to ReAct text: the
+model writes its reasoning and one `Action: {"name": ..., "arguments": {...}}` line, which we pass
+on as the tool call.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from env.tools import TOOL_SPECS
@@ -27,7 +29,12 @@ REACT_INSTRUCTIONS = (
     "\n\nTools (JSON schema):\n{tools}\n\nReply with a short thought, then one line exactly "
     'like:\nAction: {{"name": "<tool>", "arguments": {{...}}}}')
 
-OPENAI_TOOLS = [{"type": "function", "function": spec} for spec in TOOL_SPECS]
+
+
+def openai_tools(specs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tool specs ({"name", "description", "parameters"}) as chat-completions functions."""
+    return [{"type": "function", "function": dict(spec)} for spec in specs]
+
 
 _ACTION = re.compile(r"Action:\s*(\{.*\})", re.DOTALL)
 
@@ -52,13 +59,17 @@ class BaselineAgent:
         self.chat = chat
         self.native_tools = native_tools
 
-    def new_conversation(self) -> BaselineConversation:
-        return BaselineConversation(self)
+    def new_conversation(self, tools: Sequence[dict[str, Any]] = TOOL_SPECS,
+                         ) -> BaselineConversation:
+        return BaselineConversation(self, tools)
 
 
 class BaselineConversation:
-    def __init__(self, agent: BaselineAgent) -> None:
+    def __init__(self, agent: BaselineAgent,
+                 tools: Sequence[dict[str, Any]] = TOOL_SPECS) -> None:
         self.agent = agent
+        self.tools = list(tools)
+        self._functions = openai_tools(self.tools)
         self.messages: list[dict[str, Any]] = []
         self._pending_tool_call_id: str | None = None
 
@@ -80,7 +91,7 @@ class BaselineConversation:
         return await self._react_turn()
 
     async def _native_turn(self) -> dict[str, Any] | str:
-        answer = await self.agent.chat.complete(self.messages, tools=OPENAI_TOOLS)
+        answer = await self.agent.chat.complete(self.messages, tools=self._functions)
         calls = answer.get("tool_calls") or []
         if not calls:
             text = answer.get("content") or ""
@@ -105,7 +116,7 @@ class BaselineConversation:
 
     def _to_react(self) -> None:
         """Rewrite the history for an endpoint without tools: tool turns become plain text."""
-        tools = json.dumps(TOOL_SPECS, indent=1)
+        tools = json.dumps(self.tools, indent=1)
         rewritten: list[dict[str, Any]] = []
         for msg in self.messages:
             if msg["role"] == "system":

@@ -3,7 +3,8 @@
 Every route is served with and without a trailing slash (clients differ), accepts every method
 (so a wrong one gets Salesforce's METHOD_NOT_ALLOWED, or on records the read-only user's error,
 instead of a bare 405), and anything else falls through to NOT_FOUND. Nothing here is answered
-outside `calls.endpoint`, so every request is logged.
+outside `calls.endpoint`, so every request is logged; `/mcp` serves the same org's episode tools
+over MCP (salesforce_api.mcp_endpoint), each call logged too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from starlette.routing import Route
 
 from salesforce_api import login, rest
 from salesforce_api.calls import ALL_METHODS, Handler, SandboxApi, endpoint
+from salesforce_api.mcp_endpoint import PATHS, build_tool_server
 
 DATA = "/services/data/v{version}"
 
@@ -62,6 +64,9 @@ def routes() -> list[Route]:
 
 
 def build_app(api: SandboxApi) -> Starlette:
-    app = Starlette(routes=routes())
+    """The sandbox's app; its lifespan runs the MCP endpoint (serve it with lifespan on)."""
+    tools = build_tool_server(api)
+    app = Starlette(routes=[*(tools.route(path) for path in PATHS), *routes()],
+                    lifespan=tools.running)
     app.state.api = api
     return app

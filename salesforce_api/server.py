@@ -171,7 +171,7 @@ class Sandbox:
     async def serve(self) -> None:
         """Serve until `stop()`; then end every session and close everything."""
         https = tls_only_protocol(self.tls.server_context())
-        config = uvicorn.Config(build_app(self.api), http=https, lifespan="off",
+        config = uvicorn.Config(build_app(self.api), http=https, lifespan="on",
                                 log_level="warning", access_log=False,
                                 h11_max_incomplete_event_size=MAX_REQUEST_HEAD_BYTES,
                                 limit_concurrency=MAX_CONCURRENCY, timeout_graceful_shutdown=2)

@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("entropy",),
     ("env",),
     ("a2a_app",),
+    ("mcp_tools",),
     ("green", "purple", "playground", "report"),
     ("salesforce_api",),
     ("crmarena_cli",),

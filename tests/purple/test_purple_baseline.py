@@ -1,6 +1,7 @@
 """The baseline LLM purple agent, served over A2A, assessed by the green agent with the real
 runner; its "LLM" is tests/helpers/fake_openai.py, which issues a real SOQL query and then submits a
-value read from the real result the green side sent back."""
+value read from the real result the green side sent back. With tool_transport "mcp" it lists the
+episode's MCP tools and hands them to the model as functions."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import pytest
 from starlette.applications import Starlette
 
 from a2a_app.local_server import BackgroundServer
+from env.messages import find_mcp_endpoint
+from env.tools import TOOL_SPECS
 from green.assessment_client import request_assessment
 from green.server import build_green_app
 from purple.baseline import BaselineAgent, react_action
-from purple.conversation_server import build_purple_app
+from purple.conversation_server import Conversation, build_purple_app
 from purple.llm import ChatClient
+from purple.mcp_conversation import McpConversation
 from tests.helpers.fake_openai import QUERY, FakeOpenAI
 
 pytestmark = pytest.mark.slow
@@ -27,19 +31,24 @@ def green_url(tmp_path_factory):
         yield green.url
 
 
-async def _assess_baseline(green_url: str, fake: FakeOpenAI) -> dict:
+async def _assess_baseline(green_url: str, fake: FakeOpenAI, transport: str = "message") -> dict:
     with BackgroundServer(lambda url: fake.app) as llm:
         agent = BaselineAgent(ChatClient(llm.url + "v1", "fake-model", api_key="test-key"))
 
+        def conversation() -> Conversation:
+            if transport == "mcp":
+                return McpConversation(agent.new_conversation)
+            return agent.new_conversation()
+
         def app(url: str) -> Starlette:
             return build_purple_app(url, name="baseline", description="baseline",
-                                    new_conversation=agent.new_conversation)
+                                    new_conversation=conversation)
 
         with BackgroundServer(app) as purple:
             outcome = await request_assessment(green_url, {
                 "participants": {"agent": purple.url},
                 "config": {"task_limit": 1, "max_steps": 4, "drift_level": "none",
-                           "rot_level": "none"}})
+                           "rot_level": "none", "tool_transport": transport}})
     assert outcome.completed, outcome.statuses
     return outcome.results
 
@@ -67,6 +76,25 @@ async def test_native_tool_calls_run_real_soql_through_the_green_side(green_url)
     assert task["metrics"]["queries"] == 1 and task["metrics"]["failed_queries"] == 0
     assert task["answer"] == [rows[0]["Name"]]
     assert fake.requests[0]["model"] == "fake-model"
+
+
+async def test_over_mcp_the_listed_tools_are_the_models_functions(green_url):
+    fake = FakeOpenAI()
+    results = await _assess_baseline(green_url, fake, transport="mcp")
+    first, second = fake.requests[0], fake.requests[1]
+    functions = [t["function"] for t in first["tools"]]
+    assert functions == [dict(spec) for spec in TOOL_SPECS]  # listed over MCP, unchanged
+    task_message = first["messages"][1]["content"]
+    assert find_mcp_endpoint(task_message) is not None and "## Request" in task_message
+    tool_message = second["messages"][-1]
+    assert tool_message["role"] == "tool" and tool_message["tool_call_id"] == "call_1"
+    rows = _account_rows(tool_message["content"])
+    assert 1 <= len(rows) <= 3 and all(r["Id"].startswith("001") for r in rows)
+    task = results["tasks"][0]
+    assert results["config"]["tool_transport"] == "mcp"
+    assert task["metrics"]["queries"] == 1 and task["metrics"]["failed_queries"] == 0
+    assert task["answer"] == [rows[0]["Name"]] and task["termination"] == "submitted"
+    assert len(fake.requests) == 2  # one completion per tool call, none after the submit
 
 
 async def test_react_fallback_when_the_endpoint_refuses_tools(green_url):
