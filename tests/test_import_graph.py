@@ -57,4 +57,4 @@ def test_cycles_and_upward_imports_are_found(tmp_path: Path):
     assert "package cycles: 1" in out and "env <-> sandbox_db" in out
     assert ("sandbox_db/x.py:3: sandbox_db.x (sandbox_db, layer 1) imports env.y (env, layer 5)"
             in out)
-    assert "green/__init__.py:1: green (green, layer 7) imports purple.z (purple, layer 7)" in out
+    assert "green/__init__.py:1: green (green, layer 8) imports purple.z (purple, layer 8)" in out

@@ -51,6 +51,11 @@ def test_background_server_serves_on_uvloop():
     loops: list[str] = []
 
     async def app(scope, receive, send):
+        if scope["type"] == "lifespan":  # BackgroundServer runs the app's lifespan (MCP needs it)
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
         assert scope["type"] == "http"
         loops.append(type(asyncio.get_running_loop()).__module__)
         await send({"type": "http.response.start", "status": 200, "headers": []})
