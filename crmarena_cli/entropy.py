@@ -11,9 +11,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -69,6 +66,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         prewarm.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
         prewarm.add_argument("--org-seed", type=int, default=DEFAULT_SEED,
                              help="seed of the base org")
+        prewarm.add_argument("--workers", type=int, default=None,
+                             help="worker processes (default: one per usable CPU)")
         prewarm.set_defaults(run=run_prewarm)
 
     describe = subparsers.choices.get("describe")
@@ -81,25 +80,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_prewarm(args: argparse.Namespace) -> int:
-    """Fill the on-disk rot cache for the default task sets (threads: DuckDB releases the GIL)."""
+    """Fill the on-disk rot cache for the default task sets (entropy.prewarm)."""
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
-    from data.org.store import load_org
-    from data.tasks import load_task_set
-    from entropy import EpisodeOrgConfig, episode_rot
+    from entropy.prewarm import prewarm_rot
 
     orgs = org_cli.orgs_of_choice(args.org)
     levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
-    started = time.perf_counter()
-    done = 0
-    for org in orgs:
-        db = load_org(org, args.org_seed)
-        jobs = [(EpisodeOrgConfig(org=org, rot=level, seed=args.seed), task)
-                for level in levels for task in load_task_set(org)]
-        with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-            list(pool.map(lambda job, db=db: episode_rot(db, *job), jobs))
-        done += len(jobs)
-    Console().print(f"rot plans ready: {done} (orgs {', '.join(orgs)}; levels {', '.join(levels)};"
-                    f" seed {args.seed}) in {time.perf_counter() - started:.1f}s")
+    if args.workers is not None and args.workers < 1:
+        return org_cli._fail("--workers must be at least 1")
+    try:
+        stats = prewarm_rot(orgs, levels, seed=args.seed, org_seed=args.org_seed,
+                            workers=args.workers)
+    except ValueError as exc:
+        return org_cli._fail(str(exc))
+    Console().print(f"rot plans ready: {stats.plans} (orgs {', '.join(orgs)}; levels "
+                    f"{', '.join(levels)}; seed {args.seed}): {stats.planned} planned, "
+                    f"{stats.cached} already cached, {stats.unstored} not storable, "
+                    f"in {stats.seconds:.1f}s")
     return 0
 
 
