@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from a2a_app.address import advertised_url
 from env.agents import AGENT_NAMES
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def build_app(args: argparse.Namespace, url: str) -> Starlette:
 def _run(args: argparse.Namespace) -> int:
     import uvicorn  # here, not at the top: `crmarena --help` stays fast
 
-    url = args.card_url or f"http://{args.host}:{args.port}/"
+    url = advertised_url(args.host, args.port, args.card_url)
     uvicorn.run(build_app(args, url), host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
