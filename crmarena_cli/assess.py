@@ -13,13 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from core.levels import LEVELS
 from env.config import AssessmentConfig
+from env.shards import shard_from_environment
 
 console = Console()
 
@@ -44,8 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     assess.add_argument("--timeout", type=float, default=300.0, help="per-task timeout (s)")
     assess.add_argument("--turn-timeout", type=float, default=120.0, help="per-reply timeout (s)")
     assess.add_argument("--seed", type=int, default=0)
-    assess.add_argument("--shard-index", type=int, default=0)
-    assess.add_argument("--num-shards", type=int, default=1)
+    assess.add_argument("--shard-index", type=int,
+                        help="run this shard of the task list (default $CRMARENA_SHARD_INDEX, "
+                             "else $JOB_COMPLETION_INDEX, else 0)")
+    assess.add_argument("--num-shards", type=int,
+                        help="number of shards (default $CRMARENA_NUM_SHARDS, else 1)")
     assess.add_argument("--out", type=Path,
                         help="results folder (default results/<agent>-<time>); an existing "
                              "folder of the same assessment resumes")
@@ -69,12 +72,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def build_config(args: argparse.Namespace) -> AssessmentConfig:
+    """The assessment the flags describe; the shard flags default to the environment's
+    (env.shards: CRMARENA_SHARD_INDEX or JOB_COMPLETION_INDEX, CRMARENA_NUM_SHARDS)."""
+    shard = shard_from_environment()
     return AssessmentConfig(
         task_limit=args.task_limit, task_percentage=args.task_percentage,
         task_ids=args.task_ids, task_categories=args.categories, drift_level=args.drift,
         rot_level=args.rot, org_type=args.org, max_steps=args.max_steps, timeout=args.timeout,
         turn_timeout=args.turn_timeout, trials=args.trials, concurrency=args.concurrency,
-        seed=args.seed, shard_index=args.shard_index, num_shards=args.num_shards)
+        seed=args.seed,
+        shard_index=shard.get("shard_index", 0) if args.shard_index is None else args.shard_index,
+        num_shards=shard.get("num_shards", 1) if args.num_shards is None else args.num_shards)
 
 
 def _assess(args: argparse.Namespace) -> int:
@@ -82,7 +90,7 @@ def _assess(args: argparse.Namespace) -> int:
 
     try:
         config = build_config(args)
-    except ValidationError as exc:
+    except ValueError as exc:  # pydantic's ValidationError, or a bad shard variable
         console.print(f"[red]invalid options:[/red] {exc}")
         return 2
     out = args.out or Path("results") / (
