@@ -32,10 +32,15 @@ COPY . .
 RUN echo "Entropic CRMArena: see the project's README." > README.md \
     && uv sync --locked --no-dev --no-editable
 # The orgs, the committed task sets checked against them, and every default task's rot plan at
-# every level (entropy.prewarm): containers start warm and plan no rot at run time.
-RUN crmarena org build --org all \
+# every level (entropy.prewarm): containers start warm and plan no rot at run time. They are made
+# in a build cache that outlives the build, keyed by content (the generator's sources; the org,
+# task, level and planner code), so a rebuild only plans what changed; the current orgs and plans
+# are then copied into the image.
+RUN --mount=type=cache,id=crmarena-orgs,target=/cache/orgs \
+    export CRMARENA_CACHE_DIR=/cache/orgs \
+    && crmarena org build --org all \
     && crmarena tasks build --check \
-    && crmarena org prewarm-rot --org all --rot all
+    && crmarena org prewarm-rot --org all --rot all --copy-to /app/orgs
 
 # --- the image ----------------------------------------------------------------------------------
 FROM base

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -68,6 +69,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              help="seed of the base org")
         prewarm.add_argument("--workers", type=int, default=None,
                              help="worker processes (default: one per usable CPU)")
+        prewarm.add_argument("--copy-to", type=Path, metavar="DIR",
+                             help="then copy the orgs and their current rot plans to the org "
+                                  "cache folder DIR (an image's, from a build cache)")
         prewarm.set_defaults(run=run_prewarm)
 
     describe = subparsers.choices.get("describe")
@@ -82,7 +86,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_prewarm(args: argparse.Namespace) -> int:
     """Fill the on-disk rot cache for the default task sets (entropy.prewarm)."""
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
-    from entropy.prewarm import prewarm_rot
+    from entropy.prewarm import copy_prewarmed, prewarm_rot
 
     orgs = org_cli.orgs_of_choice(args.org)
     levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
@@ -96,7 +100,11 @@ def run_prewarm(args: argparse.Namespace) -> int:
     Console().print(f"rot plans ready: {stats.plans} (orgs {', '.join(orgs)}; levels "
                     f"{', '.join(levels)}; seed {args.seed}): {stats.planned} planned, "
                     f"{stats.cached} already cached, {stats.unstored} not storable, "
-                    f"in {stats.seconds:.1f}s")
+                    f"in {stats.seconds:.1f}s", soft_wrap=True)
+    if args.copy_to is not None:
+        copied = copy_prewarmed(orgs, args.copy_to, org_seed=args.org_seed)
+        Console().print(f"copied {len(orgs)} org(s) and {copied} rot plans to {args.copy_to}",
+                        soft_wrap=True)
     return 0
 
 

@@ -6,24 +6,30 @@ verification's DuckDB queries release it, so threads kept about one core busy. E
 process opens its own read-only org and task set and takes chunks of (org, level, tasks), the
 heaviest level first. A plan already on disk is a cheap read, so prewarming twice plans nothing
 the second time; `PrewarmStats` says how many plans were planned, found, or could not be stored.
+
+`copy_prewarmed` copies the orgs and their current rot plans (nothing stale) to another org
+cache folder: an image build prewarms in a build cache that outlives it, where every plan whose
+inputs did not change is still there, and copies the result into the image.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import entropy.rot_cache as rot_cache
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import OrgType
 from data.org import DEFAULT_SEED
-from data.org.store import load_org
+from data.org.store import build_org, load_org
 from data.tasks import load_task_set
 from entropy.episode_org import EpisodeOrgConfig, episode_rot, rot_entry_path
 
@@ -103,3 +109,22 @@ def prewarm_rot(orgs: Sequence[OrgType], levels: Sequence[str] = LEVELS[1:], *,
     return PrewarmStats(plans=sum(totals.values()), planned=totals["planned"],
                         cached=totals["cached"], unstored=totals["unstored"],
                         seconds=round(time.perf_counter() - started, 1))
+
+
+def copy_prewarmed(orgs: Sequence[OrgType], target: Path, *,
+                   org_seed: int = DEFAULT_SEED) -> int:
+    """Copy each org's file, its info and this code version's rot plans to the org cache folder
+    `target`; returns the number of plans copied. The copies are byte for byte, so the plans'
+    keys (the org's content) hold there."""
+    copied = 0
+    for org in orgs:
+        info = build_org(org, org_seed)
+        target.mkdir(parents=True, exist_ok=True)
+        for path in (info.path, info.path.with_suffix(".json")):
+            shutil.copyfile(path, target / path.name)
+        plans = rot_cache.version_dir(info.path)
+        if plans.is_dir():
+            shutil.copytree(plans, target / plans.relative_to(info.path.parent),
+                            ignore=shutil.ignore_patterns("*.tmp*"), dirs_exist_ok=True)
+            copied += sum(1 for _ in plans.glob("*.json"))
+    return copied

@@ -84,9 +84,14 @@ KEEP_STALE_CODE_VERSIONS = 2
 _pruned: set[Path] = set()
 
 
+def version_dir(org_file: Path) -> Path:
+    """The folder of this code version's entries for one org file."""
+    return org_file.parent / "rot" / org_file.stem / f"{FORMAT}-{code_digest()}"
+
+
 def entry_path(org_file: Path, key: tuple[Any, ...]) -> Path:
     digest = hashlib.sha256(json.dumps([FORMAT, *map(str, key)]).encode()).hexdigest()[:32]
-    return org_file.parent / "rot" / org_file.stem / f"{FORMAT}-{code_digest()}" / f"{digest}.json"
+    return version_dir(org_file) / f"{digest}.json"
 
 
 _VERSION_DIR = re.compile(r"\d+-[0-9a-f]{16}")

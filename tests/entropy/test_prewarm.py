@@ -1,6 +1,6 @@
-"""Prewarming the rot cache: worker processes fill it, a second prewarm only reads it, and an
-assessment afterwards (dated and undated tasks, the undated ones on today's wall clock) plans no
-rot at all."""
+"""Prewarming the rot cache: worker processes fill it, a second prewarm only reads it, the orgs
+and their current plans copy to another cache folder (as an image build does), and an assessment
+on the copy (dated and undated tasks, the undated ones on today's wall clock) plans no rot."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 import entropy.episode_org as episode_org
 from data.org.store import CACHE_ENV, build_org
 from data.tasks import load_task_set
-from entropy.prewarm import prewarm_rot
+from entropy.prewarm import copy_prewarmed, prewarm_rot
 from env.agents import make_agent
 from env.config import AssessmentConfig
 from env.runner import run_assessment
@@ -51,6 +51,13 @@ def test_prewarmed_plans_are_all_an_assessment_needs(org_cache: Path,
     again = prewarm_rot(["b2b"], ["medium"], workers=1, only=ids)
     assert (again.planned, again.cached) == (0, 4)
 
+    stale = next((org_cache / "rot").iterdir()) / "1-0123456789abcdef"
+    stale.mkdir()
+    (stale / "old.json").write_text("{}", encoding="utf-8")
+    image = org_cache.parent / "image-orgs"
+    assert copy_prewarmed(["b2b"], image) == 4
+    assert len(list(image.rglob("*.json"))) == 4 + 1  # the plans and the org's info, not stale
+    monkeypatch.setenv(CACHE_ENV, str(image))
     episode_org._ROT_CACHE.clear()
 
     def no_planning(*args: object, **kwargs: object) -> None:

@@ -65,7 +65,9 @@ def test_dockerfile_shape() -> None:
     assert copies == ["pyproject.toml uv.lock ./"]
     assert "--no-editable" in DOCKERFILE and "UV_NO_CACHE=1" in DOCKERFILE
     for step in ("crmarena org build --org all", "crmarena tasks build --check",
-                 "crmarena org prewarm-rot --org all --rot all"):
+                 "crmarena org prewarm-rot --org all --rot all --copy-to /app/orgs",
+                 "RUN --mount=type=cache,id=crmarena-orgs,target=/cache/orgs",
+                 "CRMARENA_CACHE_DIR=/app/orgs"):  # the copy is where the image looks
         assert step in DOCKERFILE
     assert re.search(r"^EXPOSE 9009$", DOCKERFILE, re.MULTILINE)
     assert _exec_form("ENTRYPOINT") == ["crmarena", "serve"]  # the venv's, no `uv run`
