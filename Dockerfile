@@ -48,7 +48,8 @@ COPY --from=build /app/.venv /app/.venv
 # Writable by the agent user (when the root filesystem is): an org or rot plan made at run time
 # (another seed) is kept for the container's next assessments.
 COPY --from=build --chown=agent:agent /app/orgs /app/orgs
-USER agent
+# Numeric, so that Kubernetes' runAsNonRoot can verify it (deploy/kubernetes).
+USER 1000:1000
 EXPOSE 9009
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/.well-known/agent-card.json' % os.environ.get('CRMARENA_PORT', '9009'), timeout=4)"]

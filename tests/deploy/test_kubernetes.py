@@ -66,6 +66,14 @@ def test_the_schema_check_catches_a_misspelt_field() -> None:
         kubernetes_validate.validate(job, VERSIONS[0], strict=True)
 
 
+def test_the_image_user_is_numeric_for_run_as_non_root() -> None:
+    """Kubernetes refuses runAsNonRoot with a user name it cannot resolve ("image has
+    non-numeric user"): the image's USER must be a uid."""
+    dockerfile = (REPO / "Dockerfile").read_text()
+    (user,) = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert re.fullmatch(r"[1-9]\d*(:\d+)?", user)
+
+
 def test_the_manifests_agree() -> None:
     shared = _one("ConfigMap", "crmarena-assessment")["data"]
     assess = _one("Job", "crmarena-assess")["spec"]
@@ -84,6 +92,7 @@ def test_the_manifests_agree() -> None:
             claim["metadata"]["name"]
         for container in pod.get("initContainers", []) + pod["containers"]:
             assert container["securityContext"]["readOnlyRootFilesystem"] is True
+            assert container["securityContext"]["runAsNonRoot"] is True
             assert {"name": "results", "mountPath": "/results"} in container["volumeMounts"]
             assert container["envFrom"] == [{"configMapRef": {"name": "crmarena-assessment"}}]
 
