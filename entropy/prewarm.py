@@ -23,15 +23,16 @@ from collections.abc import Collection, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import entropy.rot_cache as rot_cache
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import OrgType
+from core.task import Task
 from data.org import DEFAULT_SEED
 from data.org.store import build_org, load_org
 from data.tasks import load_task_set
 from entropy.episode_org import EpisodeOrgConfig, episode_rot, rot_entry_path
+from sandbox_db.database import OrgDatabase
 
 #: Tasks per unit of work handed to a worker (small enough to balance two to eight workers).
 CHUNK = 20
@@ -49,10 +50,10 @@ class PrewarmStats:
     seconds: float
 
 
-_WORKER_STATE: dict[tuple[OrgType, int], tuple[Any, dict[str, Any]]] = {}
+_WORKER_STATE: dict[tuple[OrgType, int], tuple[OrgDatabase, dict[str, Task]]] = {}
 
 
-def _org_and_tasks(org: OrgType, org_seed: int) -> tuple[Any, dict[str, Any]]:
+def _org_and_tasks(org: OrgType, org_seed: int) -> tuple[OrgDatabase, dict[str, Task]]:
     """This process's org database and task set (opened once per process)."""
     state = _WORKER_STATE.get((org, org_seed))
     if state is None:
@@ -89,7 +90,7 @@ def prewarm_rot(orgs: Sequence[OrgType], levels: Sequence[str] = LEVELS[1:], *,
                          "nothing to prewarm")
     started = time.perf_counter()
     for org in orgs:
-        load_org(org, org_seed)  # build each org once, here, not in every worker
+        build_org(org, org_seed)  # build each org once, here, not in every worker
     task_ids = {org: [t.id for t in load_task_set(org) if only is None or t.id in only]
                 for org in orgs}
     jobs = [(org, org_seed, level, seed, ids[i:i + CHUNK])
