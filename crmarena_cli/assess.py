@@ -29,6 +29,7 @@ from crmarena_cli.command import (
 from crmarena_cli.config_flags import add_config_flags, config_from_args, selection_error
 from env.agents import AGENT_NAMES
 from env.config import AssessmentConfig
+from env.shards import shard_from_environment
 
 if TYPE_CHECKING:
     from env.task_seed import TaskSeed
@@ -85,6 +86,12 @@ def _assess(args: argparse.Namespace) -> int:
     from env.runner import AssessmentError
     from env.task_seed import TaskSeedError, resolve_task_seed
 
+    try:  # a scheduler's containers differ only in their environment (env.shards)
+        for key, value in shard_from_environment().items():
+            if not hasattr(args, key):  # the flags win
+                setattr(args, key, value)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     config = config_from_args(args)
     if not _is_url(args.agent) and args.agent not in AGENT_NAMES:
         raise UsageError(f"--agent {args.agent!r} is neither a reference agent "

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import time
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -78,6 +76,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         prewarm.add_argument("--seed", type=int, default=DEFAULT_ENTROPY_SEED, help="entropy seed")
         prewarm.add_argument("--org-seed", type=int, default=DEFAULT_SEED,
                              help="seed of the base org")
+        prewarm.add_argument("--workers", type=int, default=None,
+                             help="worker processes (default: one per usable CPU)")
+        prewarm.add_argument("--copy-to", type=Path, metavar="DIR",
+                             help="then copy the orgs and their current rot plans to the org "
+                                  "cache folder DIR (an image's, from a build cache)")
         prewarm.set_defaults(run=run_prewarm)
 
     describe = subparsers.choices.get("describe")
@@ -90,25 +93,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_prewarm(args: argparse.Namespace) -> int:
-    """Fill the on-disk rot cache for the default task sets (threads: DuckDB releases the GIL)."""
+    """Fill the on-disk rot cache for the default task sets (entropy.prewarm)."""
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework)
-    from data.org.store import load_org
-    from data.tasks import load_task_set
-    from entropy import EpisodeOrgConfig, episode_rot
+    from entropy.prewarm import copy_prewarmed, prewarm_rot
 
     orgs = org_cli.orgs_of_choice(args.org)
     levels = list(LEVELS[1:]) if args.rot == "all" else [args.rot]
-    started = time.perf_counter()
-    done = 0
-    for org in orgs:
-        db = load_org(org, args.org_seed)
-        jobs = [(EpisodeOrgConfig(org=org, rot=level, seed=args.seed), task)
-                for level in levels for task in load_task_set(org)]
-        with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:
-            list(pool.map(lambda job, db=db: episode_rot(db, *job), jobs))
-        done += len(jobs)
-    Console().print(f"rot plans ready: {done} (orgs {', '.join(orgs)}; levels {', '.join(levels)};"
-                    f" seed {args.seed}) in {time.perf_counter() - started:.1f}s")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    try:
+        stats = prewarm_rot(orgs, levels, seed=args.seed, org_seed=args.org_seed,
+                            workers=args.workers)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    Console().print(f"rot plans ready: {stats.plans} (orgs {', '.join(orgs)}; levels "
+                    f"{', '.join(levels)}; seed {args.seed}): {stats.planned} planned, "
+                    f"{stats.cached} already cached, {stats.unstored} not storable, "
+                    f"in {stats.seconds:.1f}s", soft_wrap=True)
+    if args.copy_to is not None:
+        copied = copy_prewarmed(orgs, args.copy_to, org_seed=args.org_seed)
+        Console().print(f"copied {len(orgs)} org(s) and {copied} rot plans to {args.copy_to}",
+                        soft_wrap=True)
     return 0
 
 

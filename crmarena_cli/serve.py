@@ -17,6 +17,10 @@ DEFAULT_PORT = 9009
 RESULTS_DIR_ENV = "CRMARENA_RESULTS_DIR"
 #: What `crmarena demo` changes from the config defaults: a few tasks, entropy on.
 DEMO_CONFIG = {"task_limit": 8, "drift_level": "medium", "rot_level": "medium"}
+#: The port when --port is not given (the image's HEALTHCHECK reads the same variable).
+PORT_ENV = "CRMARENA_PORT"
+#: The URL the card advertises when --card-url is not given.
+CARD_URL_ENV = "CRMARENA_CARD_URL"
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -63,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "/.well-known/agent-card.json); send it an assessment request (README, "
                     "'The request').",
         example="crmarena serve --host 127.0.0.1 --port 9009 --results-dir results/green")
-    add_server_flags(server, DEFAULT_PORT)
+    add_server_flags(server, DEFAULT_PORT, port_env=PORT_ENV, card_url_env=CARD_URL_ENV)
     server.add_argument("--results-dir", type=Path, default=os.environ.get(RESULTS_DIR_ENV),
                         metavar="DIR",
                         help="keep each assessment's results.json and logs under "

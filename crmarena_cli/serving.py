@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -23,14 +24,26 @@ GRACE_S = 2
 
 
 def add_server_flags(parser: argparse.ArgumentParser, default_port: int,
-                     log_level: str = "info") -> None:
+                     log_level: str = "info", *, port_env: str | None = None,
+                     card_url_env: str | None = None) -> None:
+    """--host, --port, --card-url, --log-level; `port_env` / `card_url_env` name environment
+    variables a container sets instead of the flags (flags win)."""
+    environ = os.environ
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (0.0.0.0 in a container)")
-    parser.add_argument("--port", type=port, default=default_port,
-                        help="port to listen on (0: any free port)")
+    # A string default goes through the same check as the flag, when the command runs.
+    port_default = environ.get(port_env, str(default_port)) if port_env else default_port
+    parser.add_argument("--port", type=port, default=port_default,
+                        help="port to listen on (0: any free port; default: "
+                             + (f"${port_env}, else " if port_env else "")
+                             + f"{default_port})")
     parser.add_argument("--card-url", metavar="URL",
+                        default=(environ.get(card_url_env) or None) if card_url_env else None,
                         help="the URL the agent card advertises, for a server reached under "
-                             "another name, e.g. behind a gateway (default: http://HOST:PORT/)")
+                             "another name, e.g. behind a gateway (default: "
+                             + (f"${card_url_env}, else " if card_url_env else "")
+                             + "http://HOST:PORT/, a wildcard HOST replaced by this machine's "
+                               "name)")
     parser.add_argument("--log-level", default=log_level,
                         choices=("critical", "error", "warning", "info", "debug"),
                         help="uvicorn's log level")
@@ -41,6 +54,7 @@ def serve(make_app: Callable[[str], Any], args: argparse.Namespace, what: str) -
     # here, not at the top: `crmarena --help` stays fast (uvicorn)
     import uvicorn
 
+    from a2a_app.address import advertised_url
     from a2a_app.local_server import StoppingServer, bind_socket
 
     try:
@@ -49,10 +63,11 @@ def serve(make_app: Callable[[str], Any], args: argparse.Namespace, what: str) -
         raise UsageError(f"--host {args.host} --port {args.port}: cannot listen there "
                          f"({exc.strerror or exc})") from None
     bound = sock.getsockname()[1]
-    url = f"http://{args.host}:{bound}/"
+    url = advertised_url(args.host, bound)  # a wildcard bind address is never advertised
     app = make_app(args.card_url or url)
     card = f" (card advertises {args.card_url})" if args.card_url else ""
-    config = uvicorn.Config(app, log_level=args.log_level, lifespan="off",
+    # lifespan "auto": the green agent's MCP endpoints run their session manager in it.
+    config = uvicorn.Config(app, log_level=args.log_level, lifespan="auto",
                             timeout_graceful_shutdown=GRACE_S)
     server = StoppingServer(
         config, on_started=lambda: print(f"{what} listening on {url}{card} · Ctrl-C stops",

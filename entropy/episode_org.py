@@ -10,7 +10,7 @@
    CLI, a few org-wide targets), then verified: the reference solution runs on the rotted,
    undrifted org, and groups that change its answer are replaced by spare groups that do not
    (see `verify_rot`), so rot stays at its level without ever moving the gold. Verified rows are
-   cached per (org file, task, level, seed, today).
+   cached per (org content, task, level, seed, today) in memory and on disk (entropy.rot_cache).
 3. `open_view(db, drifted schema, base_names, rows)`: DuckDB views taken lazily, shared with
    the other episodes that see an object alike (sandbox_db.database.SharedViews).
 """
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +58,9 @@ class EpisodeOrgConfig(BaseModel):
     drift: DriftLevel = "none"
     rot: RotLevel = "none"
     seed: int = 0
+    #: Overrides the task's own date. None: the task's date; an undated task's rot is planned
+    #: without a date, so it never depends on the wall clock and can be prewarmed (callers pass
+    #: only a date the user chose, never the day they run on).
     today: dt.date | None = None
     #: The User statements run as (USING SCOPE mine, ...); None: the org's default running user.
     running_user_id: str | None = None
@@ -134,12 +138,18 @@ def verify_rot(db: OrgDatabase, task: Task, groups: list[RotGroup], today: dt.da
     kept: list[RotGroup] = []
     for target in dict.fromkeys(g.target for g in groups):
         wanted = sum(1 for g in primary if g.target == target)
-        passing = [g for g in groups if g.target == target and unchanged([g])]
-        kept.extend(passing[:wanted])
+        # the first `wanted` that pass, in order: later groups need no reference run
+        passing = (g for g in groups if g.target == target and unchanged([g]))
+        kept.extend(itertools.islice(passing, wanted))
     while kept and not unchanged(kept):
         kept.pop()
     kept_ids = {id(g) for g in kept}
     return _VerifiedRot(kept, [g for g in primary if id(g) not in kept_ids])
+
+
+def _plan_date(config: EpisodeOrgConfig, task: Task | None) -> dt.date | None:
+    """The date rot is planned for: the config's override, else the task's own (or none)."""
+    return config.today or (task.today if task is not None else None)
 
 
 def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = None,
@@ -149,13 +159,13 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     check_level(config.rot)
     if config.rot == "none":
         return _VerifiedRot([], [])
-    today = config.today or (task.today if task is not None else None)
+    today = _plan_date(config, task)
     key = (str(db.path), db.schema.version, _task_digest(task), config.rot, config.seed, today,
            reference_runner)
     hit = _ROT_CACHE.get(key)
     if hit is not None:
         return hit
-    disk = _disk_entry(db, task, config, today) if reference_runner is None and data is None \
+    disk = rot_entry_path(db, config, task) if reference_runner is None and data is None \
         else None
     if disk is not None:
         stored = rot_cache.load(disk)
@@ -178,15 +188,17 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     return _ROT_CACHE.put(key, result)
 
 
-def _disk_entry(db: OrgDatabase, task: Task | None, config: EpisodeOrgConfig,
-                today: dt.date | None) -> Path | None:
-    """Where this plan is cached on disk (None: disk cache off or the org file is unusable)."""
+def rot_entry_path(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = None
+                   ) -> Path | None:
+    """Where this episode's verified rot is cached on disk (None: disk cache off or the org file
+    is unusable). The key is content only: the org's bytes, the task, the level, the seed and
+    the date the plan uses (the config's override, else the task's own date)."""
     if not rot_cache.enabled():
         return None
+    today = _plan_date(config, task)
     try:
-        stat = Path(db.path).stat()
         return rot_cache.entry_path(Path(db.path), (
-            stat.st_size, stat.st_mtime_ns, db.schema.version, task.id if task else "-",
+            rot_cache.org_digest(Path(db.path)), db.schema.version, task.id if task else "-",
             _task_digest(task), config.rot, config.seed, today))
     except (OSError, TypeError):
         return None

@@ -1,12 +1,18 @@
 """On-disk cache of verified rot plans, so a second process does not plan and verify again.
 
 Planning and verifying one (task, level, seed) costs tens of milliseconds to seconds (the
-reference solution runs on several rotted views); the result depends only on the org file,
+reference solution runs on several rotted views); the result depends only on the org's content,
 the task, the level, the seed, "today" and the code that plans and verifies. The cache lives
-next to the org file (`<orgs dir>/rot/<org file stem>/<key digest>.json`), is keyed by all of
-those (code as a digest of the sandbox_db, data.tasks and entropy sources), and is written
-atomically (temp file + rename). Rows are JSON with dates, datetimes and decimals tagged; an
-entry that would not read back equal is never written, and an unreadable entry is a miss.
+next to the org file (`<orgs dir>/rot/<org file stem>/<format-code>/<key digest>.json`), is keyed
+by all of those, and is written atomically (temp file + rename). Rows are JSON with dates,
+datetimes and decimals tagged; an entry that would not read back equal is never written, and an
+unreadable entry is a miss.
+
+Every part of the key is content, never a file time or a path: the org as a digest of its file's
+bytes (`org_digest`), the code as a digest of the core, sandbox_db, data.tasks and entropy
+sources (`code_digest`). So plans prewarmed into a container image hit in the container (image
+layers keep file times in whole seconds only), and an org or task set generated at run time (a
+fresh seed) simply misses and is planned then.
 """
 
 from __future__ import annotations
@@ -17,26 +23,31 @@ import hashlib
 import json
 import os
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import core
 import data.tasks
 import sandbox_db
 from core.atomic import atomic_write
 from entropy.rot import RotGroup
 
-#: Bumped when the file layout changes.
-FORMAT = 1
+#: Bumped when the file layout or the key changes.
+FORMAT = 2
 #: Set to "0" to neither read nor write the disk cache (the in-memory cache still applies).
 DISABLE_ENV = "CRMARENA_ROT_DISK_CACHE"
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """Digest of the code a verified plan depends on (planner, views, SOQL, references)."""
+    """Digest of the code a verified plan depends on (task model, planner, views, SOQL,
+    references): file names relative to their package and file contents, so the same code
+    installed anywhere (a checkout, a wheel in an image) has the same digest."""
     h = hashlib.sha256()
-    for root in (Path(sandbox_db.__file__).parent, Path(data.tasks.__file__).parent,
+    for root in (Path(core.__file__).parent, Path(sandbox_db.__file__).parent,
+                 Path(data.tasks.__file__).parent,
                  Path(__file__).parent):  # the last: this package, the planner itself
         for path in sorted(root.rglob("*.py")):
             if "__pycache__" in path.parts or path == Path(__file__):
@@ -44,6 +55,25 @@ def code_digest() -> str:
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+_ORG_DIGESTS: dict[tuple[str, int, int, int], str] = {}
+_ORG_DIGESTS_LOCK = threading.Lock()
+
+
+def org_digest(org_file: Path) -> str:
+    """The org's content version: a digest of its file's bytes (hashed once per process; the
+    file's identity and times only tell when to hash again, they are never part of a key)."""
+    stat = org_file.stat()
+    seen = (str(org_file), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    with _ORG_DIGESTS_LOCK:
+        known = _ORG_DIGESTS.get(seen)
+    if known is None:
+        with org_file.open("rb") as f:
+            known = hashlib.file_digest(f, "sha256").hexdigest()[:32]
+        with _ORG_DIGESTS_LOCK:
+            _ORG_DIGESTS[seen] = known
+    return known
 
 
 def enabled() -> bool:
@@ -55,9 +85,14 @@ KEEP_STALE_CODE_VERSIONS = 2
 _pruned: set[Path] = set()
 
 
+def version_dir(org_file: Path) -> Path:
+    """The folder of this code version's entries for one org file."""
+    return org_file.parent / "rot" / org_file.stem / f"{FORMAT}-{code_digest()}"
+
+
 def entry_path(org_file: Path, key: tuple[Any, ...]) -> Path:
     digest = hashlib.sha256(json.dumps([FORMAT, *map(str, key)]).encode()).hexdigest()[:32]
-    return org_file.parent / "rot" / org_file.stem / f"{FORMAT}-{code_digest()}" / f"{digest}.json"
+    return version_dir(org_file) / f"{digest}.json"
 
 
 _VERSION_DIR = re.compile(r"\d+-[0-9a-f]{16}")

@@ -141,10 +141,12 @@ class AssessmentConfig(BaseModel):
         json_schema_extra=_cli("--seed"))
     shard_index: int = Field(
         0, ge=0, description="which slice of the task list this run takes (0-based; combine "
-                             "the shards' folders with crmarena merge)",
+                             "the shards' folders with crmarena merge; crmarena assess reads "
+                             "CRMARENA_SHARD_INDEX or JOB_COMPLETION_INDEX without the flag)",
         json_schema_extra=_cli("--shard-index"))
     num_shards: int = Field(
-        1, ge=1, description="how many slices the task list is cut into",
+        1, ge=1, description="how many slices the task list is cut into (crmarena assess "
+                             "reads CRMARENA_NUM_SHARDS without the flag)",
         json_schema_extra=_cli("--num-shards"))
     today: dt.date | None = Field(
         None, description="the date the org's relative dates (LAST_N_DAYS, TODAY) resolve "

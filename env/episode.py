@@ -71,13 +71,13 @@ def persona_user_id(db: OrgDatabase, task: Task) -> str | None:
     return None
 
 
-def open_episode_org(db: OrgDatabase, task: Task, config: EpisodeConfig,
-                     today: dt.date) -> EpisodeOrgHandle:
+def open_episode_org(db: OrgDatabase, task: Task, config: EpisodeConfig) -> EpisodeOrgHandle:
     """The episode's own entropic view (drift + rot), running as the task's persona; blocking."""
     user = persona_user_id(db, task)
+    # the config's date override only: an undated task's rot never depends on the wall clock
     org = build_episode_org(db, EpisodeOrgConfig(org=config.org, drift=config.drift,
-                                                 rot=config.rot, seed=config.seed, today=today,
-                                                 running_user_id=user),
+                                                 rot=config.rot, seed=config.seed,
+                                                 today=config.today, running_user_id=user),
                             task)
     return EpisodeOrgHandle(org.view, org)
 
@@ -130,7 +130,7 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
         if (mcp is not None) != (config.tool_transport == "mcp"):
             raise ValueError(f"tool_transport {config.tool_transport!r} needs an agent session "
                              f"{'with' if mcp is None else 'without'} an MCP endpoint")
-        handle = await asyncio.to_thread(open_episode_org, db, task, config, today)
+        handle = await asyncio.to_thread(open_episode_org, db, task, config)
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
         log.exception("cannot set up the episode of task %s", task.id)
         return await asyncio.to_thread(_env_error_log, task, trial, agent_name, config, today,

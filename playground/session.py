@@ -2,9 +2,10 @@
 output mode, and running one statement on it the way the agent's tools do.
 
 Why it mirrors env.episode exactly: the org an agent sees is `build_episode_org(load_org(org),
-EpisodeOrgConfig(org, drift, rot, seed, today), task)` where `today` is the config override, else
-the task's date, else today (UTC). The playground builds that same view, so a query pasted from
-an episode log gives the agent's result here, byte for byte.
+EpisodeOrgConfig(org, drift, rot, seed, today), task)` where `today` is the config's date override
+(None: the task's own date plans the rot), and its statements resolve date literals against the
+override, else the task's date, else today (UTC). The playground builds that same view, so a
+query pasted from an episode log gives the agent's result here, byte for byte.
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ class PlaygroundSession:
         if settings.user is not None and db.user(settings.user) is None:
             raise ValueError(f"user {settings.user!r} is not a User of the {settings.org} org")
         config = EpisodeOrgConfig(org=settings.org, drift=settings.drift, rot=settings.rot,
-                                  seed=settings.seed, today=self._today(settings, task),
+                                  seed=settings.seed, today=settings.today,
                                   running_user_id=settings.user)
         started = time.perf_counter()
         episode = build_episode_org(db, config, task)

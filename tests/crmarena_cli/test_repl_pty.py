@@ -39,10 +39,11 @@ class Screen:
     def text(self) -> str:
         return ANSI.sub("", self.raw.getvalue())
 
-    def wait_for(self, needle: str) -> str:
-        """Until `needle` shows up in the (stripped) output; returns the output so far."""
+    def wait_for(self, needle: str, since: int = 0) -> str:
+        """Until `needle` shows up in the (stripped) output after position `since` (a mark: an
+        earlier table's border must not end the wait); returns the output so far."""
         deadline = time.monotonic() + TIMEOUT
-        while needle not in self.text():
+        while needle not in self.text()[since:]:
             if time.monotonic() > deadline:
                 raise AssertionError(f"{needle!r} never appeared; screen:\n{self.text()[-3000:]}")
             try:
@@ -79,7 +80,7 @@ def test_interactive_session_and_history(tmp_path: Path) -> None:
     # TAB with several candidates: the completion menu lists them on screen.
     mark = screen.mark()
     screen.child.send("SELECT Id FROM Opp\t")
-    menu = screen.wait_for("OpportunityLineItem")[mark:]
+    menu = screen.wait_for("OpportunityLineItem", mark)[mark:]
     assert "Opportunity" in menu and "object: Opportunity Line Item" in menu
     screen.child.send(ESC + CTRL_U)
 
@@ -87,9 +88,9 @@ def test_interactive_session_and_history(tmp_path: Path) -> None:
     prefix = visible_field[:len(visible_field) - 3]
     mark = screen.mark()
     screen.child.send(f"SELECT Id, Name FROM Account ORDER BY {prefix}\t")
-    screen.wait_for(visible_field)
+    screen.wait_for(visible_field, mark)
     screen.child.send(" LIMIT 3;\r")
-    table = screen.wait_for("3 rows")[mark:]
+    table = screen.wait_for("3 rows", mark)[mark:]
     assert "┃ Id" in table and "Name" in table and "INVALID_FIELD" not in table
 
     # A multi-line statement ended by a blank line; the agent's error for a base name.
@@ -97,14 +98,14 @@ def test_interactive_session_and_history(tmp_path: Path) -> None:
     screen.child.send(f"SELECT {base_field}\r")
     screen.child.send("FROM Account\r")
     screen.child.send("\r")
-    error = screen.wait_for("error ·")[mark:]
+    error = screen.wait_for("error ·", mark)[mark:]
     assert "INVALID_FIELD" in error
     assert f"No such column '{base_field}' on entity 'Account'" in " ".join(error.split())
 
     mark = screen.mark()
     screen.child.send(".drift\r")
-    drift = screen.wait_for("field renames, drift medium")
-    drift = screen.wait_for("└")[mark:]
+    screen.wait_for("field renames, drift medium", mark)
+    drift = screen.wait_for("└", mark)[mark:]
     assert base_field in drift and visible_field in drift
 
     screen.child.send("SELECT COUNT() FROM Opportunity;\r")
@@ -121,8 +122,8 @@ def test_interactive_session_and_history(tmp_path: Path) -> None:
     time.sleep(1.0)  # prompt_toolkit loads the history file in a background thread
     mark = again.mark()
     again.child.send(UP)
-    again.wait_for("SELECT COUNT() FROM Opportunity;")
+    again.wait_for("SELECT COUNT() FROM Opportunity;", mark)
     again.child.send("\r")
-    assert "totalSize" in again.wait_for("ms\n")[mark:]
+    assert "totalSize" in again.wait_for("ms\n", mark)[mark:]
     again.child.send(".quit\r")
     assert again.close() == 0

@@ -66,7 +66,7 @@ def test_corrupt_entry_is_a_miss(org_copy: OrgDatabase, monkeypatch) -> None:
     task = _task()
     config = EpisodeOrgConfig(org="b2b", rot="low", seed=9)
     fresh = _fresh(org_copy, config, task, monkeypatch)
-    path = episode_org._disk_entry(org_copy, task, config, task.today)
+    path = episode_org.rot_entry_path(org_copy, config, task)
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"kept": [{"target": 1}]', encoding="utf-8")
@@ -118,3 +118,62 @@ def test_old_code_versions_are_pruned_and_nothing_else(tmp_path) -> None:
     (tmp_path / "sibling").mkdir()
     assert rot_cache.store(outside / "entry.json", [], [])
     assert (tmp_path / "sibling").exists()
+
+
+def test_the_key_is_the_org_content_not_its_file_times(org_copy: OrgDatabase,
+                                                       tmp_path) -> None:
+    """Image layers keep whole seconds only: a plan stored before must be found after."""
+    import os
+
+    task = _task()
+    config = EpisodeOrgConfig(org="b2b", rot="medium", seed=5)
+    before = episode_org.rot_entry_path(org_copy, config, task)
+    stat = org_copy.path.stat()
+    os.utime(org_copy.path, ns=(stat.st_atime_ns, stat.st_mtime_ns // 10**9 * 10**9 - 10**9))
+    assert episode_org.rot_entry_path(org_copy, config, task) == before
+
+    moved = tmp_path / "elsewhere" / org_copy.path.name
+    moved.parent.mkdir()
+    shutil.copyfile(org_copy.path, moved)
+    assert rot_cache.org_digest(moved) == rot_cache.org_digest(org_copy.path)
+
+    changed = tmp_path / "changed" / org_copy.path.name
+    changed.parent.mkdir()
+    data = bytearray(org_copy.path.read_bytes())
+    data[-1] ^= 0xFF  # same size, same times, other content
+    changed.write_bytes(bytes(data))
+    os.utime(changed, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert rot_cache.org_digest(changed) != rot_cache.org_digest(org_copy.path)
+
+
+def test_a_stored_plan_is_used_after_the_file_times_change(org_copy: OrgDatabase,
+                                                          monkeypatch) -> None:
+    import os
+
+    task = _task()
+    config = EpisodeOrgConfig(org="b2b", rot="low", seed=11)
+    episode_org._ROT_CACHE.clear()
+    stored = episode_rot(org_copy, config, task)
+    os.utime(org_copy.path, (1_700_000_000, 1_700_000_000))
+    rot_cache._ORG_DIGESTS.clear()
+    episode_org._ROT_CACHE.clear()
+
+    def no_planning(*args, **kwargs):
+        raise AssertionError("planned again although the plan is on disk")
+
+    monkeypatch.setattr(episode_org, "plan_rot_groups", no_planning)
+    again = episode_rot(org_copy, config, task)
+    assert rot_cache._same(again.kept, stored.kept)
+
+
+def test_an_undated_task_is_planned_without_the_wall_clock(org_copy: OrgDatabase) -> None:
+    """An undated task's plan is keyed on no date, whatever day the episode runs: the date a
+    plan uses is the config's override, else the task's own."""
+    import datetime as dt
+
+    undated = next(t for t in load_task_set("b2b") if t.today is None and t.rot_targets)
+    config = EpisodeOrgConfig(org="b2b", rot="medium")
+    path = episode_org.rot_entry_path(org_copy, config, undated)
+    assert path is not None
+    chosen = config.model_copy(update={"today": dt.date(2024, 6, 1)})
+    assert episode_org.rot_entry_path(org_copy, chosen, undated) != path

@@ -148,7 +148,7 @@ def test_episode_runs_as_the_persona_user_when_it_names_one(db):
         is None
     assert persona_user_id(db, task.model_copy(update={"persona": "User 005000000000000AAA"})) \
         is None
-    handle = open_episode_org(db, task, EpisodeConfig(org=db.schema.org, drift="low"), TODAY)
+    handle = open_episode_org(db, task, EpisodeConfig(org=db.schema.org, drift="low"))
     try:
         assert handle.view.running_user_id == user
         assert describe(handle.view, None)["runningUser"]["Id"] == user
