@@ -80,7 +80,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              help="worker processes (default: one per usable CPU)")
         prewarm.add_argument("--copy-to", type=Path, metavar="DIR",
                              help="then copy the orgs and their current rot plans to the org "
-                                  "cache folder DIR (an image's, from a build cache)")
+                                  "cache folder DIR (an image's, from a build cache; default: "
+                                  "no copy)")
         prewarm.set_defaults(run=run_prewarm)
 
     describe = subparsers.choices.get("describe")

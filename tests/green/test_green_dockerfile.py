@@ -121,4 +121,5 @@ def test_card_url_from_the_environment_and_a_bad_port_is_one_line() -> None:
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines()[-1] == \
-        "crmarena serve: error: argument --port: not a TCP port: '70000'"
+        "crmarena serve: error: argument --port: 70000 is not a port (0-65535) (see crmarena " \
+        "serve --help)"

@@ -50,7 +50,9 @@ def test_load_pairs_every_result_with_its_log_and_reference(assessments):
         log = EpisodeLog.read(assessments["careless"] / e.result.log_file)
         assert e.log == log
         assert len(e.log.turns) == e.result.metrics.steps
-        assert e.reference is not None and e.reference == log.header.task.reference
+        # a refusal task (privacy_rejection) has no reference solution to show
+        assert e.reference == log.header.task.reference
+        assert (e.reference is None) == (log.header.task.reward_metric == "privacy_rejection")
     first = a.episodes[0]
     assert a.find(first.result.task_id) is first
     assert a.find(first.result.task_id, 0) is first
@@ -118,7 +120,7 @@ def test_report_has_summary_charts_table_and_every_trajectory(assessments):
     assert len(page.find("div", class_="error")) == sum(not t.ok for t in turns) > 0
     stale = [n for t in turns for n in t.names if n.status == "stale"]
     assert len(page.find("span", class_="b-stale")) == len(stale) > 0
-    reference_steps = sum(len(e.reference.steps) for e in a.episodes)
+    reference_steps = sum(len(e.reference.steps) for e in a.episodes if e.reference is not None)
     assert len(page.find("div", class_="step")) == reference_steps
     for t in turns:  # every SOQL statement the agent sent is on the page, escaped
         if t.tool == "soql_query":
