@@ -86,9 +86,12 @@ class RotGroup:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     #: Planned beyond the level's count: used only to replace groups that verification drops.
     spare: bool = False
+    #: Id of each row -> Id of the base record it imitates (what an audit compares it with).
+    sources: dict[str, str] = field(default_factory=dict)
 
-    def add(self, obj: str, row: Row) -> Row:
+    def add(self, obj: str, row: Row, source: str) -> Row:
         self.rows.setdefault(obj, []).append(row)
+        self.sources[row["Id"]] = source
         return row
 
     def row_count(self) -> int:
@@ -240,7 +243,7 @@ class _Planner:
                         if v == owner_swap[0] and k not in ("Id", ref):
                             new[k] = owner_swap[1]
                 self.vary_child(child_name, obj_name, new, rng)
-                group.add(child_name, new)
+                group.add(child_name, new, row["Id"])
                 if grandchildren:
                     self.clone_children(group, child_name, row["Id"], new["Id"], delta, rng,
                                         owner_swap, grandchildren, limit)
@@ -325,7 +328,7 @@ class _Planner:
                 or f"{email}.{new['Id'][-6:]}"
         if "Phone" in new and isinstance(new["Phone"], str):
             new["Phone"] = mutate_digits(new["Phone"], rng)
-        return group.add("User", new)
+        return group.add("User", new, user["Id"])
 
     def namesake(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                  rng: random.Random, nth: int) -> bool:
@@ -347,7 +350,7 @@ class _Planner:
         self.shift_dates(obj, new, -dt.timedelta(days=rng.randint(20, 400)))
         if obj.name == "Knowledge__kav":
             self._fresh_article(new, row, rng)
-        group.add(obj.name, new)
+        group.add(obj.name, new, row["Id"])
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
         if obj.name == "Product2":  # a price for the look-alike product, so it shows up in deals
             for entry in self.source.find("PricebookEntry", "Product2Id", row["Id"], limit=1):
@@ -356,7 +359,7 @@ class _Planner:
                 if isinstance(pbe.get("UnitPrice"), (int, float)):
                     factor = rng.choice((0.8, 0.9, 1.1, 1.25))
                     pbe["UnitPrice"] = round(pbe["UnitPrice"] * factor, 2)
-                group.add("PricebookEntry", pbe)
+                group.add("PricebookEntry", pbe, entry["Id"])
         return True
 
     def _fresh_article(self, new: Row, row: Row, rng: random.Random) -> None:
@@ -382,7 +385,7 @@ class _Planner:
         if delta is None:
             delta = -dt.timedelta(days=rng.randint(30, 500))
         self.shift_dates(obj, new, delta)
-        group.add(obj.name, new)
+        group.add(obj.name, new, row["Id"])
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
         return True
 
@@ -404,7 +407,7 @@ class _Planner:
         if obj.name == "Case" and new.get("IssueId__c") and rng.random() < 0.5:
             # a neighbouring case about another issue
             new["IssueId__c"] = self.decoy("Issue__c", new["IssueId__c"]) or new["IssueId__c"]
-        group.add(obj.name, new)
+        group.add(obj.name, new, row["Id"])
         self.clone_children(group, obj.name, row["Id"], new["Id"], delta, rng, swap)
         return True
 
@@ -425,7 +428,7 @@ class _Planner:
         for fld in ("FAQ_Answer__c", "Summary"):
             if fld in new:
                 new[fld] = perturb_numbers(new[fld], rng)
-        group.add(obj.name, new)
+        group.add(obj.name, new, row["Id"])
         return True
 
     def other_lead_transcript(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
@@ -451,7 +454,7 @@ class _Planner:
         if delta is None:
             delta = dt.timedelta(days=rng.choice((-3, -2, -1, 1, 2)))
         self.shift_dates(obj, new, delta)
-        group.add(obj.name, new)
+        group.add(obj.name, new, row["Id"])
         return True
 
     def user_lookalike(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,

@@ -38,6 +38,14 @@ def make_id(key_prefix: str, number: int, pod: str = POD) -> str:
     return body + case_safe_suffix(body)
 
 
+def id_number(record_id: str) -> int:
+    """The record number `make_id` encoded in a 15- or 18-char Id (its 10 base-62 digits)."""
+    number = 0
+    for ch in record_id[5:15]:
+        number = number * 62 + _BASE62.index(ch)
+    return number
+
+
 def is_valid_id(value: str) -> bool:
     """True when `value` is an 18-char Id whose suffix matches its body."""
     return bool(ID_RE.match(value)) and case_safe_suffix(value[:15]) == value[15:]
