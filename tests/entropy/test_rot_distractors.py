@@ -50,7 +50,7 @@ def test_group_count_per_target_matches_level(b2b_org, level) -> None:
     targets = targets_for(data)
     lo, hi = ROT_COUNTS[level]
     for seed in range(3):
-        groups = plan_rot_groups(db, schema, targets, level, seed, today=TODAY)
+        groups = plan_rot_groups(db, schema, targets, level, seed)
         for i, _ in enumerate(targets):
             n = sum(1 for g in groups if g.target == i)
             assert lo <= n <= hi, (level, targets[i].object, n)
@@ -60,7 +60,7 @@ def test_group_count_per_target_matches_level(b2b_org, level) -> None:
 @pytest.mark.parametrize("level", ["low", "high"])
 def test_rows_are_referentially_intact_with_fresh_valid_ids(b2b_org, level) -> None:
     schema, data, db = b2b_org
-    rows = plan_rot(db, schema, targets_for(data), level, 5, today=TODAY)
+    rows = plan_rot(db, schema, targets_for(data), level, 5)
     base_ids = {o: {r["Id"] for r in data[o]} for o in data}
     rot_ids = {o: {r["Id"] for r in rs} for o, rs in rows.items()}
     all_new = [r["Id"] for rs in rows.values() for r in rs]
@@ -80,16 +80,16 @@ def test_rows_are_referentially_intact_with_fresh_valid_ids(b2b_org, level) -> N
 def test_same_seed_same_rows_different_seed_different_rows(b2b_org) -> None:
     schema, data, db = b2b_org
     targets = targets_for(data)
-    a = plan_rot(db, schema, targets, "medium", 8, today=TODAY)
-    assert a == plan_rot(db, schema, targets, "medium", 8, today=TODAY)
-    assert a == plan_rot(data, schema, targets, "medium", 8, today=TODAY)  # data or db: same
-    assert a != plan_rot(db, schema, targets, "medium", 9, today=TODAY)
+    a = plan_rot(db, schema, targets, "medium", 8)
+    assert a == plan_rot(db, schema, targets, "medium", 8)
+    assert a == plan_rot(data, schema, targets, "medium", 8)  # data or db: same
+    assert a != plan_rot(db, schema, targets, "medium", 9)
 
 
 def test_group_rows_survive_dropping_other_groups(b2b_org) -> None:
     """Each group is referentially intact on its own (the unit verification may drop)."""
     schema, data, db = b2b_org
-    groups = plan_rot_groups(db, schema, targets_for(data), "high", 2, today=TODAY)
+    groups = plan_rot_groups(db, schema, targets_for(data), "high", 2)
     base_ids = {o: {r["Id"] for r in data[o]} for o in data}
     for g in groups:
         own = {o: {r["Id"] for r in rs} for o, rs in g.rows.items()}
@@ -100,7 +100,7 @@ def test_group_rows_survive_dropping_other_groups(b2b_org) -> None:
 def test_dated_clones_land_just_outside_the_window(b2b_org) -> None:
     schema, data, db = b2b_org
     targets = targets_for(data)
-    groups = plan_rot_groups(db, schema, targets, "high", 3, today=TODAY)
+    groups = plan_rot_groups(db, schema, targets, "high", 3)
     for i, t in enumerate(targets):
         if not t.date_field:
             continue
@@ -120,14 +120,14 @@ def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) 
     product = first(data, "Product2")
     target = [RotTarget(object="Product2", record_id=product["Id"])]
     for level in ("low", "medium", "high"):
-        rows = plan_rot(db, schema, target, level, 1, today=TODAY)
+        rows = plan_rot(db, schema, target, level, 1)
         with open_view(db, extra_rows=rows) as view:
             name = product["Name"].replace("'", "\\'")
             like = soql.run_soql(view, f"SELECT Id, Name FROM Product2 WHERE Name LIKE '{name}%'",
                                  today=TODAY)
             assert like["totalSize"] >= 2  # the real one plus at least one near-namesake
             by_id = soql.run_soql(view, "SELECT Id, Name FROM Product2 "
-                                        f"WHERE Id = '{product['Id']}'", today=TODAY)
+                                        f"WHERE Id = '{product['Id']}'")
             assert [r["Name"] for r in by_id["records"]] == [product["Name"]]
             exact = soql.run_soql(view, f"SELECT Id FROM Product2 WHERE Name = '{name}'",
                                   today=TODAY)
@@ -203,7 +203,7 @@ def test_unknown_target_is_a_clear_error(b2b_org) -> None:
 def test_rot_rows_load_into_a_view_with_every_type(tmp_path) -> None:
     schema, data, db = make_org(tmp_path, "b2c", seed=3)
     try:
-        rows = plan_rot(db, schema, targets_for(data), "high", 1, today=TODAY)
+        rows = plan_rot(db, schema, targets_for(data), "high", 1)
         with open_view(db, extra_rows=rows) as view:
             for obj, rs in rows.items():
                 cols, got = view.execute(f'SELECT * FROM {view.table(obj)} WHERE "Id" IN '

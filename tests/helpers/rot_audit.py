@@ -6,19 +6,22 @@ For many tasks of both orgs at a rot level, the audit takes the verified rot of 
 episode org and compares every distractor row with its *source*, the base record it was cloned
 from: the look-alike an agent has to tell it apart from. Each row is described by signals that
 carry no task semantics, computed in its object's episode org (base rows plus that episode's
-distractors):
+distractors). For a distractor moved out of the task's date window, where it sits in its object
+(its Id rank, its date's place in the history) is the task's meaning, so those two signals are
+left out of that pair; everything else about it still counts:
 
 - where its Id sits: rank in the object, Id gaps to the neighbours on either side;
-- whether its Id agrees with its creation date (and its auto-number) at both neighbours, and how
-  far its date rank is from its Id rank;
+- whether its Id agrees with its creation date (the date field that follows the Id order best)
+  and its auto-number at both neighbours, and how far its date rank is from its Id rank;
 - its dates: position in the object's history, hour/minute/second/weekday, the other date fields
   relative to it;
 - its name as text (length, tokens, punctuation, how common its first/last/rarest token is among
   the object's base names), the shape of its email, phone and codes, how many base records of
   the object its owner owns.
 
-A gradient-boosted classifier (scikit-learn), cross-validated with folds grouped by task, must
-not separate distractors from sources; per-family AUCs say which signal leaks when it does.
+A gradient-boosted classifier (scikit-learn), cross-validated with folds grouped by source
+record, must not separate distractors from sources; per-family AUCs say which signal leaks when
+it does.
 Weights make every (task, object) contribute equally to both classes, so that an object's mere
 share of distractors is no signal.
 
@@ -133,9 +136,7 @@ class ObjectIndex:
     @classmethod
     def build(cls, obj: SObject, rows: Sequence[Row]) -> ObjectIndex:
         dates = [f.name for f in obj.fields if f.type in (FieldType.DATETIME, FieldType.DATE)]
-        creation = next((f for f in CREATION_FIELDS if f in dates), None) or \
-            next((f.name for f in obj.fields if f.type == FieldType.DATETIME), None) or \
-            (dates[0] if dates else None)
+        creation = _creation_field(obj, rows, dates)
         auto = next((f for f in AUTO_NUMBER_FIELDS if obj.field(f) is not None), None)
         name_field = obj.name_field.name if obj.name_field else None
         if auto is None and name_field and rows and all(
@@ -177,6 +178,23 @@ class ObjectIndex:
     def count(self, key: str, value: Any, delta: int) -> None:
         {"name": self.name_counts, "owner": self.owner_counts, "email": self.email_counts,
          "domain": self.domain_counts, "shape": self.shape_counts}[key][value] += delta
+
+
+
+def _creation_field(obj: SObject, rows: Sequence[Row], dates: Sequence[str]) -> str | None:
+    """The date field an adversary would read as the creation date: the one whose order
+    follows the Id order best in the base rows (ties: the usual creation fields first)."""
+    ordered = sorted(rows, key=lambda r: id_number(r["Id"]))
+
+    def agreement(name: str) -> float:
+        values = [_seconds(r.get(name)) for r in ordered]
+        pairs = [(a, b) for a, b in zip(values, values[1:], strict=False)
+                 if a is not None and b is not None]
+        return sum(a <= b for a, b in pairs) / len(pairs) if pairs else 0.0
+
+    preference = {name: i for i, name in enumerate(CREATION_FIELDS)}
+    return max(dates, key=lambda d: (round(agreement(d), 3), -preference.get(d, 99)),
+               default=None)
 
 
 class BaseIndex:
@@ -264,7 +282,7 @@ def _features(index: ObjectIndex, row: Row, is_base: bool, rot: dict[int, Row],
         out["number_agrees"] = sum(votes) / len(votes) if votes else nan
     name_field = index.obj.name_field.name if index.obj.name_field else None
     name = row.get(name_field) if name_field and name_field != index.auto_field else None
-    loo = 1 if is_base else 0
+    loo = 1  # counts are over the episode's object (base rows and distractors) but the row
     if isinstance(name, str) and name:
         tokens = _tokens(name)
         freqs = [_log(index.name_counts[t] - loo) for t in tokens]
@@ -296,33 +314,49 @@ class Sample:
     label: int
     kind: str
     features: dict[str, float]
+    #: The base record the pair is about (a distractor's source): folds keep it on one side.
+    source: str = ""
 
 
-def episode_samples(index: BaseIndex, task_id: str, groups: Sequence[RotGroup]) -> list[Sample]:
-    """Distractors and their sources of one episode, each described in its episode org."""
-    by_object: dict[str, list[tuple[Row, str, str]]] = {}
+def episode_samples(index: BaseIndex, task: Task, groups: Sequence[RotGroup]) -> list[Sample]:
+    """One episode's distractors and the base records they are compared with, each described
+    in its episode org."""
+    by_object: dict[str, list[tuple[Row, str, str, bool]]] = {}
     for g in groups:
+        target = task.rot_targets[g.target] if g.target < len(task.rot_targets) else None
+        windowed = target is not None and bool(target.date_field) and \
+            (target.window_start is not None or target.window_end is not None)
         for obj, rows in g.rows.items():
             for row in rows:
-                by_object.setdefault(obj, []).append((row, g.sources[row["Id"]], g.kind))
+                by_object.setdefault(obj, []).append((row, g.sources[row["Id"]], g.kind,
+                                                      windowed))
     out: list[Sample] = []
     for obj, entries in by_object.items():
         oi = index[obj]
-        rot = {id_number(row["Id"]): row for row, _, _ in entries}
+        rot = {id_number(row["Id"]): row for row, _, _, _ in entries}
         rot_numbers = sorted(rot)
-        rot_anchors = sorted(s for row, _, _ in entries
+        rot_anchors = sorted(s for row, _, _, _ in entries
                              if oi.creation and (s := _seconds(row.get(oi.creation))) is not None)
         source_cache: dict[str, dict[str, float]] = {}
-        for row, source_id, kind in entries:
+        for row in rot.values():  # counts over the episode's object, as the agent sees it
+            for key, value in oi.counted(row):
+                oi.count(key, value, +1)
+        for row, source_id, kind, windowed in entries:
             source = oi.rows.get(id_number(source_id))
-            if source is None or source.get("Id") != source_id:
-                continue  # a clone of a distractor (a child cloned twice): no base look-alike
-            out.append(Sample(task_id, obj, 1, kind,
-                              _features(oi, row, False, rot, rot_numbers, rot_anchors)))
+            if source is None or source["Id"] != source_id:
+                continue  # a clone of a distractor's child: no base look-alike
             if source_id not in source_cache:
                 source_cache[source_id] = _features(oi, source, True, rot, rot_numbers,
                                                     rot_anchors)
-            out.append(Sample(task_id, obj, 0, kind, source_cache[source_id]))
+            pair = [_features(oi, row, False, rot, rot_numbers, rot_anchors),
+                    dict(source_cache[source_id])]
+            for label, features in zip((1, 0), pair, strict=True):
+                if windowed:
+                    features.update(id_rank=math.nan, date_pos=math.nan)
+                out.append(Sample(task.id, obj, label, kind, features, source_id))
+        for row in rot.values():
+            for key, value in oi.counted(row):
+                oi.count(key, value, -1)
     return out
 
 
@@ -332,7 +366,7 @@ def rot_samples(db: OrgDatabase, index: BaseIndex, tasks: Iterable[Task], level:
     out: list[Sample] = []
     for task in tasks:
         config = EpisodeOrgConfig(org=task.org, rot=level, seed=seed, today=task.today)  # type: ignore[arg-type]
-        out.extend(episode_samples(index, task.id, episode_rot(db, config, task).kept))
+        out.extend(episode_samples(index, task, episode_rot(db, config, task).kept))
     return out
 
 
@@ -367,8 +401,10 @@ def _weights(samples: Sequence[Sample]) -> Any:
 
 def cross_validated_auc(samples: Sequence[Sample], columns: Sequence[str],
                         folds: int = 4, max_iter: int = 100) -> float:
-    """ROC AUC of out-of-fold predictions (folds grouped by task; the object is a categorical
-    feature, so a signal may mean different things in different objects)."""
+    """ROC AUC of out-of-fold predictions. Folds are grouped by source record: many tasks have
+    the same record in play (a policy article), and a classifier that saw it in training would
+    only recognise that record, not a signal. The object is a categorical feature, so a signal
+    may mean different things in different objects."""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
@@ -379,7 +415,7 @@ def cross_validated_auc(samples: Sequence[Sample], columns: Sequence[str],
     x = _matrix(samples, columns, objects)
     y = np.array([s.label for s in samples])
     w = _weights(samples)
-    groups = np.array([s.task for s in samples])
+    groups = np.array([s.source for s in samples])
     scores = np.zeros(len(samples))
     usable = [i for i in range(x.shape[1]) if i == 0 or not np.all(np.isnan(x[:, i]))]
     x = x[:, usable]
@@ -402,7 +438,7 @@ def audit(samples: Sequence[Sample], folds: int = 4, per_object: bool = False) -
     for s in samples:
         by_object.setdefault(s.obj, []).append(s)
     for obj, rows in sorted(by_object.items(), key=lambda kv: -len(kv[1])):
-        if per_object and len({s.task for s in rows}) >= folds and \
+        if per_object and len({s.source for s in rows}) >= folds and \
                 len({s.label for s in rows}) == 2:
             objects[obj] = (cross_validated_auc(rows, FEATURES, folds, max_iter=40), len(rows))
     return AucReport(overall, families, objects, len(samples))
