@@ -238,16 +238,18 @@ class _Planner:
         """Week shifts that move the row to a moment among the base records up to SPREAD
         records before or after it: further in a sparse object, less far in a dense one, so
         that clones neither crowd one stretch of the Id sequence nor wander off to where their
-        original could not be (among the newest records, say). Without a creation date: a few
-        weeks either way."""
+        original could not be (among the newest records, say); where those records lie within
+        a few days (many planted on the same day), among twice and four times as many. Without
+        a creation date: a few weeks either way."""
         field_name = self._created_field(obj)
         value = row.get(field_name) if field_name else None
         if value is None:
             return [rng.choice((-1, 1)) * rng.randint(1, 5) for _ in range(12)]
         values = self.source.values(obj.name, field_name)  # type: ignore[arg-type]
         at = bisect.bisect_left(values, value)
-        return self._weeks_into(value, values[max(0, at - SPREAD)],
-                                values[min(len(values) - 1, at + SPREAD)], 0, 12, rng)
+        return [k for spread in (SPREAD, 2 * SPREAD, 4 * SPREAD)
+                for k in self._weeks_into(value, values[max(0, at - spread)],
+                                          values[min(len(values) - 1, at + spread)], 0, 12, rng)]
 
     def window_weeks(self, obj: SObject, target: RotTarget, row: Row,
                      rng: random.Random) -> list[int] | None:
@@ -407,7 +409,7 @@ class _Planner:
         delta = self.weeks(obj, new, self.nearby_weeks(obj, new, rng))
         if delta is None:
             return False
-        name = self.fresh(obj.name, name_field.name, variants[:8])
+        name = self.fresh(obj.name, name_field.name, variants[:40])
         if name is None:
             return False
         new[name_field.name] = name

@@ -19,8 +19,8 @@ def namesakes(name: str, names: Sequence[str], rng: random.Random) -> list[str]:
     Warranty FAQ" gives "HyperDock Pro: Warranty FAQ" (a template's fixed words stay). A swap
     is drawn by how alike the two words are in length and in how many names use them, so that
     look-alikes are no longer, shorter, rarer or commoner than names are; only words other names
-    use too are swapped. They keep the first word (a careless `LIKE '%Apex%'` matches them). A
-    one-word name has none."""
+    use too are swapped (swaps next to an unchanged neighbour first, then any other). They keep
+    the first word (a careless `LIKE '%Apex%'` matches them). A one-word name has none."""
     words = name.split()
     alike = [n.split() for n in names if len(n.split()) == len(words)]
     shared = Counter(w for n in names for w in set(n.split()))
@@ -32,18 +32,21 @@ def namesakes(name: str, names: Sequence[str], rng: random.Random) -> list[str]:
             not context or w[k - 1] == words[k - 1]
             or (k + 1 < len(words) and w[k + 1] == words[k + 1]))}
 
-    places = {k: c for k in range(1, len(words)) if (c := swaps(k, True))} or \
-        {k: c for k in range(1, len(words)) if (c := swaps(k, False))}
-    keyed = []
-    for k, pool in places.items():
-        for word in sorted(pool):
-            mine, theirs = shared[words[k]], shared[word]
-            likeness = min(mine, theirs) / max(mine, theirs) / \
-                (1 + abs(len(word) - len(words[k])))
-            # weighted order without replacement (a larger likeness tends to come first)
-            keyed.append((rng.random() ** (1 / likeness), k, word))
-    return [" ".join([*words[:k], word, *words[k + 1:]])
-            for _, k, word in sorted(keyed, reverse=True)]
+    def ranked(context: bool, skip: set[str]) -> list[str]:
+        keyed = []
+        for k in range(1, len(words)):
+            for word in sorted(swaps(k, context)):
+                mine, theirs = shared[words[k]], shared[word]
+                likeness = min(mine, theirs) / max(mine, theirs) / \
+                    (1 + abs(len(word) - len(words[k])))
+                # weighted order without replacement (a larger likeness tends to come first)
+                keyed.append((rng.random() ** (1 / likeness), k, word))
+        out = [" ".join([*words[:k], word, *words[k + 1:]])
+               for _, k, word in sorted(keyed, reverse=True)]
+        return [n for n in out if n not in skip]
+
+    first = ranked(True, set())
+    return first + ranked(False, set(first))  # swaps next to a kept neighbour first
 
 
 def email_like(email: str | None, first: str, last: str, rng: random.Random) -> str:

@@ -218,8 +218,8 @@ def make_knowledge(b: OrgBuilder, count: int) -> None:
     rng.shuffle(order)
     for k in order:
         title, summary, body = unique[k]
-        # written from the set-up year on (the policies go live in the first weeks of 2020)
-        published = business_datetime(rng, dt.datetime(2019, 3, 4), dt.datetime(2023, 12, 20))
+        # this version published in the org's history; the article itself may be older
+        published = business_datetime(rng, dt.datetime(2020, 1, 6), dt.datetime(2023, 12, 20))
         # revised a few times: the article (and its number) is older than this version
         version = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
         first = published - sum((dt.timedelta(days=rng.randint(30, 300), hours=rng.randint(0, 9))
