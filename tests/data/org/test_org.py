@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 import os
+import random
 import subprocess
 import sys
 import time
