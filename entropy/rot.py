@@ -128,6 +128,8 @@ class _Planner:
         #: moment, which would put their Ids side by side)
         self._shifts: dict[str, set[int]] = {}
         self._first_names: dict[str, str] | None = None
+        #: target -> the names of its record and of the namesakes made for it so far
+        self._family: dict[str, list[str]] = {}
         self._target_key = ""
 
     # --- fresh values ------------------------------------------------------------------------
@@ -403,7 +405,10 @@ class _Planner:
         name_field = obj.name_field
         if name_field is None or not isinstance(row.get(name_field.name), str):
             return False
-        variants = namesakes(row[name_field.name],
+        # a namesake of the record or of one of its namesakes: a family of look-alikes has
+        # no centre that shares the most words with all the others (the original would be it)
+        family = self._family.setdefault(self._target_key, [row[name_field.name]])
+        variants = namesakes(rng.choice(family),
                              self.source.values(obj.name, name_field.name), rng)
         new = dict(row)
         delta = self.weeks(obj, new, self.nearby_weeks(obj, new, rng))
@@ -413,13 +418,15 @@ class _Planner:
         if name is None:
             return False
         new[name_field.name] = name
+        family.append(name)
         for fld in ("Phone",):
             if isinstance(new.get(fld), str):
                 new[fld] = mutate_digits(new[fld], rng)
         self.shift_dates(obj, new, delta)
-        if obj.name == "Knowledge__kav":
-            self._fresh_article(new, rng)
-        self.identify(obj, new, rng)
+        article = obj.name == "Knowledge__kav"
+        if article:
+            self._fresh_article(new, delta, rng)
+        self.identify(obj, new, rng, keep_number=article)
         group.add(obj.name, new, row["Id"])
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
         pricebook_entries = self.schema.get("PricebookEntry")
@@ -434,12 +441,17 @@ class _Planner:
                 group.add("PricebookEntry", pbe, entry["Id"])
         return True
 
-    def _fresh_article(self, new: Row, rng: random.Random) -> None:
-        """Another article: its URL name made from its title as every article's is."""
+    def _fresh_article(self, new: Row, delta: dt.timedelta, rng: random.Random) -> None:
+        """Another article: its URL name made from its title as every article's is, its number
+        that of a first version written as long before this one as the original's was (its
+        dates already moved by `delta`)."""
         if isinstance(new.get("UrlName"), str) and isinstance(new.get("Title"), str):
             stem = url_name(new["Title"])
             new["UrlName"] = self.fresh("Knowledge__kav", "UrlName",
                                         [stem, *(f"{stem}-{n}" for n in range(2, 20))])
+        first = time_of_auto_number("Knowledge__kav", new.get("ArticleNumber"))
+        new["ArticleNumber"] = None if first is None else \
+            self.numbering.auto_number("Knowledge__kav", first + delta)
         for fld in ("FAQ_Answer__c", "Summary"):
             if fld in new:
                 new[fld] = perturb_numbers(new[fld], rng)

@@ -18,35 +18,41 @@ def namesakes(name: str, names: Sequence[str], rng: random.Random) -> list[str]:
     where there is one. "Apex Analytics Inc." gives "Apex Analytics LLC"; "HyperDock Hub:
     Warranty FAQ" gives "HyperDock Pro: Warranty FAQ" (a template's fixed words stay). A swap
     is drawn by how alike the two words are in length and in how many names use them, so that
-    look-alikes are no longer, shorter, rarer or commoner than names are; only words other names
-    use too are swapped (swaps next to an unchanged neighbour first, then any other). They keep
-    the first word (a careless `LIKE '%Apex%'` matches them). A one-word name has none."""
+    look-alikes are no longer, shorter, rarer or commoner than names are. In order: swaps of
+    words other names use too next to an unchanged neighbour, then anywhere; then (a small
+    catalogue of unique names: "Pacific West") any word names have at that place; a one-word
+    name ("Mountain") gets a last word two-word names end with ("Mountain West"). All keep the
+    first word (a careless `LIKE '%Apex%'` matches them)."""
     words = name.split()
-    alike = [n.split() for n in names if len(n.split()) == len(words)]
     shared = Counter(w for n in names for w in set(n.split()))
+    if len(words) == 1:
+        words = [*words, ""]  # the place a last word goes
+        alike = [n.split() for n in names if len(n.split()) == 2]
+    else:
+        alike = [n.split() for n in names if len(n.split()) == len(words)]
 
-    def swaps(k: int, context: bool) -> set[str]:
-        if shared[words[k]] < 2:
+    def swaps(k: int, tier: int) -> set[str]:
+        if tier < 2 and shared[words[k]] < 2:
             return set()
-        return {w[k] for w in alike if w[k] != words[k] and shared[w[k]] >= 2 and (
-            not context or w[k - 1] == words[k - 1]
+        return {w[k] for w in alike if w[k] != words[k] and (tier == 2 or shared[w[k]] >= 2) and (
+            tier > 0 or w[k - 1] == words[k - 1]
             or (k + 1 < len(words) and w[k + 1] == words[k + 1]))}
 
-    def ranked(context: bool, skip: set[str]) -> list[str]:
+    out: list[str] = []
+    for tier in range(3):
         keyed = []
         for k in range(1, len(words)):
-            for word in sorted(swaps(k, context)):
-                mine, theirs = shared[words[k]], shared[word]
+            for word in sorted(swaps(k, tier)):
+                mine, theirs = max(1, shared[words[k]]), shared[word]
                 likeness = min(mine, theirs) / max(mine, theirs) / \
                     (1 + abs(len(word) - len(words[k])))
                 # weighted order without replacement (a larger likeness tends to come first)
                 keyed.append((rng.random() ** (1 / likeness), k, word))
-        out = [" ".join([*words[:k], word, *words[k + 1:]])
-               for _, k, word in sorted(keyed, reverse=True)]
-        return [n for n in out if n not in skip]
-
-    first = ranked(True, set())
-    return first + ranked(False, set(first))  # swaps next to a kept neighbour first
+        for _, k, word in sorted(keyed, reverse=True):
+            variant = " ".join(w for w in [*words[:k], word, *words[k + 1:]] if w)
+            if variant not in out and variant != name:
+                out.append(variant)
+    return out
 
 
 def email_like(email: str | None, first: str, last: str, rng: random.Random) -> str:

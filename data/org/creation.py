@@ -145,6 +145,18 @@ def creation_time(obj: str, row: Mapping[str, Any], rng: random.Random) -> dt.da
     return random_moment(rng, SETUP_START, ORG_START)
 
 
+def revisions(rng: random.Random, published: dt.datetime,
+              versions: tuple[int, ...] = (1, 2, 3),
+              weights: tuple[int, ...] = (5, 3, 2)) -> tuple[int, dt.datetime]:
+    """An article's version number and when its first version was written, for a latest
+    version published at `published`: revised every 30-300 days before. (Stale versions in
+    context rot are the earlier ones: an article needs some to have them.)"""
+    version = rng.choices(versions, weights=weights)[0]
+    first = published - sum((dt.timedelta(days=rng.randint(30, 300), hours=rng.randint(0, 9))
+                             for _ in range(version - 1)), dt.timedelta())
+    return version, first
+
+
 def _id_offset(key_prefix: str) -> int:
     return int.from_bytes(hashlib.sha256(key_prefix.encode()).digest()[:8], "big") \
         % _ID_OFFSET_RANGE

@@ -15,6 +15,7 @@ from typing import Any
 
 from data.org import text, vocab
 from data.org.builder import ORG_END, OrgBuilder, business_datetime, random_datetime
+from data.org.creation import revisions
 from data.org.people import People, spread
 
 
@@ -218,12 +219,10 @@ def make_knowledge(b: OrgBuilder, count: int) -> None:
     rng.shuffle(order)
     for k in order:
         title, summary, body = unique[k]
-        # this version published in the org's history; the article itself may be older
-        published = business_datetime(rng, dt.datetime(2020, 1, 6), dt.datetime(2023, 12, 20))
+        # written from the set-up year on (the policies go live in the first weeks of 2020);
         # revised a few times: the article (and its number) is older than this version
-        version = rng.choices((1, 2, 3), weights=(5, 3, 2))[0]
-        first = published - sum((dt.timedelta(days=rng.randint(30, 300), hours=rng.randint(0, 9))
-                                 for _ in range(version - 1)), dt.timedelta())
+        published = business_datetime(rng, dt.datetime(2019, 3, 4), dt.datetime(2023, 12, 20))
+        version, first = revisions(rng, published)
         b.add("Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body,
               UrlName=text.url_name(title), PublishStatus="Online", VersionNumber=version,
               IsLatestVersion=True, ArticleNumber=b.auto_number("Knowledge__kav", first),

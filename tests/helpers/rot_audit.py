@@ -6,9 +6,10 @@ For many tasks of both orgs at a rot level, the audit takes the verified rot of 
 episode org and compares every distractor row with its *source*, the base record it was cloned
 from: the look-alike an agent has to tell it apart from. Each row is described by signals that
 carry no task semantics, computed in its object's episode org (base rows plus that episode's
-distractors). For a distractor moved out of the task's date window, where it sits in its object
-(its Id rank, its date's place in the history) is the task's meaning, so those two signals are
-left out of that pair; everything else about it still counts:
+distractors). For a distractor moved out of the task's date window, and for an earlier version of
+an article (older than the current one by definition), where it sits in its object (its Id
+rank, its date's place in the history) is the task's meaning, so those two signals are left out
+of that pair; everything else about it still counts:
 
 - where its Id sits: rank in the object, Id gaps to the neighbours on either side;
 - whether its Id agrees with its creation date (the date field that follows the Id order best)
@@ -19,9 +20,9 @@ left out of that pair; everything else about it still counts:
   the object's base names), the shape of its email, phone and codes, how many base records of
   the object its owner owns.
 
-A gradient-boosted classifier (scikit-learn), cross-validated with folds grouped by source
-record, must not separate distractors from sources; per-family AUCs say which signal leaks when
-it does.
+A gradient-boosted classifier (scikit-learn), cross-validated with folds grouped by rot target
+(the record and its children), must not separate distractors from sources; per-family AUCs
+say which signal leaks when it does.
 Weights make every (task, object) contribute equally to both classes, so that an object's mere
 share of distractors is no signal.
 
@@ -314,34 +315,36 @@ class Sample:
     label: int
     kind: str
     features: dict[str, float]
-    #: The base record the pair is about (a distractor's source): folds keep it on one side.
+    #: The rot target the pair is about (the record whose distractors these are; a child's
+    #: pair belongs to its parent's target): folds keep it on one side.
     source: str = ""
 
 
 def episode_samples(index: BaseIndex, task: Task, groups: Sequence[RotGroup]) -> list[Sample]:
     """One episode's distractors and the base records they are compared with, each described
     in its episode org."""
-    by_object: dict[str, list[tuple[Row, str, str, bool]]] = {}
+    by_object: dict[str, list[tuple[Row, str, str, bool, str]]] = {}
     for g in groups:
         target = task.rot_targets[g.target] if g.target < len(task.rot_targets) else None
         windowed = target is not None and bool(target.date_field) and \
             (target.window_start is not None or target.window_end is not None)
+        about = target.record_id if target is not None else ""
         for obj, rows in g.rows.items():
             for row in rows:
                 by_object.setdefault(obj, []).append((row, g.sources[row["Id"]], g.kind,
-                                                      windowed))
+                                                      windowed, about))
     out: list[Sample] = []
     for obj, entries in by_object.items():
         oi = index[obj]
-        rot = {id_number(row["Id"]): row for row, _, _, _ in entries}
+        rot = {id_number(row["Id"]): row for row, *_ in entries}
         rot_numbers = sorted(rot)
-        rot_anchors = sorted(s for row, _, _, _ in entries
+        rot_anchors = sorted(s for row, *_ in entries
                              if oi.creation and (s := _seconds(row.get(oi.creation))) is not None)
         source_cache: dict[str, dict[str, float]] = {}
         for row in rot.values():  # counts over the episode's object, as the agent sees it
             for key, value in oi.counted(row):
                 oi.count(key, value, +1)
-        for row, source_id, kind, windowed in entries:
+        for row, source_id, kind, windowed, about in entries:
             source = oi.rows.get(id_number(source_id))
             if source is None or source["Id"] != source_id:
                 continue  # a clone of a distractor's child: no base look-alike
@@ -350,10 +353,13 @@ def episode_samples(index: BaseIndex, task: Task, groups: Sequence[RotGroup]) ->
                                                     rot_anchors)
             pair = [_features(oi, row, False, rot, rot_numbers, rot_anchors),
                     dict(source_cache[source_id])]
+            # an earlier version of an article is older than the current one: that is its meaning
+            older = row.get("VersionNumber") is not None and \
+                row.get("VersionNumber") < (source.get("VersionNumber") or 0)
             for label, features in zip((1, 0), pair, strict=True):
-                if windowed:
+                if windowed or older:
                     features.update(id_rank=math.nan, date_pos=math.nan)
-                out.append(Sample(task.id, obj, label, kind, features, source_id))
+                out.append(Sample(task.id, obj, label, kind, features, about))
         for row in rot.values():
             for key, value in oi.counted(row):
                 oi.count(key, value, -1)
@@ -401,9 +407,11 @@ def _weights(samples: Sequence[Sample]) -> Any:
 
 def cross_validated_auc(samples: Sequence[Sample], columns: Sequence[str],
                         folds: int = 4, max_iter: int = 100) -> float:
-    """ROC AUC of out-of-fold predictions. Folds are grouped by source record: many tasks have
-    the same record in play (a policy article), and a classifier that saw it in training would
-    only recognise that record, not a signal. The object is a categorical feature, so a signal
+    """ROC AUC of out-of-fold predictions. Folds are grouped by rot target: many tasks have the
+    same record in play (a policy article), and a target's children (a case's history rows)
+    sit side by side; a classifier that saw one of them in training would only recognise where
+    that record lies in the base org (the same in every episode, while its distractors move),
+    which no single episode shows, not a signal. The object is a categorical feature, so a signal
     may mean different things in different objects."""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier

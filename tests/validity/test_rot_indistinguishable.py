@@ -4,8 +4,10 @@ Over the verified rot of tasks of every category of both default orgs, a gradien
 classifier sees only non-semantic signals of each distractor and of the base record it imitates
 (Id rank and gaps, Id vs creation date and auto-number, date positions and times of day, name
 tokens and affixes, email/phone/code shapes, how much its owner owns; tests/helpers/rot_audit.py)
-and must not separate them: cross-validated ROC AUC <= 0.55 at every rot level. A failure names
-the signal families that leak. bench/rot_indistinguishable.py prints the full table.
+and must not separate them: cross-validated ROC AUC <= 0.55 at every rot level (the issue's goal;
+an AUC between it and CEILING is reported as an expected failure naming the open gap, above
+CEILING the test fails). A failure names the signal families that leak;
+bench/rot_indistinguishable.py prints the full table.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from tests.helpers.rot_audit import BaseIndex, audit, rot_samples
 pytest.importorskip("sklearn")
 
 GOAL = 0.55
+#: Above this is a regression (the design reaches 0.56 low, 0.57 medium, 0.63 high over these
+#: tasks; Ids drawn apart from the base org's gave 1.0). Between GOAL and CEILING the test
+#: reports the goal as open (an expected failure naming the leaking signals).
+CEILING = 0.65
 #: Tasks per category and org: every category, a few minutes at most on two cores.
 PER_CATEGORY = 3
 
@@ -42,9 +48,6 @@ def orgs():
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="open: measured AUC 0.62-0.69 (name tokens of namesakes, "
-                   "Id rank of clones of edge records, cloned CaseHistory__c/Knowledge__kav rows); "
-                   "strict, so this fails as soon as the goal is met and the mark must go")
 @pytest.mark.parametrize("level", ["low", "medium", "high"])
 def test_a_classifier_cannot_tell_distractors_from_the_records_they_imitate(
         orgs, level, record_property) -> None:
@@ -55,7 +58,9 @@ def test_a_classifier_cannot_tell_distractors_from_the_records_they_imitate(
     record_property("rot_auc", round(report.overall, 3))
     families = ", ".join(f"{name} {auc:.3f}" for name, auc in
                          sorted(report.families.items(), key=lambda kv: -kv[1]))
-    print(f"rot {level}: AUC {report.overall:.3f} over {report.rows} rows; {families}")
-    assert report.overall <= GOAL, \
-        f"rot {level}: distractors separable, AUC {report.overall:.3f} > {GOAL}; by signal: " \
+    summary = f"rot {level}: AUC {report.overall:.3f} over {report.rows} rows; by signal: " \
         f"{families}"
+    print(summary)
+    assert report.overall <= CEILING, f"distractors separable: {summary}"
+    if report.overall > GOAL:
+        pytest.xfail(f"goal {GOAL} not met yet: {summary}")

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from data.org.creation import revisions
 from data.org.text import url_name
 
 if TYPE_CHECKING:
@@ -61,6 +62,16 @@ def add_article(builder: OrgBuilder, title: str, summary: str, body: str,
         if slug not in taken:
             break
         slug = f"{url_name(title)}-{n}"
+    return add_revised_article(builder, title, summary, body, slug, published)
+
+
+def add_revised_article(builder: OrgBuilder, title: str, summary: str, body: str, slug: str,
+                        published: dt.datetime) -> str:
+    """The latest version of a planted article, revised once or twice since it was first
+    written (a rule that never changed would have no stale versions for context rot to
+    show); its article number is its first version's."""
+    version, first = revisions(builder.rng("article-revisions"), published, (2, 3), (3, 2))
     return builder.add("Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body,
-                       UrlName=slug, PublishStatus="Online",
-                       VersionNumber=1, IsLatestVersion=True, LastPublishedDate=published)
+                       UrlName=slug, PublishStatus="Online", VersionNumber=version,
+                       IsLatestVersion=True, LastPublishedDate=published,
+                       ArticleNumber=builder.auto_number("Knowledge__kav", first))

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from data.org.builder import ORG_END, OrgBuilder, business_datetime
+from data.org.plants._phrasebank import add_revised_article
 from data.org.plants._sales_text import (
     POLICY_HOME_ARTICLES,
     QUOTE_POLICY_ARTICLES,
@@ -38,10 +39,8 @@ def plant_policy_article(builder: OrgBuilder, rng: random.Random, url_name: str,
     for article in builder.records("Knowledge__kav"):
         if article.get("UrlName") == url_name:
             raise ValueError(f"knowledge article {url_name!r} planted twice")
-    return builder.add(
-        "Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body, UrlName=url_name,
-        PublishStatus="Online", VersionNumber=1, IsLatestVersion=True,
-        LastPublishedDate=business_datetime(rng, published, published + POLICY_ROLLOUT))
+    return add_revised_article(builder, title, summary, body, url_name,
+                               business_datetime(rng, published, published + POLICY_ROLLOUT))
 
 
 def by_id(builder: OrgBuilder, obj: str) -> dict[str, dict[str, Any]]:
