@@ -175,7 +175,7 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     targets = list(task.rot_targets) if task is not None and task.rot_targets else \
         default_rot_targets(source, db.schema, config.seed)
     verify = task is not None and task.reference is not None
-    groups = plan_rot_groups(source, db.schema, targets, config.rot, config.seed, today,
+    groups = plan_rot_groups(source, db.schema, targets, config.rot, config.seed,
                              spare=SPARE_GROUPS if verify else 0)
     result = _VerifiedRot([g for g in groups if not g.spare], [])
     if verify and groups and task is not None:

@@ -7,44 +7,47 @@ or owned by look-alike users, stale knowledge article versions, transcripts abou
 A group is the unit that stands or falls together (a look-alike user and the case it owns), so
 dropping a group to protect a gold answer never leaves a dangling reference.
 
-Every row is keyed by base names, has a fresh valid Id in the same number band as the base org's
-(so Ids give nothing away) checked against the base catalog, and references only existing base
-rows or rows of its own group.
+Every row is keyed by base names and references only existing base rows or rows of its own
+group. Nothing but the task's meaning tells a distractor from a base record
+(tests/validity/test_rot_indistinguishable.py): its dates move by whole weeks (weekdays, times of
+day and the gaps between its own dates keep the base org's shape) and stay inside its object's
+history; its Id and auto-number are those of a base record created at its new time
+(data.org.creation), so it sits in the Id sequence among the base rows at their density; decoy
+owners and issues come from the values base records of the object have.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import math
 import random
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from data.org.creation import (
+    AUTO_NUMBERS,
+    Numbering,
+    anchor_of,
+    creation_time,
+    random_moment,
+    time_of_auto_number,
+)
+from data.org.people import user_login
+from data.org.text import url_name
 from data.tasks.model import RotTarget
 from entropy.levels import ROT_COUNTS, RotLevel, check_level, seeded_rng
 from entropy.sources import RecordSource, record_source
-from entropy.variants import (
-    email_variant,
-    lookalike_person,
-    mutate_digits,
-    name_variants,
-    perturb_numbers,
-)
+from entropy.variants import email_like, mutate_digits, namesakes, perturb_numbers
 from sandbox_db.database import OrgData, OrgDatabase
-from sandbox_db.ids import make_id
 from sandbox_db.schema import FieldType, OrgSchema, SObject
 
 Row = dict[str, Any]
 
-#: The base org's Id number band (data.org.builder): distractor Ids are drawn from it too.
-ID_BAND = (3 * 62**4, 62**5 - 1)
-
-#: Fields whose values identify a record and must stay unique in a clone.
+#: Fields (besides Ids and auto-numbers) whose values identify a record: fresh in a clone.
 UNIQUE_FIELDS: dict[str, tuple[str, ...]] = {
-    "Case": ("CaseNumber",), "Order": ("OrderNumber",), "OrderItem": ("OrderItemNumber",),
-    "Contract": ("ContractNumber",), "User": ("Username",),
-    "Product2": ("ProductCode", "External_ID__c"),
+    "User": ("Username",), "Product2": ("ProductCode", "External_ID__c"),
 }
 
 #: (child object, its reference to the parent, the child's own children to clone with it).
@@ -71,10 +74,14 @@ NAMESAKE_CHILDREN: dict[str, ChildSpec] = {
 }
 NAMESAKE_CHILD_LIMIT = 3
 
-PERSON_OBJECTS = ("Contact", "Lead")
+#: A clone moves to a moment among the base records up to this many records before or after
+#: its original (or beyond the edge of the task's window): spread out, so that the stretch
+#: around a task's records does not fill up with distractors (a denser stretch of Ids would give
+#: them away), yet near (a clone far from its original would stand out where the original is
+#: among the newest or oldest records).
+SPREAD = 20
 
-#: A name field holding a record number ("00001027", "VCT-00029", "CH-1234"): cloned with a new one.
-CODE_LIKE = re.compile(r"^[A-Za-z]{0,6}[-#]?\d{3,}$")
+PERSON_OBJECTS = ("Contact", "Lead")
 
 
 @dataclass
@@ -86,9 +93,12 @@ class RotGroup:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     #: Planned beyond the level's count: used only to replace groups that verification drops.
     spare: bool = False
+    #: Id of each row -> Id of the base record it imitates (what an audit compares it with).
+    sources: dict[str, str] = field(default_factory=dict)
 
-    def add(self, obj: str, row: Row) -> Row:
+    def add(self, obj: str, row: Row, source: str) -> Row:
         self.rows.setdefault(obj, []).append(row)
+        self.sources[row["Id"]] = source
         return row
 
     def row_count(self) -> int:
@@ -105,17 +115,21 @@ def merge_groups(groups: Sequence[RotGroup]) -> dict[str, list[Row]]:
 
 
 class _Planner:
-    def __init__(self, source: RecordSource, schema: OrgSchema, level: str, seed: int,
-                 today: dt.date | None) -> None:
+    def __init__(self, source: RecordSource, schema: OrgSchema, level: str, seed: int) -> None:
         self.source = source
         self.schema = schema
         self.level = level
         self.seed = seed
-        self.today = today
-        self._id_pools: dict[str, list[str]] = {}
-        self._id_rngs: dict[str, random.Random] = {}
+        # Ids and auto-numbers follow creation time exactly as the generator's do
+        self.numbering = Numbering(lambda obj, fld, value: bool(source.existing(obj, fld, [value])))
         self._used: dict[tuple[str, str], set[Any]] = {}
         self._decoys: dict[tuple[str, str], list[str]] = {}
+        #: record Id -> week shifts its clones took (two clones of a record never share a
+        #: moment, which would put their Ids side by side)
+        self._shifts: dict[str, set[int]] = {}
+        self._first_names: dict[str, str] | None = None
+        #: target -> the names of its record and of the namesakes made for it so far
+        self._family: dict[str, list[str]] = {}
         self._target_key = ""
         #: Issues of the task's target cases: never a decoy, so that distractors never add
         #: cases about an issue in play (which could make "the most frequent issue over all
@@ -123,26 +137,6 @@ class _Planner:
         self.issues_in_play: set[str] = set()
 
     # --- fresh values ------------------------------------------------------------------------
-    def new_id(self, obj_name: str) -> str:
-        """A fresh Id for `obj_name`: same band as the base org's, absent from it, unused."""
-        pool = self._id_pools.setdefault(obj_name, [])
-        if not pool:
-            obj = self.schema.get(obj_name)
-            assert obj is not None
-            rng = self._id_rngs.setdefault(
-                obj_name,
-                seeded_rng("rot-ids", self.schema.version, self.level, self.seed, obj_name))
-            candidates = [make_id(obj.key_prefix, rng.randint(*ID_BAND)) for _ in range(32)]
-            taken = self.source.existing(obj_name, "Id", candidates)
-            pool.extend(c for c in candidates if c not in taken)
-            pool.reverse()
-        used = self._used.setdefault((obj_name, "Id"), set())
-        new = pool.pop()
-        if new in used:
-            return self.new_id(obj_name)
-        used.add(new)
-        return new
-
     def fresh(self, obj: str, fld: str, candidates: Sequence[Any]) -> Any:
         """The first candidate not already a value of obj.fld in the base org or in rot."""
         used = self._used.setdefault((obj, fld), set())
@@ -160,66 +154,140 @@ class _Planner:
         return self.fresh(obj, fld, [mutate_digits(value, rng, keep) for _ in range(12)]) or \
             f"{value}-{rng.randrange(100, 999)}"
 
-    # --- cloning -----------------------------------------------------------------------------
-    def clone(self, obj: SObject, row: Row, rng: random.Random) -> Row:
-        """A copy of `row` under a fresh Id with fresh unique codes (references unchanged)."""
-        new = dict(row)
-        new["Id"] = self.new_id(obj.name)
-        codes = list(UNIQUE_FIELDS.get(obj.name, ()))
-        name_field = obj.name_field
-        if name_field is not None and isinstance(new.get(name_field.name), str) \
-                and CODE_LIKE.match(new[name_field.name]):
-            codes.append(name_field.name)  # "VCT-00029", "00001027": a record number, not a name
-        for fld in codes:
-            if fld in new:
-                new[fld] = self.fresh_code(obj.name, fld, new[fld], rng)
-        return new
+    def identify(self, obj: SObject, row: Row, rng: random.Random, *,
+                 keep_number: bool = False, created: dt.datetime | None = None) -> Row:
+        """Make `row` (a copy whose dates and parent references are final) a new record: the
+        Id and auto-number of a record created when its dates say (data.org.creation, as in
+        the generator), fresh unique codes. `keep_number`: keep the auto-number (another
+        version of the same article)."""
+        auto = AUTO_NUMBERS.get(obj.name)
+        if auto is not None and not keep_number:
+            row[auto.field] = None
+        self.numbering.assign(obj.name, obj.key_prefix, row,
+                              created or creation_time(obj.name, row, rng))
+        for fld in UNIQUE_FIELDS.get(obj.name, ()):
+            if fld in row:
+                row[fld] = self.fresh_code(obj.name, fld, row[fld], rng)
+        return row
 
-    def shift_dates(self, obj: SObject, row: Row, delta: dt.timedelta) -> None:
-        for f in obj.fields:
-            v = row.get(f.name)
-            if v is None:
+    # --- dates: whole weeks, inside the object's history ---------------------------------------
+    def _shifted(self, value: Any, delta: dt.timedelta) -> Any:
+        if isinstance(value, dt.datetime):
+            return value + delta
+        if isinstance(value, dt.date):
+            return value + dt.timedelta(days=delta.days)
+        return value
+
+    def weeks(self, obj: SObject, row: Row, candidates: Sequence[int],
+              target: RotTarget | None = None,
+              not_before: dt.datetime | None = None) -> dt.timedelta | None:
+        """The first of `candidates` (whole weeks, so weekdays and times of day keep the base
+        org's shape) that no other clone of the row took, keeps the row's creation date inside
+        its object's base history (which runs past a task's "today", as the base rows do) and
+        the target's window date (if any) outside the window; `not_before`: the earliest
+        creation date it may take."""
+        taken = self._shifts.setdefault(row["Id"], set())
+        anchor = anchor_of(obj.name)
+        field_name = anchor.field if anchor.kind in ("field", "day") else None
+        lo, hi = self.source.bounds(obj.name, field_name) if field_name else (None, None)
+        created = row.get(field_name) if field_name else None
+        for k in candidates:
+            if k == 0 or k in taken:
                 continue
-            if f.type == FieldType.DATETIME and isinstance(v, dt.datetime):
-                row[f.name] = v + delta
-            elif f.type == FieldType.DATE and isinstance(v, dt.date):
-                row[f.name] = v + dt.timedelta(days=delta.days)
+            delta = dt.timedelta(weeks=k)
+            if created is not None and lo is not None:
+                moved = self._shifted(created, delta)
+                if moved < lo or moved > hi or \
+                        (not_before is not None and self._as_datetime(moved) < not_before):
+                    continue
+            if target is not None and target.date_field and row.get(target.date_field):
+                moved = self._shifted(row[target.date_field], delta)
+                if self._inside_window(target, moved):
+                    continue
+            taken.add(k)
+            return delta
+        return None
 
-    def window_delta(self, target: RotTarget, row: Row, rng: random.Random) -> dt.timedelta | None:
-        """How far to move `row` so target.date_field lands just outside the task's window."""
+    @staticmethod
+    def _as_datetime(value: Any) -> dt.datetime:
+        return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+
+    def _inside_window(self, target: RotTarget, value: Any) -> bool:
+        """Inside the window, or within a day of it (a DATE must be another calendar day)."""
+        moment = self._as_datetime(value)
+        margin = dt.timedelta(days=1)
+        after_start = target.window_start is None or moment >= target.window_start - margin
+        before_end = target.window_end is None or moment <= target.window_end + margin
+        return after_start and before_end
+
+    def _created_field(self, obj: SObject) -> str | None:
+        """The field that shows when a record of `obj` was created, if one does."""
+        anchor = anchor_of(obj.name)
+        return anchor.field if anchor.kind in ("field", "day") else None
+
+    def _weeks_into(self, value: Any, start: Any, end: Any, side: int, n: int,
+                    rng: random.Random) -> list[int]:
+        """`n` week shifts that move `value` to a moment drawn uniformly between `start` and
+        `end` (a random moment, not a record's: a clone that sat next to a base record would
+        have shorter Id gaps than records do), at least a week towards `side` (+1 later, -1
+        earlier; 0: either way)."""
+        start, end = sorted((self._as_datetime(start), self._as_datetime(end)))
+        here = self._as_datetime(value)
+        out = []
+        for _ in range(n):
+            weeks = (random_moment(rng, start, end) - here) / dt.timedelta(weeks=1)
+            towards = side or (1 if weeks >= 0 else -1)
+            out.append(max(1, math.ceil(weeks)) if towards > 0 else min(-1, math.floor(weeks)))
+        return out
+
+    def nearby_weeks(self, obj: SObject, row: Row, rng: random.Random) -> list[int]:
+        """Week shifts that move the row to a moment among the base records up to SPREAD
+        records before or after it: further in a sparse object, less far in a dense one, so
+        that clones neither crowd one stretch of the Id sequence nor wander off to where their
+        original could not be (among the newest records, say); where those records lie within
+        a few days (many planted on the same day), among twice and four times as many. Without
+        a creation date: a few weeks either way."""
+        field_name = self._created_field(obj)
+        value = row.get(field_name) if field_name else None
+        if value is None:
+            return [rng.choice((-1, 1)) * rng.randint(1, 5) for _ in range(12)]
+        values = self.source.values(obj.name, field_name)  # type: ignore[arg-type]
+        at = bisect.bisect_left(values, value)
+        return [k for spread in (SPREAD, 2 * SPREAD, 4 * SPREAD)
+                for k in self._weeks_into(value, values[max(0, at - spread)],
+                                          values[min(len(values) - 1, at + spread)], 0, 12, rng)]
+
+    def window_weeks(self, obj: SObject, target: RotTarget, row: Row,
+                     rng: random.Random) -> list[int] | None:
+        """Week shifts that move target.date_field outside the task's window, to a moment
+        among the base records up to SPREAD records beyond either edge (sides in random order:
+        the stretch around a window should not fill up with distractors). None: no window."""
         if not target.date_field or (target.window_start is None and target.window_end is None):
             return None
         value = row.get(target.date_field)
-        days = dt.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 20))
-        sides: list[dt.datetime] = []
-        after = None
-        if target.window_start is not None:
-            sides.append(target.window_start - days)
-        if target.window_end is not None:
-            after = target.window_end + days
-            if self.today is None or after.date() <= self.today:
-                sides.append(after)
-        if not sides and after is not None:  # only an end, and after it lies beyond today
-            sides.append(after)
-        goal = rng.choice(sides)
         if value is None:
-            obj = self.schema.get(target.object)
-            f = obj.field(target.date_field) if obj else None
-            is_date = f is not None and f.type == FieldType.DATE
-            row[target.date_field] = goal.date() if is_date else goal
-            return dt.timedelta(0)
-        if isinstance(value, dt.datetime):
-            return goal - value
-        if isinstance(value, dt.date):
-            # a DATE field: outside means a different calendar day beyond the bound
-            goal_day = goal.date()
-            if target.window_start is not None and goal < target.window_start:
-                goal_day = min(goal_day, target.window_start.date() - dt.timedelta(days=1))
-            elif target.window_end is not None:
-                goal_day = max(goal_day, target.window_end.date() + dt.timedelta(days=1))
-            return dt.timedelta(days=(goal_day - value).days)
-        return None
+            return None
+        values = [self._as_datetime(v)
+                  for v in self.source.values(obj.name, target.date_field)]
+        margin = dt.timedelta(days=1)
+        sides: list[list[int]] = []
+        if target.window_start is not None and values:
+            edge = target.window_start - margin
+            far = values[max(0, bisect.bisect_left(values, edge) - SPREAD)]
+            sides.append(self._weeks_into(value, min(far, edge - margin * 7), edge, -1, 8, rng))
+        if target.window_end is not None and values:
+            edge = target.window_end + margin
+            far = values[min(len(values) - 1, bisect.bisect_right(values, edge) + SPREAD - 1)]
+            sides.append(self._weeks_into(value, edge, max(far, edge + margin * 7), 1, 8, rng))
+        rng.shuffle(sides)
+        return [k for side in sides for k in side]
 
+    def shift_dates(self, obj: SObject, row: Row, delta: dt.timedelta) -> None:
+        for f in obj.fields:
+            if f.type in (FieldType.DATE, FieldType.DATETIME) and row.get(f.name) is not None:
+                row[f.name] = self._shifted(row[f.name], delta)
+
+    # --- cloning -----------------------------------------------------------------------------
     def clone_children(self, group: RotGroup, obj_name: str, old_id: str, new_id: str,
                        delta: dt.timedelta | None, rng: random.Random,
                        owner_swap: tuple[str, str] | None = None,
@@ -235,7 +303,7 @@ class _Planner:
             if len(rows) > limit:
                 rows = sorted(rng.sample(rows, limit), key=lambda r: r["Id"])
             for row in rows:
-                new = self.clone(child, row, rng)
+                new = dict(row)
                 new[ref] = new_id
                 if delta:
                     self.shift_dates(child, new, delta)
@@ -244,7 +312,8 @@ class _Planner:
                         if v == owner_swap[0] and k not in ("Id", ref):
                             new[k] = owner_swap[1]
                 self.vary_child(child_name, obj_name, new, rng)
-                group.add(child_name, new)
+                self.identify(child, new, rng)
+                group.add(child_name, new, row["Id"])
                 if grandchildren:
                     self.clone_children(group, child_name, row["Id"], new["Id"], delta, rng,
                                         owner_swap, grandchildren, limit)
@@ -264,176 +333,205 @@ class _Planner:
             # issue: copies about the same issue would make "the product's most frequent issue
             # over all time" right more often than the window's answer)
             if row.get("OwnerId") and rng.random() < 0.7:
-                row["OwnerId"] = self.decoy("User", row["OwnerId"]) or row["OwnerId"]
+                row["OwnerId"] = self.decoy("Case", "OwnerId", row["OwnerId"]) or row["OwnerId"]
             if row.get("IssueId__c"):
-                row["IssueId__c"] = self.decoy("Issue__c", row["IssueId__c"]) or row["IssueId__c"]
+                row["IssueId__c"] = self.decoy("Case", "IssueId__c", row["IssueId__c"]) or \
+                    row["IssueId__c"]
         elif child_name == "UserTerritory2Association" and row.get("UserId"):
-            users = [u["Id"] for u in self.source.sample("User", 200) if u["Id"] != row["UserId"]]
+            users = [u for u in self.source.values(child_name, "UserId") if u != row["UserId"]]
             if users:
                 row["UserId"] = rng.choice(users)
 
-    def decoy(self, obj_name: str, avoid: str) -> str | None:
-        """One stable wrong record per (target, object): distractors that agree on the wrong
+    def decoy(self, obj_name: str, fld: str, avoid: str) -> str | None:
+        """One stable wrong value of obj.fld per target, drawn from the values base records of
+        the object have (the same owners, the same issues): distractors that agree on the wrong
         owner or issue pull a careless count towards it instead of spreading out."""
-        key = (self._target_key, obj_name)
-        if key not in self._decoys:
-            rows = [r["Id"] for r in self.source.sample(obj_name, 200)]
+        key = (self._target_key, f"{obj_name}.{fld}")
+        if key not in self._decoys:  # drawn as often as base records have each value
+            values = self.source.values(obj_name, fld)
             rng = seeded_rng("rot-decoy", self.schema.version, self.seed, *key)
-            self._decoys[key] = rng.sample(rows, min(6, len(rows)))
-        in_play = self.issues_in_play if obj_name == "Issue__c" else set()
+            picks: list[str] = []
+            for _ in range(60):
+                if len(picks) == 6 or not values:
+                    break
+                if (pick := rng.choice(values)) not in picks:
+                    picks.append(pick)
+            self._decoys[key] = picks
+        # never an issue of the task's own cases: distractors agreeing on the right issue would
+        # make ignoring the window *more* right for "the top issue"
+        in_play = self.issues_in_play if fld == "IssueId__c" else set()
         return next((d for d in self._decoys[key] if d != avoid and d not in in_play), None)
 
     def attach_namesake_children(self, group: RotGroup, obj: SObject, old_id: str, new_id: str,
                                  rng: random.Random) -> None:
         spec = NAMESAKE_CHILDREN.get(obj.name)
         if spec:
-            self.clone_children(group, obj.name, old_id, new_id,
-                                -dt.timedelta(days=rng.randint(2, 40)), rng, None, spec,
-                                NAMESAKE_CHILD_LIMIT)
-
-    def nearby_delta(self, rng: random.Random, obj: SObject | None = None,
-                     row: Row | None = None) -> dt.timedelta:
-        """A shift of a few days to weeks, either way; backwards when forwards would move the
-        row's dates past today."""
-        days = rng.randint(2, 40)
-        if rng.random() < 0.5:
-            return dt.timedelta(days=-days)
-        if self.today is not None and obj is not None and row is not None:
-            latest = max((v.date() if isinstance(v, dt.datetime) else v
-                          for f in obj.fields if isinstance(v := row.get(f.name), dt.date)),
-                         default=None)
-            if latest is not None and latest + dt.timedelta(days=days) > self.today:
-                return dt.timedelta(days=-days)
-        return dt.timedelta(days=days)
+            taken = self._shifts.setdefault(f"{old_id}:children", set())
+            k = next(k for k in self.nearby_weeks(obj, {}, rng) + list(range(6, 99))
+                     if k not in taken)
+            taken.add(k)
+            self.clone_children(group, obj.name, old_id, new_id, dt.timedelta(weeks=k), rng,
+                                None, spec, NAMESAKE_CHILD_LIMIT)
 
     # --- distractor kinds --------------------------------------------------------------------
     def lookalike_user(self, group: RotGroup, user: Row, rng: random.Random) -> Row | None:
+        """A new user with the same first name and another of the org's users' last names (a
+        careless `Owner.Name LIKE '%John%'` matches both), set up as every user is."""
         users = self.schema.get("User")
-        if users is None:
+        first = user.get("FirstName") or (user.get("Name") or "").split(" ")[0]
+        if users is None or not first:
             return None
-        first, last = user.get("FirstName") or "", user.get("LastName") or ""
-        if not first or not last:
-            parts = (user.get("Name") or "Alex Morgan").split(" ", 1)
-            first, last = parts[0], parts[-1]
-        for _ in range(6):
-            nf, nl = lookalike_person(first, last, rng)
-            name = f"{nf} {nl}"
-            if name != f"{first} {last}" and self.fresh("User", "Name", [name]):
-                break
-        else:
+        lasts = sorted(set(self.source.values("User", "LastName")) - {user.get("LastName")})
+        name = self.fresh("User", "Name", [f"{first} {last}" for last in
+                                           rng.sample(lasts, min(12, len(lasts)))])
+        if name is None:
             return None
-        new = self.clone(users, user, rng)
-        email = email_variant(user.get("Email"), nf, nl, rng)
-        new.update(Name=name, FirstName=nf, LastName=nl, Email=email,
-                   Alias=(nf[:1] + nl[:4]).lower())
+        last = name[len(first) + 1:]
+        new = self.identify(users, dict(user), rng)
+        login = user_login(first, last)
+        new.update(Name=name, FirstName=first, LastName=last, Email=login["Email"],
+                   Alias=login["Alias"])
         if "Username" in new:
-            new["Username"] = self.fresh("User", "Username",
-                                         [f"{email}.crm", f"{email}.{rng.randrange(2, 99)}"]) \
-                or f"{email}.{new['Id'][-6:]}"
+            new["Username"] = self.fresh("User", "Username", [login["Username"]]) or \
+                new["Username"]
         if "Phone" in new and isinstance(new["Phone"], str):
             new["Phone"] = mutate_digits(new["Phone"], rng)
-        return group.add("User", new)
+        return group.add("User", new, user["Id"])
+
+    def namesake_owner(self, obj: SObject, owner_id: str, rng: random.Random) -> str | None:
+        """Another user who owns records of `obj` in the base org and has the owner's first
+        name (a look-alike owner from the real population of owners), if there is one."""
+        if self._first_names is None:
+            self._first_names = {u["Id"]: u.get("FirstName") or (u.get("Name") or " ").split()[0]
+                                 for u in self.source.sample("User", 1_000_000)}
+        first = self._first_names.get(owner_id)
+        owners = [o for o in self.source.values(obj.name, "OwnerId")  # as often as they own
+                  if o != owner_id and first and self._first_names.get(o) == first]
+        return rng.choice(owners) if owners else None
 
     def namesake(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                  rng: random.Random, nth: int) -> bool:
         name_field = obj.name_field
         if name_field is None or not isinstance(row.get(name_field.name), str):
             return False
-        style = {"Product2": "product", "Knowledge__kav": "article"}.get(obj.name, "company")
-        variants = name_variants(row[name_field.name], rng, style=style)
-        if nth == 0:  # the first namesake always keeps the name as a prefix
-            variants = [v for v in variants if v.startswith(row[name_field.name])] + variants
-        name = self.fresh(obj.name, name_field.name, variants[:8] if nth else variants[:4])
+        # a namesake of the record or of one of its namesakes: a family of look-alikes has
+        # no centre that shares the most words with all the others (the original would be it)
+        family = self._family.setdefault(self._target_key, [row[name_field.name]])
+        variants = namesakes(rng.choice(family),
+                             self.source.values(obj.name, name_field.name), rng)
+        new = dict(row)
+        delta = self.weeks(obj, new, self.nearby_weeks(obj, new, rng))
+        if delta is None:
+            return False
+        name = self.fresh(obj.name, name_field.name, variants[:40])
         if name is None:
             return False
-        new = self.clone(obj, row, rng)
         new[name_field.name] = name
+        family.append(name)
         for fld in ("Phone",):
             if isinstance(new.get(fld), str):
                 new[fld] = mutate_digits(new[fld], rng)
-        self.shift_dates(obj, new, -dt.timedelta(days=rng.randint(20, 400)))
-        if obj.name == "Knowledge__kav":
-            self._fresh_article(new, row, rng)
-        group.add(obj.name, new)
+        self.shift_dates(obj, new, delta)
+        article = obj.name == "Knowledge__kav"
+        if article:
+            self._fresh_article(new, delta, rng)
+        self.identify(obj, new, rng, keep_number=article)
+        group.add(obj.name, new, row["Id"])
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
-        if obj.name == "Product2":  # a price for the look-alike product, so it shows up in deals
+        pricebook_entries = self.schema.get("PricebookEntry")
+        if obj.name == "Product2" and pricebook_entries is not None:
+            # a price for the look-alike product, so it shows up in deals
             for entry in self.source.find("PricebookEntry", "Product2Id", row["Id"], limit=1):
-                pbe = self.clone(self.schema.get("PricebookEntry"), entry, rng)  # type: ignore[arg-type]
-                pbe.update(Product2Id=new["Id"], Name=name)
+                pbe = dict(entry, Product2Id=new["Id"], Name=name)
                 if isinstance(pbe.get("UnitPrice"), (int, float)):
                     factor = rng.choice((0.8, 0.9, 1.1, 1.25))
                     pbe["UnitPrice"] = round(pbe["UnitPrice"] * factor, 2)
-                group.add("PricebookEntry", pbe)
+                self.identify(pricebook_entries, pbe, rng)
+                group.add("PricebookEntry", pbe, entry["Id"])
         return True
 
-    def _fresh_article(self, new: Row, row: Row, rng: random.Random) -> None:
-        for fld in ("ArticleNumber", "UrlName"):
-            if isinstance(row.get(fld), str):
-                new[fld] = self.fresh_code("Knowledge__kav", fld, row[fld], rng)
+    def _fresh_article(self, new: Row, delta: dt.timedelta, rng: random.Random) -> None:
+        """Another article: its URL name made from its title as every article's is, its number
+        that of a first version written as long before this one as the original's was (its
+        dates already moved by `delta`)."""
+        if isinstance(new.get("UrlName"), str) and isinstance(new.get("Title"), str):
+            stem = url_name(new["Title"])
+            new["UrlName"] = self.fresh("Knowledge__kav", "UrlName",
+                                        [stem, *(f"{stem}-{n}" for n in range(2, 20))])
+        first = time_of_auto_number("Knowledge__kav", new.get("ArticleNumber"))
+        new["ArticleNumber"] = None if first is None else \
+            self.numbering.auto_number("Knowledge__kav", first + delta)
         for fld in ("FAQ_Answer__c", "Summary"):
             if fld in new:
                 new[fld] = perturb_numbers(new[fld], rng)
 
     def duplicate_person(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                          rng: random.Random, nth: int) -> bool:
-        new = self.clone(obj, row, rng)
+        new = dict(row)
         first = row.get("FirstName") or (row.get("Name") or "").split(" ")[0]
         last = row.get("LastName") or (row.get("Name") or "").split(" ")[-1]
         for fld in ("Email", "PersonEmail"):
-            if fld in new:
-                new[fld] = self.fresh(obj.name, fld, [email_variant(row.get(fld), first, last, rng)
-                                                      for _ in range(6)]) or new[fld]
+            if fld in new:  # as the org writes addresses: sometimes the same one again
+                new[fld] = next((e for e in (email_like(row.get(fld), first, last, rng)
+                                             for _ in range(8))
+                                 if e == row.get(fld) or self.fresh(obj.name, fld, [e])),
+                                new[fld])
         if isinstance(new.get("Phone"), str):
             new["Phone"] = mutate_digits(new["Phone"], rng)
-        delta = self.window_delta(target, new, rng)
+        delta = self.weeks(obj, new, self.window_weeks(obj, target, new, rng) or
+                           self.nearby_weeks(obj, new, rng), target)
         if delta is None:
-            delta = -dt.timedelta(days=rng.randint(30, 500))
+            return False
         self.shift_dates(obj, new, delta)
-        group.add(obj.name, new)
+        self.identify(obj, new, rng)
+        group.add(obj.name, new, row["Id"])
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
         return True
 
     def out_of_window(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                       rng: random.Random, nth: int, lookalike_owner: bool = False) -> bool:
-        new = self.clone(obj, row, rng)
-        delta = self.window_delta(target, new, rng)
-        if delta is None:
-            delta = self.nearby_delta(rng, obj, row) if not lookalike_owner else dt.timedelta(0)
-        self.shift_dates(obj, new, delta)
+        new = dict(row)
         swap = None
-        if lookalike_owner and row.get("OwnerId"):
-            owner = self.source.get("User", row["OwnerId"])
-            user = self.lookalike_user(group, owner, rng) if owner else None
-            if user is None:
+        if lookalike_owner:
+            owner = self.namesake_owner(obj, row["OwnerId"], rng) if row.get("OwnerId") else None
+            if owner is None:
                 return False
-            new["OwnerId"] = user["Id"]
-            swap = (row["OwnerId"], user["Id"])
+            swap = (row["OwnerId"], owner)
+        delta = self.weeks(obj, new, self.window_weeks(obj, target, new, rng) or
+                           self.nearby_weeks(obj, new, rng), target)
+        if delta is None:
+            return False
+        self.shift_dates(obj, new, delta)
+        if swap is not None:
+            new["OwnerId"] = swap[1]
         if obj.name == "Case" and new.get("IssueId__c"):
             # a neighbouring case about another issue: a copy about the same issue just outside
             # the window would make ignoring the window *more* right for "the top issue"
-            new["IssueId__c"] = self.decoy("Issue__c", new["IssueId__c"]) or new["IssueId__c"]
-        group.add(obj.name, new)
+            new["IssueId__c"] = self.decoy("Case", "IssueId__c", new["IssueId__c"]) or \
+                new["IssueId__c"]
+        self.identify(obj, new, rng)
+        group.add(obj.name, new, row["Id"])
         self.clone_children(group, obj.name, row["Id"], new["Id"], delta, rng, swap)
         return True
 
     def stale_version(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                       rng: random.Random, nth: int) -> bool:
-        version = row.get("VersionNumber") or 1
-        older = version - 1 - nth
-        new = self.clone(obj, row, rng)
-        if older >= 1:
-            new.update(VersionNumber=older, PublishStatus="Archived", IsLatestVersion=False)
-            if isinstance(new.get("LastPublishedDate"), dt.datetime):
-                new["LastPublishedDate"] -= dt.timedelta(days=(nth + 1) * rng.randint(30, 120))
-        elif older == 0:  # no older version left: a draft of the next one, never published
-            new.update(VersionNumber=version + 1, PublishStatus="Draft", IsLatestVersion=False,
-                       LastPublishedDate=None)
-        else:
+        """An archived older version of the article (same number, published earlier but after
+        the article was first written, its numbers stale); a namesake when no older one fits."""
+        older = (row.get("VersionNumber") or 1) - 1 - nth
+        new = dict(row)
+        first = time_of_auto_number(obj.name, row.get("ArticleNumber"))
+        delta = self.weeks(obj, new, [-(nth + 1) * rng.randint(4, 17) for _ in range(6)],
+                           not_before=first) if older >= 1 else None
+        if delta is None:
             return self.namesake(group, obj, row, target, rng, nth)
+        self.shift_dates(obj, new, delta)
+        new.update(VersionNumber=older, PublishStatus="Archived", IsLatestVersion=False)
         for fld in ("FAQ_Answer__c", "Summary"):
             if fld in new:
                 new[fld] = perturb_numbers(new[fld], rng)
-        group.add(obj.name, new)
+        self.identify(obj, new, rng, keep_number=True)
+        group.add(obj.name, new, row["Id"])
         return True
 
     def other_lead_transcript(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
@@ -443,7 +541,7 @@ class _Planner:
         if not leads:
             return self.out_of_window(group, obj, row, target, rng, nth)
         other = rng.choice(leads)
-        new = self.clone(obj, row, rng)
+        new = dict(row)
         new["LeadId__c"] = other["Id"]
         mine = self.source.get("Lead", lead_id) if lead_id else None
         for fld in ("Name", "Body__c"):
@@ -453,13 +551,13 @@ class _Planner:
                     if mine.get(key) and other.get(key):
                         text = text.replace(str(mine[key]), str(other[key]))
                 new[fld] = text
-        if isinstance(new.get("Name"), str) and new["Name"] == row.get("Name"):
-            new["Name"] = self.fresh_code(obj.name, "Name", new["Name"], rng)
-        delta = self.window_delta(target, new, rng)
+        delta = self.weeks(obj, new, self.window_weeks(obj, target, new, rng) or
+                           self.nearby_weeks(obj, new, rng), target)
         if delta is None:
-            delta = dt.timedelta(days=rng.choice((-3, -2, -1, 1, 2)))
+            return False
         self.shift_dates(obj, new, delta)
-        group.add(obj.name, new)
+        self.identify(obj, new, rng)
+        group.add(obj.name, new, row["Id"])
         return True
 
     def user_lookalike(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
@@ -520,13 +618,13 @@ class _Planner:
 
 def plan_rot_groups(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchema,
                     targets: Sequence[RotTarget], level: RotLevel, seed: int,
-                    today: dt.date | None = None, spare: int = 0) -> list[RotGroup]:
+                    spare: int = 0) -> list[RotGroup]:
     """Distractor groups for `targets`, in target order; deterministic in every argument.
     `spare` extra groups per target (marked `spare`) are replacements for verification."""
     check_level(level)
     if level == "none" or not targets:
         return []
-    planner = _Planner(record_source(data), schema, level, seed, today)
+    planner = _Planner(record_source(data), schema, level, seed)
     planner.issues_in_play = {row["IssueId__c"] for t in targets if t.object == "Case"
                               for row in [planner.source.get("Case", t.record_id)]
                               if row and row.get("IssueId__c")}
@@ -537,10 +635,9 @@ def plan_rot_groups(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchem
 
 
 def plan_rot(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchema,
-             targets: Sequence[RotTarget], level: RotLevel, seed: int,
-             today: dt.date | None = None) -> dict[str, list[Row]]:
+             targets: Sequence[RotTarget], level: RotLevel, seed: int) -> dict[str, list[Row]]:
     """Distractor rows (base names) for the task's rot targets: open_view's `extra_rows`."""
-    return merge_groups(plan_rot_groups(data, schema, targets, level, seed, today))
+    return merge_groups(plan_rot_groups(data, schema, targets, level, seed))
 
 
 #: Spare groups planned per target, to replace groups that would change a gold answer.

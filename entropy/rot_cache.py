@@ -147,12 +147,14 @@ def _decode_value(value: Any) -> Any:
 
 def _encode_group(group: RotGroup) -> dict[str, Any]:
     return {"target": group.target, "kind": group.kind, "spare": group.spare,
+            "sources": group.sources,
             "rows": {obj: [{k: _encode_value(v) for k, v in row.items()} for row in rows]
                      for obj, rows in group.rows.items()}}
 
 
 def _decode_group(raw: dict[str, Any]) -> RotGroup:
     return RotGroup(target=raw["target"], kind=raw["kind"], spare=raw["spare"],
+                    sources=dict(raw["sources"]),
                     rows={obj: [{k: _decode_value(v) for k, v in row.items()} for row in rows]
                           for obj, rows in raw["rows"].items()})
 
@@ -160,7 +162,7 @@ def _decode_group(raw: dict[str, Any]) -> RotGroup:
 def _same(a: list[RotGroup], b: list[RotGroup]) -> bool:
     """Equal including value types (1 == 1.0 == True would hide a lossy round trip)."""
     def typed(groups: list[RotGroup]) -> Any:
-        return [(g.target, g.kind, g.spare,
+        return [(g.target, g.kind, g.spare, g.sources,
                  {o: [[(k, type(v), v) for k, v in r.items()] for r in rows]
                   for o, rows in g.rows.items()}) for g in groups]
     return typed(a) == typed(b)

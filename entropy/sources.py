@@ -23,6 +23,16 @@ class RecordSource(Protocol):
 
     def existing(self, obj: str, field: str, values: Iterable[Any]) -> set[Any]: ...
 
+    def bounds(self, obj: str, field: str) -> tuple[Any, Any]:
+        """(smallest, largest) non-null value of obj.field in the base org ((None, None) if
+        there is none)."""
+        ...
+
+    def values(self, obj: str, field: str) -> list[Any]:
+        """Every non-null value of obj.field in the base org, sorted, as often as it occurs
+        (a random pick follows the base org's own frequencies)."""
+        ...
+
 
 class DataSource:
     """Records from OrgData (dicts keyed by base names), indexed on first use."""
@@ -57,6 +67,14 @@ class DataSource:
         index = self._by(obj, field)
         return {v for v in values if v in index}
 
+    def bounds(self, obj: str, field: str) -> tuple[Any, Any]:
+        values = self.values(obj, field)
+        return (values[0], values[-1]) if values else (None, None)
+
+    def values(self, obj: str, field: str) -> list[Any]:
+        return sorted(v for v, rows in self._by(obj, field).items() if v is not None
+                      for _ in rows)
+
 
 class DbSource:
     """Records read from the base org's read-only DuckDB catalog. The base org is immutable, so
@@ -66,6 +84,8 @@ class DbSource:
         self.db = db
         self._columns: dict[tuple[str, str], frozenset[Any]] = {}
         self._found: dict[tuple[str, str, Any, int], list[dict[str, Any]]] = {}
+        self._bounds: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self._values: dict[tuple[str, str], list[Any]] = {}
         self._lock = threading.Lock()
 
     def _rows(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
@@ -104,7 +124,7 @@ class DbSource:
                 self._found[key] = hit
         return [dict(r) for r in hit]
 
-    def existing(self, obj: str, field: str, values: Iterable[Any]) -> set[Any]:
+    def _column(self, obj: str, field: str) -> frozenset[Any]:
         key = (obj, field)
         with self._lock:
             column = self._columns.get(key)
@@ -118,7 +138,41 @@ class DbSource:
                 cur.close()
             with self._lock:
                 self._columns[key] = column
+        return column
+
+    def existing(self, obj: str, field: str, values: Iterable[Any]) -> set[Any]:
+        column = self._column(obj, field)
         return {v for v in values if v in column}
+
+    def values(self, obj: str, field: str) -> list[Any]:
+        key = (obj, field)
+        with self._lock:
+            hit = self._values.get(key)
+        if hit is None:
+            cur = self.db.cursor()
+            try:
+                hit = [v for (v,) in cur.execute(
+                    f"SELECT {quote_ident(field)} FROM {self.db.base_table(obj)} "
+                    f"WHERE {quote_ident(field)} IS NOT NULL "
+                    f"ORDER BY {quote_ident(field)}").fetchall()]
+            finally:
+                cur.close()
+            with self._lock:
+                self._values[key] = hit
+        return list(hit)
+
+    def bounds(self, obj: str, field: str) -> tuple[Any, Any]:
+        key = (obj, field)
+        with self._lock:
+            hit = self._bounds.get(key)
+        if hit is None:
+            row = self._rows(f"SELECT MIN({quote_ident(field)}) AS lo, "
+                             f"MAX({quote_ident(field)}) AS hi "
+                             f"FROM {self.db.base_table(obj)}", [])[0]
+            hit = (row["lo"], row["hi"])
+            with self._lock:
+                self._bounds[key] = hit
+        return hit
 
 
 _DB_SOURCES_LOCK = threading.Lock()

@@ -1,106 +1,66 @@
-"""Look-alike values for distractor rows: near-namesake names, duplicate-looking people,
-look-alike users, perturbed numbers. Pure functions of their input and a seeded Random."""
+"""Look-alike values for distractor rows, written only the way the base org writes its own:
+near-namesakes from the words the object's names use, addresses in the org's address patterns,
+numbers changed digit by digit. Pure functions of their input and a seeded Random."""
 
 from __future__ import annotations
 
 import random
 import re
+from collections import Counter
+from collections.abc import Sequence
 
-NICKNAMES: dict[str, tuple[str, ...]] = {
-    "john": ("Jon", "Johnny"), "jon": ("John",), "michael": ("Micheal", "Mike"),
-    "katherine": ("Catherine", "Kathryn"), "catherine": ("Katherine",), "steven": ("Stephen",),
-    "stephen": ("Steven",), "sara": ("Sarah",), "sarah": ("Sara",), "jeffrey": ("Geoffrey",),
-    "brian": ("Bryan",), "bryan": ("Brian",), "anne": ("Ann",), "ann": ("Anne",),
-    "mohammed": ("Mohammad", "Muhammad"), "aisha": ("Ayesha",), "maria": ("Mariah", "Marie"),
-    "elena": ("Helena", "Elaina"), "wei": ("Way",), "liam": ("William",), "olga": ("Olya",),
-    "grace": ("Gracie",), "samuel": ("Sam", "Samual"), "noah": ("Noa",), "carlos": ("Karlos",),
-    "priya": ("Priyah",), "omar": ("Omer",), "fatima": ("Fatimah",), "kenji": ("Kenjiro",),
-    "jane": ("Jayne", "Janet"),
-}
-
-COMPANY_SUFFIXES = ("Inc.", "Inc", "LLC", "Corp", "Corp.", "Corporation", "Group", "Ltd.", "Ltd",
-                    "Co.", "Holdings")
-PRODUCT_TAILS = ("X", "2", "Plus", "II", "Max", "SE", "Go")
-COMPANY_TAILS = ("Holdings", "Group", "(EMEA)", "International", "Partners", "Services")
-ARTICLE_TAILS = ("- FAQ", "(Enterprise)", "(EU)", "for Partners", "- Quick Guide", "(Self-Service)")
+from data.org.people import email_address
 
 
-def _split_camel(word: str) -> str:
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", word)
-
-
-def name_variants(name: str, rng: random.Random, style: str = "company") -> list[str]:
-    """Near-namesakes of a company/product/article name; prefix-preserving ones first (so a
-    careless `LIKE 'Name%'` matches them), then respaced/re-suffixed ones, shuffled per rng."""
+def namesakes(name: str, names: Sequence[str], rng: random.Random) -> list[str]:
+    """Near-namesakes of `name` in the object's own words: one word (never the first) swapped
+    for a word other names of as many words have at that place, next to the same neighbour
+    where there is one. "Apex Analytics Inc." gives "Apex Analytics LLC"; "HyperDock Hub:
+    Warranty FAQ" gives "HyperDock Pro: Warranty FAQ" (a template's fixed words stay). A swap
+    is drawn by how alike the two words are in length and in how many names use them, so that
+    look-alikes are no longer, shorter, rarer or commoner than names are. In order: swaps of
+    words other names use too next to an unchanged neighbour, then anywhere; then (a small
+    catalogue of unique names: "Pacific West") any word names have at that place; a one-word
+    name ("Mountain") gets a last word two-word names end with ("Mountain West"). All keep the
+    first word (a careless `LIKE '%Apex%'` matches them)."""
     words = name.split()
-    product = style != "company"
-    tails = list({"product": PRODUCT_TAILS, "article": ARTICLE_TAILS}.get(style, COMPANY_TAILS))
-    rng.shuffle(tails)
-    if not product and words and words[-1] in COMPANY_SUFFIXES:
-        stem = " ".join(words[:-1])
-        prefixed = [f"{name} {t}" for t in ("(EMEA)", "(APAC)", "(Canada)")]
-        prefixed += [f"{stem} {t} {words[-1]}" for t in tails if not t.startswith("(")]
+    shared = Counter(w for n in names for w in set(n.split()))
+    if len(words) == 1:
+        words = [*words, ""]  # the place a last word goes
+        alike = [n.split() for n in names if len(n.split()) == 2]
     else:
-        prefixed = [f"{name} {t}" for t in tails]
-    other: list[str] = []
-    spaced = " ".join(_split_camel(w) for w in words)
-    if spaced != name:
-        other.append(spaced)
-    if len(words) >= 2 and words[0][:1].isupper() and words[1][:1].isupper():
-        other.append(words[0] + words[1] + (" " + " ".join(words[2:]) if words[2:] else ""))
-    if words and words[-1] in COMPANY_SUFFIXES:
-        for s in COMPANY_SUFFIXES:
-            if s != words[-1]:
-                other.append(" ".join([*words[:-1], s]))
-    elif not product:
-        other.append(f"{name} Inc.")
-    if len(words) >= 2:
-        other.append(" ".join(words[:-1]) + "-" + words[-1])
-    rng.shuffle(other)
+        alike = [n.split() for n in names if len(n.split()) == len(words)]
+
+    def swaps(k: int, tier: int) -> set[str]:
+        if tier < 2 and shared[words[k]] < 2:
+            return set()
+        return {w[k] for w in alike if w[k] != words[k] and (tier == 2 or shared[w[k]] >= 2) and (
+            tier > 0 or w[k - 1] == words[k - 1]
+            or (k + 1 < len(words) and w[k + 1] == words[k + 1]))}
+
     out: list[str] = []
-    # interleave: the first variant keeps the prefix, later ones alternate
-    for i in range(max(len(prefixed), len(other))):
-        for pool in (prefixed, other):
-            if i < len(pool) and pool[i] != name and pool[i] not in out:
-                out.append(pool[i])
+    for tier in range(3):
+        keyed = []
+        for k in range(1, len(words)):
+            for word in sorted(swaps(k, tier)):
+                mine, theirs = max(1, shared[words[k]]), shared[word]
+                likeness = min(mine, theirs) / max(mine, theirs) / \
+                    (1 + abs(len(word) - len(words[k])))
+                # weighted order without replacement (a larger likeness tends to come first)
+                keyed.append((rng.random() ** (1 / likeness), k, word))
+        for _, k, word in sorted(keyed, reverse=True):
+            variant = " ".join(w for w in [*words[:k], word, *words[k + 1:]] if w)
+            if variant not in out and variant != name:
+                out.append(variant)
     return out
 
 
-def typo(word: str, rng: random.Random) -> str:
-    """A plausible misspelling: a doubled, dropped or swapped letter."""
-    if len(word) < 3:
-        return word + word[-1]
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(("double", "drop", "swap"))
-    if kind == "double":
-        return word[:i] + word[i] + word[i:]
-    if kind == "drop":
-        return word[:i] + word[i + 1:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:] if word[i] != word[i + 1] else \
-        word[:i] + word[i] + word[i:]
-
-
-def lookalike_person(first: str, last: str, rng: random.Random) -> tuple[str, str]:
-    """A different person whose name is easy to confuse with (first, last)."""
-    choice = rng.random()
-    nick = NICKNAMES.get(first.lower())
-    if nick and choice < 0.5:
-        return rng.choice(nick), last
-    if choice < 0.75:
-        return first, typo(last, rng)
-    return typo(first, rng), last
-
-
-def email_variant(email: str | None, first: str, last: str, rng: random.Random) -> str:
-    """A different address that plausibly belongs to the same-named person."""
+def email_like(email: str | None, first: str, last: str, rng: random.Random) -> str:
+    """An address the same-named person could have at the same domain, drawn as the org draws
+    its addresses (data.org.people.email_address): now and then the very same one, as real
+    duplicate records often share it."""
     domain = email.split("@", 1)[1] if email and "@" in email else "example.com"
-    f, last_ = re.sub(r"\W", "", first.lower()), re.sub(r"\W", "", last.lower())
-    options = [f"{f[:1]}{last_}@{domain}", f"{f}.{last_}{rng.randrange(2, 99)}@{domain}",
-               f"{last_}.{f}@{domain}",
-               f"{f}{last_}@{rng.choice(('mail.com', 'outlook.com', 'proton.me'))}",
-               f"{f}_{last_}@{domain}"]
-    options = [o for o in options if o != (email or "").lower()]
-    return rng.choice(options)
+    return email_address(rng, first, last, domain)
 
 
 def mutate_digits(value: str, rng: random.Random, keep: int = 0) -> str:

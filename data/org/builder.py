@@ -1,8 +1,9 @@
 """OrgBuilder: the mutable org under construction that the base generator and planters share.
 
 Why a builder: every record goes through one place that checks field names against the schema,
-hands out realistic unique Ids, and gives each part of the generator its own named random stream,
-so adding a planter (or a new stream) never shifts the randomness of anything else.
+gives it the Id and auto-number its creation time implies (data.org.creation, the rule context
+rot follows too), and gives each part of the generator its own named random stream, so adding a
+planter (or a new stream) never shifts the randomness of anything else.
 """
 
 from __future__ import annotations
@@ -12,17 +13,12 @@ import hashlib
 import random
 from typing import Any
 
+from data.org.creation import AUTO_NUMBERS, ORG_END, ORG_START, Numbering, creation_time
 from sandbox_db.database import OrgData
-from sandbox_db.ids import make_id
 from sandbox_db.schema import OrgSchema, OrgType, load_schema
 
-#: The span of the org's history; every generated date falls inside it (naive UTC).
-ORG_START = dt.datetime(2020, 1, 1)
-ORG_END = dt.datetime(2024, 12, 31, 23, 59, 59)
-
-#: Per-object Id numbers start in this range, like a real org's ("500Wt00000DDzSnIAL").
-_ID_START_RANGE = (3 * 62**4, 62**5 - 100_000)
-_ID_MAX_GAP = 37
+__all__ = ["ORG_END", "ORG_START", "OrgBuilder", "business_datetime", "clamp", "random_datetime",
+           "stable_seed"]
 
 
 def stable_seed(*parts: object) -> int:
@@ -32,7 +28,7 @@ def stable_seed(*parts: object) -> int:
 
 
 class OrgBuilder:
-    """Records per object, validated against the org's schema, with deterministic Ids."""
+    """Records per object, validated against the org's schema, with Ids from creation times."""
 
     def __init__(self, org: OrgType, seed: int) -> None:
         self.org: OrgType = org
@@ -43,7 +39,7 @@ class OrgBuilder:
             o.name: {} for o in self.schema.objects}
         self._fields = {o.name: frozenset(o.field_names) for o in self.schema.objects}
         self._rngs: dict[str, random.Random] = {}
-        self._next_number: dict[str, int] = {}
+        self._numbering = Numbering()
 
     def rng(self, name: str) -> random.Random:
         """The random stream called `name` (the same object on every call, so it continues)."""
@@ -57,30 +53,33 @@ class OrgBuilder:
             raise ValueError(f"unknown object {object_name!r} in the {self.org} schema")
         return object_name
 
-    def new_id(self, object_name: str) -> str:
-        """A fresh, valid 18-char Id with the object's key prefix (increasing, small gaps)."""
-        obj = self.schema.get(self._object(object_name))
-        assert obj is not None
-        stream = self.rng(f"ids:{object_name}")
-        number = self._next_number.get(object_name)
-        if number is None:
-            number = stream.randint(*_ID_START_RANGE)
-        self._next_number[object_name] = number + 1 + int(stream.random() * _ID_MAX_GAP)
-        return make_id(obj.key_prefix, number)
-
     def add(self, object_name: str, **fields: Any) -> str:
         """Add one record (missing fields are NULL); returns its Id."""
         allowed = self._fields[self._object(object_name)]
         unknown = fields.keys() - allowed
         if unknown:
             raise ValueError(f"{object_name}: unknown fields {sorted(unknown)}")
-        record_id = fields.get("Id") or self.new_id(object_name)
-        if record_id in self._by_id[object_name]:
+        record_id = fields.get("Id")
+        if record_id is None:
+            obj = self.schema.get(object_name)
+            assert obj is not None
+            created = creation_time(object_name, fields, self.rng(f"created:{object_name}"))
+            record_id = self._numbering.assign(object_name, obj.key_prefix, fields, created)
+        elif record_id in self._by_id[object_name]:
             raise ValueError(f"{object_name}: duplicate Id {record_id}")
-        fields["Id"] = record_id
+        else:
+            self._numbering.claim(object_name, "Id", record_id)
+        auto = AUTO_NUMBERS.get(object_name)
+        if auto is not None and fields.get(auto.field) is not None:
+            self._numbering.claim(object_name, auto.field, fields[auto.field])
         self._records[object_name].append(fields)
         self._by_id[object_name][record_id] = fields
         return record_id
+
+    def auto_number(self, object_name: str, created: dt.datetime) -> str:
+        """A free auto-number of `object_name` for a record created at `created` (for a record
+        whose number comes from another moment than its Id: an article's first version)."""
+        return self._numbering.auto_number(self._object(object_name), created)
 
     def records(self, object_name: str) -> list[dict[str, Any]]:
         """The live list of records of `object_name` (planters may edit records in place)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 
 from data.org import vocab
@@ -60,9 +61,8 @@ def make_catalog(b: OrgBuilder, counts: dict[str, int]) -> Catalog:
     catalog.standard_pricebook = standard
     for i, (name, root) in enumerate(names):
         family = vocab.PRODUCT_ROOTS[root]
-        code = "".join(w[0] for w in name.replace("-", " ").split()).upper()
         active = i < n_entries
-        pid = b.add("Product2", Name=name, ProductCode=f"{code}-{1000 + i * 7}",
+        pid = b.add("Product2", Name=name, ProductCode=product_code(b, rng, name),
                     Description=_PRODUCT_BLURBS[family].format(root_lower=root.lower()),
                     Family=family, External_ID__c=f"EXT-{rng.randint(100000, 999999)}",
                     IsActive=active)
@@ -75,6 +75,15 @@ def make_catalog(b: OrgBuilder, counts: dict[str, int]) -> Catalog:
             catalog.prices[pid] = (entry, round(price, 2))
     make_categories(b, counts, catalog)
     return catalog
+
+
+def product_code(b: OrgBuilder, rng: random.Random, name: str) -> str:
+    """The name's initials and an unused catalog number ("SP-4821")."""
+    initials = "".join(w[0] for w in name.replace("-", " ").split()).upper()
+    taken = {p.get("ProductCode") for p in b.records("Product2")}
+    while (code := f"{initials}-{rng.randint(1000, 9999)}") in taken:
+        pass
+    return code
 
 
 def make_categories(b: OrgBuilder, counts: dict[str, int], catalog: Catalog) -> None:

@@ -33,6 +33,31 @@ class People:
     contacts_by_account: dict[str, list[str]] = field(default_factory=dict)
 
 
+#: Free mail providers (person accounts, consumer leads).
+MAIL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "aol.com")
+#: How people write their addresses (local-part template, weight): at work, and at home.
+WORK_EMAIL: dict[str, int] = {"{i}{last}": 6, "{first}.{last}": 3, "{first}{last}": 1,
+                              "{first}_{last}": 1}
+HOME_EMAIL: dict[str, int] = {"{first}.{last}{n}": 5, "{first}{last}{n}": 2, "{i}{last}{n}": 2,
+                              "{first}_{last}{n}": 1}
+
+
+def email_address(rng: random.Random, first: str, last: str, domain: str) -> str:
+    """An address for the person at `domain`, written the way people there write them (a home
+    address when `domain` is a free mail provider). Context rot draws duplicates' addresses
+    from here too, so their shape gives nothing away."""
+    patterns = HOME_EMAIL if domain in MAIL_DOMAINS else WORK_EMAIL
+    template = rng.choices(list(patterns), list(patterns.values()))[0]
+    f, la = slug(first), slug(last)
+    return template.format(first=f, last=la, i=f[:1], n=rng.randint(1, 99)) + "@" + domain
+
+
+def user_login(first: str, last: str) -> dict[str, str]:
+    """A user's Email, Username and Alias: the vendor's standard for every agent."""
+    email = f"{slug(first)}.{slug(last)}@{VENDOR_DOMAIN}"
+    return {"Email": email, "Username": email + ".crm", "Alias": (first[:1] + last)[:8].lower()}
+
+
 def phone(rng: random.Random) -> str:
     return f"({rng.randint(201, 989)}) {rng.randint(200, 989)}-{rng.randint(0, 9999):04d}"
 
@@ -58,11 +83,9 @@ def make_users(b: OrgBuilder, count: int, people: People) -> None:
     rng = b.rng("users")
     profiles = {"Standard User": "00eWt000001AbCdIAK", "System Administrator": "00eWt000001AbCeIAK"}
     for i, (first, last) in enumerate(unique_names(rng, count)):
-        email = f"{first}.{last}@{VENDOR_DOMAIN}".lower()
         uid = b.add(
             "User", Name=f"{first} {last}", FirstName=first, LastName=last,
-            Alias=(first[0] + last)[:8].lower(), Email=email, Username=email + ".crm",
-            Phone=phone(rng),
+            **user_login(first, last), Phone=phone(rng),
             ProfileId=profiles["System Administrator" if i < 2 else "Standard User"],
             IsActive=rng.random() > 0.03,
             TimeZoneSidKey=rng.choice(("America/Los_Angeles", "America/Denver", "America/Chicago",
@@ -132,14 +155,11 @@ def make_b2c_accounts(b: OrgBuilder, count: int, people: People) -> None:
     for first, last in unique_names(rng, count):
         state = pick_state(rng)
         b.add("Account", Name=f"{first} {last}", FirstName=first, LastName=last,
-              PersonEmail=f"{first}.{last}{rng.randint(1, 99)}@{rng.choice(_MAIL_DOMAINS)}".lower(),
+              PersonEmail=email_address(rng, first, last, rng.choice(MAIL_DOMAINS)),
               Phone=phone(rng), RecordTypeId=record_type, ShippingState=state,
               ShippingCity=rng.choice(vocab.STATES[state][1]),
               OwnerId=rng.choice(people.reps_by_state[state]),
               CreatedDate=business_datetime(rng, ORG_START, dt.datetime(2023, 6, 30)))
-
-
-_MAIL_DOMAINS = ("gmail.com", "yahoo.com", "outlook.com", "icloud.com", "hotmail.com", "aol.com")
 
 
 def account_domain(account: dict) -> str:
@@ -168,7 +188,7 @@ def make_contacts(b: OrgBuilder, count: int, people: People) -> None:
             created = business_datetime(rng, acc["CreatedDate"] + dt.timedelta(days=1),
                                         min(acc["CreatedDate"] + dt.timedelta(days=900), latest))
             cid = b.add("Contact", Name=f"{first} {last}", FirstName=first, LastName=last,
-                        Email=f"{first[0]}{last}@{domain}".lower(), Phone=phone(rng),
+                        Email=email_address(rng, first, last, domain), Phone=phone(rng),
                         Title=rng.choice(vocab.JOB_TITLES), AccountId=acc["Id"],
                         OwnerId=acc["OwnerId"], CreatedDate=created)
             people.contacts_by_account.setdefault(acc["Id"], []).append(cid)

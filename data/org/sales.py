@@ -16,7 +16,16 @@ from typing import Any
 from data.org import text, vocab
 from data.org.builder import ORG_END, ORG_START, OrgBuilder, business_datetime, random_datetime
 from data.org.catalog import Catalog
-from data.org.people import People, phone, pick_state, slug, spread, unique_names
+from data.org.people import (
+    MAIL_DOMAINS,
+    People,
+    email_address,
+    phone,
+    pick_state,
+    slug,
+    spread,
+    unique_names,
+)
 
 STAGES = ("Qualification", "Discovery", "Quote", "Negotiation", "Closed")
 STAGE_PROBABILITY = {"Qualification": 10.0, "Discovery": 25.0, "Quote": 50.0, "Negotiation": 75.0}
@@ -70,11 +79,11 @@ def make_leads(b: OrgBuilder, count: int, people: People) -> None:
         if b.org == "b2b":
             company = (f"{rng.choice(vocab.COMPANY_PREFIXES)} "
                        f"{rng.choice(vocab.COMPANY_ROOTS[rng.choice(vocab.B2B_INDUSTRIES)])}")
-            email = f"{first[0]}{last}@{slug(company)}.com".lower()
+            email = email_address(rng, first, last, f"{slug(company)}.com")
             title = rng.choice(vocab.JOB_TITLES)
         else:
             company, title = None, None
-            email = f"{first}.{last}{rng.randint(1, 99)}@gmail.com".lower()
+            email = email_address(rng, first, last, rng.choice(MAIL_DOMAINS))
         specs.append(dict(
             FirstName=first, LastName=last, Name=f"{first} {last}", Company=company, Title=title,
             Email=email, Phone=phone(rng), State=state, Status=status, IsConverted=False,
@@ -144,9 +153,6 @@ def write_deals(b: OrgBuilder, deals: list[Deal], catalog: Catalog) -> None:
     """Opportunities and line items; for won deals also the contract, order and order items."""
     rng = b.rng("deal-records")
     products = {p["Id"]: p for p in b.records("Product2")}
-    contract_no = 100
-    order_no = 100
-    item_no = 1000
     for d in deals:
         main_product = products[d.lines[0]["Product2Id"]]["Name"]
         acc = d.account
@@ -154,22 +160,19 @@ def write_deals(b: OrgBuilder, deals: list[Deal], catalog: Catalog) -> None:
         if d.won:
             signed = d.close
             assert signed is not None  # a won deal has closed
-            contract_no += rng.randint(1, 3)
             start = signed + dt.timedelta(days=rng.randint(0, 14))
             contract_id = b.add(
-                "Contract", ContractNumber=f"{contract_no:08d}", AccountId=acc["Id"],
+                "Contract", AccountId=acc["Id"],
                 Status="Activated", StartDate=start, ContractTerm=rng.choice((12, 12, 24, 36)),
                 CompanySignedDate=signed,
                 CustomerSignedDate=max(d.created.date() + DAY, signed - rng.randint(0, 4) * DAY),
                 Description=f"Master agreement for {main_product} with {acc['Name']}.")
-            order_no += rng.randint(1, 4)
-            order_id = b.add("Order", OrderNumber=f"{order_no:08d}", AccountId=acc["Id"],
+            order_id = b.add("Order", AccountId=acc["Id"],
                              OwnerId=d.owner, Pricebook2Id=catalog.standard_pricebook,
                              EffectiveDate=start,
                              Status="Activated" if rng.random() < 0.93 else "Draft")
             for line in d.lines:
-                item_no += rng.randint(1, 3)
-                b.add("OrderItem", OrderItemNumber=f"{item_no:010d}", OrderId=order_id,
+                b.add("OrderItem", OrderId=order_id,
                       Product2Id=line["Product2Id"], PriceBookEntryId=line["PricebookEntryId"],
                       Quantity=line["Quantity"], UnitPrice=line["UnitPrice"])
         probability = (100.0 if d.won else 0.0) if d.stage == "Closed" else \
@@ -278,7 +281,7 @@ def make_voice_calls(b: OrgBuilder, deals: list[Deal], count: int) -> None:
     for d, k in zip(deals, spread(rng, len(deals), count - n_lead_calls), strict=True):
         parents += [("deal", d)] * k
     contacts = {c["Id"]: c["Name"] for c in b.records("Contact")}
-    for number, (kind, parent) in enumerate(parents, 1):
+    for kind, parent in parents:
         if kind == "lead":
             end = (dt.datetime.combine(parent["ConvertedDate"], dt.time(12)) if
                    parent["IsConverted"] else ORG_END)
@@ -292,7 +295,7 @@ def make_voice_calls(b: OrgBuilder, deals: list[Deal], count: int) -> None:
             body = text.call_transcript(rng, users[parent.owner], customer,
                                         products[parent.lines[0]["Product2Id"]], rng.randint(3, 6))
             links = {"OpportunityId__c": parent.id}
-        b.add("VoiceCallTranscript__c", Name=f"VCT-{number:05d}", Body__c=body, CreatedDate=when,
+        b.add("VoiceCallTranscript__c", Body__c=body, CreatedDate=when,
               EndTime__c=when + dt.timedelta(minutes=rng.randint(4, 38),
                                              seconds=rng.randint(0, 59)),
               **links)

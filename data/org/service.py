@@ -15,7 +15,8 @@ from typing import Any
 
 from data.org import text, vocab
 from data.org.builder import ORG_END, OrgBuilder, business_datetime, random_datetime
-from data.org.people import People, slug, spread
+from data.org.creation import revisions
+from data.org.people import People, spread
 
 
 def make_issues(b: OrgBuilder, count: int) -> list[dict[str, Any]]:
@@ -80,8 +81,7 @@ def make_cases(b: OrgBuilder, counts: dict[str, int], people: People) -> None:
         if status == "New" and len(owners) > 1:
             status = "Working"
         case_id = b.add(
-            "Case", CaseNumber=f"{1001 + number:08d}",
-            Subject=text.case_subject(rng, issue["Name"], product),
+            "Case", Subject=text.case_subject(rng, issue["Name"], product),
             Description=text.case_description(rng, issue["Description__c"], product,
                                               account.get("ShippingCity") or "main",
                                               consumer=b.org == "b2c"),
@@ -126,8 +126,7 @@ def _history(b: OrgBuilder, rng: random.Random, case_id: str, created: dt.dateti
     if closed_at:
         rows.append(("Case Closed", "Working", "Closed", closed_at))
     for field, old, new, when in rows:
-        n = len(b.records("CaseHistory__c")) + 1
-        b.add("CaseHistory__c", Name=f"CH-{n:06d}", CaseId__c=case_id, Field__c=field,
+        b.add("CaseHistory__c", CaseId__c=case_id, Field__c=field,
               OldValue__c=old, NewValue__c=new, CreatedDate=when)
 
 
@@ -171,13 +170,12 @@ def make_case_conversations(b: OrgBuilder, counts: dict[str, int]) -> None:
                     agent["Name"])
                 b.add("EmailMessage", Subject=subject, TextBody=body, FromAddress=agent["Email"],
                       ToIds=contact["Id"], ParentId=case["Id"], MessageDate=when)
-    for number, case in enumerate((c for c in cases if c["Origin"] == "Chat"), 1):
+    for case in (c for c in cases if c["Origin"] == "Chat"):
         start = case["CreatedDate"] - dt.timedelta(minutes=rng.randint(2, 20))
         product = products[items[case["OrderItemId__c"]]["Product2Id"]]
         agent = users[_owner_at(history[case["Id"]], case["CreatedDate"]) or case["OwnerId"]]
         issue = issues[case["IssueId__c"]]["Name"]
-        b.add("LiveChatTranscript", Name=f"{number:08d}",
-              Body=text.chat_transcript(rng, agent["FirstName"], product,
+        b.add("LiveChatTranscript", Body=text.chat_transcript(rng, agent["FirstName"], product,
                                         text.symptom(rng, issue, product), rng.randint(3, 4),
                                         issue=issue, order=orders[items[case["OrderItemId__c"]]
                                                                   ["OrderId"]]["OrderNumber"]),
@@ -195,7 +193,8 @@ def _owner_at(history: list[dict[str, Any]], when: dt.datetime) -> str | None:
 
 
 def make_knowledge(b: OrgBuilder, count: int) -> None:
-    """Policy, product overview, troubleshooting and general articles, all published."""
+    """Policy, product overview, troubleshooting and general articles: the latest version of
+    each, published (older versions are not kept)."""
     rng = b.rng("knowledge")
     products = b.records("Product2")
     issues = {name: (desc, fams) for name, desc, fams in vocab.ISSUES}
@@ -218,11 +217,13 @@ def make_knowledge(b: OrgBuilder, count: int) -> None:
     unique = unique[:count]
     order = list(range(len(unique)))
     rng.shuffle(order)
-    for number, k in enumerate(order, 1):
+    for k in order:
         title, summary, body = unique[k]
+        # written from the set-up year on (the policies go live in the first weeks of 2020);
+        # revised a few times: the article (and its number) is older than this version
+        published = business_datetime(rng, dt.datetime(2019, 3, 4), dt.datetime(2023, 12, 20))
+        version, first = revisions(rng, published)
         b.add("Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body,
-              UrlName="-".join(slug(w) for w in title.split() if slug(w)),
-              ArticleNumber=f"{1000 + number:09d}", PublishStatus="Online", VersionNumber=1,
-              IsLatestVersion=True,
-              LastPublishedDate=business_datetime(rng, dt.datetime(2020, 1, 6),
-                                                  dt.datetime(2023, 12, 20)))
+              UrlName=text.url_name(title), PublishStatus="Online", VersionNumber=version,
+              IsLatestVersion=True, ArticleNumber=b.auto_number("Knowledge__kav", first),
+              LastPublishedDate=published)

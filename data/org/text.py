@@ -8,8 +8,14 @@ Every function takes its random stream explicitly so the caller controls determi
 from __future__ import annotations
 
 import random
+import re
 
 from data.org import vocab
+
+
+def url_name(title: str) -> str:
+    """An article's URL name, made from its title ("Refund Policy" -> "refund-policy")."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
 
 # ----------------------------------------------------------------------------- cases
 

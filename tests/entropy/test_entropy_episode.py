@@ -43,7 +43,7 @@ def make_task(db, task_id: str, query: str, derivation: str, params: dict, targe
 def tasks(b2b_org):
     schema, data, db = b2b_org
     account = sorted(data["Account"], key=lambda r: r["Id"])[0]
-    stem = account["Name"]
+    stem = " ".join(account["Name"].split()[:2])  # namesakes swap one word after the first
     target = RotTarget(object="Account", record_id=account["Id"])
     careless = make_task(db, "careless-name-count",
                          f"SELECT Id FROM Account WHERE Name LIKE {quoted(stem + '%')}",
@@ -80,7 +80,8 @@ def test_verification_drops_exactly_the_groups_that_would_change_the_answer(b2b_
     config = EpisodeOrgConfig(org="b2b", drift="none", rot="high", seed=1, today=TODAY)
     with build_episode_org(db, config, careless) as org:
         target_id = careless.rot_targets[0].record_id
-        stem = next(r["Name"] for r in data["Account"] if r["Id"] == target_id)
+        stem = " ".join(next(r["Name"] for r in data["Account"]
+                             if r["Id"] == target_id).split()[:2])
         assert org.dropped_groups  # prefix-preserving namesakes would change the LIKE count
         for g in org.dropped_groups:
             assert any(r["Name"].lower().startswith(stem.lower()) for r in g.rows["Account"])
@@ -104,10 +105,12 @@ def test_careless_lookup_is_misled_as_rot_rises(b2b_org) -> None:
                 rows = plan_rot(db, schema, [RotTarget(object="Account", record_id=acc["Id"])],
                                 level, 3)
                 from sandbox_db.database import open_view
+                stem = " ".join(acc["Name"].split()[:2])  # namesakes keep the first word
+                query = f"SELECT Id FROM Account WHERE Name LIKE {quoted(stem + '%')}"
+                with open_view(db) as base:
+                    truth = soql.run_soql(base, query, today=TODAY)["totalSize"]
                 with open_view(db, extra_rows=rows or None) as v:
-                    res = soql.run_soql(v, f"SELECT Id FROM Account WHERE Name LIKE "
-                                           f"{quoted(acc['Name'] + '%')}", today=TODAY)
-                    misled += res["totalSize"] != 1
+                    misled += soql.run_soql(v, query, today=TODAY)["totalSize"] != truth
             finally:
                 view.close()
         wrong[level] = misled

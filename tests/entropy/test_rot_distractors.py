@@ -4,12 +4,15 @@ misleading only to careless lookups (names, missing date filters), never to Id l
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
+from data.org.store import load_org, load_org_data
 from data.tasks.model import RotTarget
 from entropy import iter_references, plan_rot, plan_rot_groups
 from entropy.levels import ROT_COUNTS
+from entropy.rot import SPREAD
 from sandbox_db.database import open_view
 from sandbox_db.ids import is_valid_id
 from tests.helpers.entropy_org import TODAY, make_org
@@ -50,17 +53,20 @@ def test_group_count_per_target_matches_level(b2b_org, level) -> None:
     targets = targets_for(data)
     lo, hi = ROT_COUNTS[level]
     for seed in range(3):
-        groups = plan_rot_groups(db, schema, targets, level, seed, today=TODAY)
-        for i, _ in enumerate(targets):
+        groups = plan_rot_groups(db, schema, targets, level, seed)
+        for i, target in enumerate(targets):
             n = sum(1 for g in groups if g.target == i)
-            assert lo <= n <= hi, (level, targets[i].object, n)
+            # a namesake swaps a word for one other names use: the sample org's products are
+            # every brand x tier but a few, so only those few names are free
+            least = min(lo, 4) if target.object == "Product2" else lo
+            assert least <= n <= hi, (level, target.object, n)
     assert plan_rot(db, schema, targets, "none", 0) == {}
 
 
 @pytest.mark.parametrize("level", ["low", "high"])
 def test_rows_are_referentially_intact_with_fresh_valid_ids(b2b_org, level) -> None:
     schema, data, db = b2b_org
-    rows = plan_rot(db, schema, targets_for(data), level, 5, today=TODAY)
+    rows = plan_rot(db, schema, targets_for(data), level, 5)
     base_ids = {o: {r["Id"] for r in data[o]} for o in data}
     rot_ids = {o: {r["Id"] for r in rs} for o, rs in rows.items()}
     all_new = [r["Id"] for rs in rows.values() for r in rs]
@@ -80,16 +86,16 @@ def test_rows_are_referentially_intact_with_fresh_valid_ids(b2b_org, level) -> N
 def test_same_seed_same_rows_different_seed_different_rows(b2b_org) -> None:
     schema, data, db = b2b_org
     targets = targets_for(data)
-    a = plan_rot(db, schema, targets, "medium", 8, today=TODAY)
-    assert a == plan_rot(db, schema, targets, "medium", 8, today=TODAY)
-    assert a == plan_rot(data, schema, targets, "medium", 8, today=TODAY)  # data or db: same
-    assert a != plan_rot(db, schema, targets, "medium", 9, today=TODAY)
+    a = plan_rot(db, schema, targets, "medium", 8)
+    assert a == plan_rot(db, schema, targets, "medium", 8)
+    assert a == plan_rot(data, schema, targets, "medium", 8)  # data or db: same
+    assert a != plan_rot(db, schema, targets, "medium", 9)
 
 
 def test_group_rows_survive_dropping_other_groups(b2b_org) -> None:
     """Each group is referentially intact on its own (the unit verification may drop)."""
     schema, data, db = b2b_org
-    groups = plan_rot_groups(db, schema, targets_for(data), "high", 2, today=TODAY)
+    groups = plan_rot_groups(db, schema, targets_for(data), "high", 2)
     base_ids = {o: {r["Id"] for r in data[o]} for o in data}
     for g in groups:
         own = {o: {r["Id"] for r in rs} for o, rs in g.rows.items()}
@@ -98,19 +104,26 @@ def test_group_rows_survive_dropping_other_groups(b2b_org) -> None:
 
 
 def test_dated_clones_land_just_outside_the_window(b2b_org) -> None:
+    """Outside the window, among the SPREAD base records nearest beyond its edge (a week of
+    leeway: clones move by whole weeks)."""
     schema, data, db = b2b_org
     targets = targets_for(data)
-    groups = plan_rot_groups(db, schema, targets, "high", 3, today=TODAY)
+    groups = plan_rot_groups(db, schema, targets, "high", 3)
     for i, t in enumerate(targets):
         if not t.date_field:
             continue
+        base = sorted(r[t.date_field] for r in data[t.object] if r.get(t.date_field))
         for g in (g for g in groups if g.target == i):
             row = g.rows[t.object][0]
             value = row[t.date_field]
             if isinstance(value, dt.datetime):
                 assert value < t.window_start or value > t.window_end
-                gap = min(abs(value - t.window_start), abs(value - t.window_end))
-                assert gap <= dt.timedelta(days=12)
+                before = [v for v in base if v < t.window_start][-SPREAD:]
+                after = [v for v in base if v > t.window_end][:SPREAD]
+                leeway = dt.timedelta(days=8)
+                lo = min([t.window_start - leeway, *before]) - leeway
+                hi = max([t.window_end + leeway, *after]) + leeway
+                assert lo <= value <= hi, (value, lo, hi)
             else:
                 assert value < t.window_start.date() or value > t.window_end.date()
 
@@ -120,12 +133,15 @@ def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) 
     product = first(data, "Product2")
     target = [RotTarget(object="Product2", record_id=product["Id"])]
     for level in ("low", "medium", "high"):
-        rows = plan_rot(db, schema, target, level, 1, today=TODAY)
+        rows = plan_rot(db, schema, target, level, 1)
         with open_view(db, extra_rows=rows) as view:
             name = product["Name"].replace("'", "\\'")
-            like = soql.run_soql(view, f"SELECT Id, Name FROM Product2 WHERE Name LIKE '{name}%'",
-                                 today=TODAY)
-            assert like["totalSize"] >= 2  # the real one plus at least one near-namesake
+            stem = name.split()[0]  # near-namesakes keep the first word
+            query = f"SELECT Id, Name FROM Product2 WHERE Name LIKE '{stem}%'"
+            with open_view(db) as base:
+                truth = soql.run_soql(base, query, today=TODAY)["totalSize"]
+            like = soql.run_soql(view, query, today=TODAY)
+            assert like["totalSize"] > truth  # at least one near-namesake more
             by_id = soql.run_soql(view, "SELECT Id, Name FROM Product2 "
                                         f"WHERE Id = '{product['Id']}'", today=TODAY)
             assert [r["Name"] for r in by_id["records"]] == [product["Name"]]
@@ -134,7 +150,8 @@ def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) 
             assert exact["totalSize"] == 1  # near-namesakes, never exact namesakes
 
 
-def test_duplicate_contacts_share_the_name_not_the_email(b2b_org) -> None:
+def test_duplicate_contacts_share_the_name_and_now_and_then_the_email(b2b_org) -> None:
+    """Real duplicates share the name and sometimes the address; other addresses are new."""
     schema, data, db = b2b_org
     contact = first(data, "Contact")
     rows = plan_rot(db, schema, [RotTarget(object="Contact", record_id=contact["Id"])], "high", 4)
@@ -143,13 +160,16 @@ def test_duplicate_contacts_share_the_name_not_the_email(b2b_org) -> None:
     for d in dups:
         assert (d["FirstName"], d["LastName"], d["Name"]) == \
             (contact["FirstName"], contact["LastName"], contact["Name"])
-        assert d["Email"] != contact["Email"] and d["Id"] != contact["Id"]
-    assert len({d["Email"] for d in dups}) == len(dups)
+        assert d["Id"] != contact["Id"]
+    others = [d["Email"] for d in dups if d["Email"] != contact["Email"]]
+    assert others and len(set(others)) == len(others)
 
 
 def test_stale_knowledge_versions_are_archived_older_and_different(b2b_org) -> None:
     schema, data, db = b2b_org
-    article = first(data, "Knowledge__kav", lambda r: (r.get("VersionNumber") or 0) >= 3)
+    # the latest such article: an older version of it fits inside the base history
+    article = max((r for r in data["Knowledge__kav"] if (r.get("VersionNumber") or 0) >= 3),
+                  key=lambda r: r["LastPublishedDate"])
     rows = plan_rot(db, schema, [RotTarget(object="Knowledge__kav", record_id=article["Id"])],
                     "medium", 1)
     versions = [r for r in rows["Knowledge__kav"] if r["Title"] == article["Title"]]
@@ -171,25 +191,34 @@ def test_stale_knowledge_versions_are_archived_older_and_different(b2b_org) -> N
         assert [r["Id"] for r in careful["records"]] == [article["Id"]]
 
 
-def test_transcripts_about_other_leads_and_lookalike_owners(b2b_org) -> None:
+def test_transcripts_about_other_leads(b2b_org) -> None:
     schema, data, db = b2b_org
     vct = first(data, "VoiceCallTranscript__c")
-    case = first(data, "Case", lambda r: r.get("OwnerId") is not None)
     groups = plan_rot_groups(db, schema, [
-        RotTarget(object="VoiceCallTranscript__c", record_id=vct["Id"]),
-        RotTarget(object="Case", record_id=case["Id"])], "high", 6)
+        RotTarget(object="VoiceCallTranscript__c", record_id=vct["Id"])], "high", 6)
     others = [r for g in groups if g.kind == "other_lead_transcript"
               for r in g.rows["VoiceCallTranscript__c"]]
     assert others and all(r["LeadId__c"] != vct["LeadId__c"] for r in others)
+
+
+def test_lookalike_owners_are_namesake_owners_from_the_org() -> None:
+    """A look-alike owner is another of the org's users with the same first name who owns
+    records of the object (no new user: the population of owners stays the base org's)."""
+    db, data = load_org("b2b"), load_org_data("b2b")
+    users = {u["Id"]: u for u in data["User"]}
+    owners = {r["OwnerId"] for r in data["Case"]}
+    firsts = Counter(users[o]["FirstName"] for o in owners)
+    case = first(data, "Case", lambda r: firsts[users[r["OwnerId"]]["FirstName"]] > 1)
+    groups = plan_rot_groups(db, db.schema, [RotTarget(object="Case", record_id=case["Id"])],
+                             "high", 6)
     owned = [g for g in groups if g.kind == "lookalike_owner"]
     assert owned
-    owner = next(u for u in data["User"] if u["Id"] == case["OwnerId"])
+    owner = users[case["OwnerId"]]
     for g in owned:
-        (user,) = g.rows["User"]
-        assert user["Name"] != owner["Name"]
-        assert user["FirstName"][:2] == owner["FirstName"][:2] \
-            or user["LastName"][:2] == owner["LastName"][:2]
-        assert g.rows["Case"][0]["OwnerId"] == user["Id"]
+        assert "User" not in g.rows
+        other = users[g.rows["Case"][0]["OwnerId"]]
+        assert other["Id"] != owner["Id"] and other["FirstName"] == owner["FirstName"]
+        assert other["Id"] in owners
 
 
 def test_unknown_target_is_a_clear_error(b2b_org) -> None:
@@ -203,7 +232,7 @@ def test_unknown_target_is_a_clear_error(b2b_org) -> None:
 def test_rot_rows_load_into_a_view_with_every_type(tmp_path) -> None:
     schema, data, db = make_org(tmp_path, "b2c", seed=3)
     try:
-        rows = plan_rot(db, schema, targets_for(data), "high", 1, today=TODAY)
+        rows = plan_rot(db, schema, targets_for(data), "high", 1)
         with open_view(db, extra_rows=rows) as view:
             for obj, rs in rows.items():
                 cols, got = view.execute(f'SELECT * FROM {view.table(obj)} WHERE "Id" IN '

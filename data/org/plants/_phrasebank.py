@@ -13,6 +13,9 @@ from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from data.org.creation import revisions
+from data.org.text import url_name
+
 if TYPE_CHECKING:
     from data.org.builder import OrgBuilder
 
@@ -50,32 +53,25 @@ def records_of(result: Any) -> list[dict[str, Any]]:
     return []
 
 
-def next_article_number(builder: OrgBuilder) -> int:
-    """One past the highest numeric ArticleNumber in the org (1000 when there are none)."""
-    numbers = [int(a["ArticleNumber"]) for a in builder.records("Knowledge__kav")
-               if str(a.get("ArticleNumber") or "").isdigit()]
-    return max(numbers, default=999) + 1
-
-
-def next_call_number(builder: OrgBuilder) -> int:
-    """One past the highest "VCT-<n>" call transcript name in the org."""
-    numbers = [int(m.group(1)) for r in builder.records("VoiceCallTranscript__c")
-               if (m := re.fullmatch(r"VCT-(\d+)", str(r.get("Name") or "")))]
-    return max(numbers, default=0) + 1
-
-
-def url_name(title: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()
-
-
 def add_article(builder: OrgBuilder, title: str, summary: str, body: str,
                 published: dt.datetime) -> str:
     """A published, latest-version knowledge article with a unique UrlName and ArticleNumber."""
-    number = next_article_number(builder)
     taken = {a.get("UrlName") for a in builder.records("Knowledge__kav")}
     slug = url_name(title)
-    if slug in taken:
-        slug = f"{slug}-{number}"
+    for n in range(2, 100):
+        if slug not in taken:
+            break
+        slug = f"{url_name(title)}-{n}"
+    return add_revised_article(builder, title, summary, body, slug, published)
+
+
+def add_revised_article(builder: OrgBuilder, title: str, summary: str, body: str, slug: str,
+                        published: dt.datetime) -> str:
+    """The latest version of a planted article, revised once or twice since it was first
+    written (a rule that never changed would have no stale versions for context rot to
+    show); its article number is its first version's."""
+    version, first = revisions(builder.rng("article-revisions"), published, (2, 3), (3, 2))
     return builder.add("Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body,
-                       UrlName=slug, ArticleNumber=f"{number:09d}", PublishStatus="Online",
-                       VersionNumber=1, IsLatestVersion=True, LastPublishedDate=published)
+                       UrlName=slug, PublishStatus="Online", VersionNumber=version,
+                       IsLatestVersion=True, LastPublishedDate=published,
+                       ArticleNumber=builder.auto_number("Knowledge__kav", first))

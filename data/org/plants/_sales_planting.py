@@ -12,29 +12,25 @@ import random
 import re
 from typing import Any
 
-from data.org.builder import ORG_END, OrgBuilder
+from data.org.builder import ORG_END, OrgBuilder, business_datetime
+from data.org.plants._phrasebank import add_revised_article
 from data.org.plants._sales_text import (
     POLICY_HOME_ARTICLES,
     QUOTE_POLICY_ARTICLES,
     quote_article_text,
 )
 
-
-def _max_number(values: list[Any]) -> int:
-    numbers = [int(v) for v in values if isinstance(v, str) and v.isdigit()]
-    return max(numbers, default=0)
+#: Policy articles of one planter are published over this many days.
+POLICY_ROLLOUT = dt.timedelta(days=45)
 
 
-def next_number(builder: OrgBuilder, obj: str, field: str, width: int) -> str:
-    """The next free zero-padded number of `obj.field` (e.g. OrderNumber, ArticleNumber)."""
-    return f"{_max_number([r.get(field) for r in builder.records(obj)]) + 1:0{width}d}"
-
-
-def plant_policy_article(builder: OrgBuilder, url_name: str, title: str, summary: str,
-                         body: str, published: dt.datetime,
+def plant_policy_article(builder: OrgBuilder, rng: random.Random, url_name: str, title: str,
+                         summary: str, body: str, published: dt.datetime,
                          merge_into_title: str | None = None) -> str:
-    """Add a published policy article (or write the rule into the base article titled
-    `merge_into_title` when there is one); returns the article's Id."""
+    """Add a policy article published some office hour within POLICY_ROLLOUT of `published`
+    (each on its own day: a batch published in one instant would stand out among the org's
+    articles), or write the rule into the base article titled `merge_into_title` when there
+    is one; returns the article's Id."""
     if merge_into_title:
         for article in builder.records("Knowledge__kav"):
             if article.get("Title") == merge_into_title and article.get("IsLatestVersion"):
@@ -43,10 +39,8 @@ def plant_policy_article(builder: OrgBuilder, url_name: str, title: str, summary
     for article in builder.records("Knowledge__kav"):
         if article.get("UrlName") == url_name:
             raise ValueError(f"knowledge article {url_name!r} planted twice")
-    return builder.add(
-        "Knowledge__kav", Title=title, Summary=summary, FAQ_Answer__c=body, UrlName=url_name,
-        ArticleNumber=next_number(builder, "Knowledge__kav", "ArticleNumber", 9),
-        PublishStatus="Online", VersionNumber=1, IsLatestVersion=True, LastPublishedDate=published)
+    return add_revised_article(builder, title, summary, body, url_name,
+                               business_datetime(rng, published, published + POLICY_ROLLOUT))
 
 
 def by_id(builder: OrgBuilder, obj: str) -> dict[str, dict[str, Any]]:
@@ -115,15 +109,15 @@ def slug(text: str) -> str:
 QUOTE_STAGES = ("Quote", "Negotiation")
 
 
-def plant_quote_policies(builder: OrgBuilder, kinds: tuple[str, ...],
+def plant_quote_policies(builder: OrgBuilder, rng: random.Random, kinds: tuple[str, ...],
                          published: dt.datetime) -> dict[str, str]:
     """Publish the quote policy articles of `kinds`; returns kind -> article Id."""
-
     ids = {}
     for kind in kinds:
         url, title, summary, _ = QUOTE_POLICY_ARTICLES[kind]
-        ids[kind] = plant_policy_article(builder, url, title, summary, quote_article_text(kind),
-                                         published, POLICY_HOME_ARTICLES.get(kind))
+        ids[kind] = plant_policy_article(builder, rng, url, title, summary,
+                                         quote_article_text(kind), published,
+                                         POLICY_HOME_ARTICLES.get(kind))
     return ids
 
 

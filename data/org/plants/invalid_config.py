@@ -15,7 +15,7 @@ PER_KIND = 8
 
 def plant(builder: OrgBuilder) -> None:
     rng = builder.rng("invalid_config")
-    plant_quote_policies(builder, CONFIG_POLICIES, dt.datetime(2020, 1, 21, 17, 5))
+    plant_quote_policies(builder, rng, CONFIG_POLICIES, dt.datetime(2020, 1, 21, 17, 5))
     plan = [kind for kind in CONFIG_POLICIES for _ in range(PER_KIND)]
     rng.shuffle(plan)
     plant_policy_quotes(builder, rng, plan)

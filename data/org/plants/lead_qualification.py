@@ -2,9 +2,9 @@
 
 Why: base call transcripts are small talk; lead_qualification tasks need each lead's calls to
 state, once per factor, whether it meets Budget, Authority, Need and Timeline. The statements come
-from data/org/plants/_bant.py, so the derivation classifies them deterministically. The pattern
-of failed factors is fixed per position (leads in Id order), so every prefix of the planted leads
-keeps the "qualifies" (None) share at one in fourteen or less.
+from data/org/plants/_bant.py, so the derivation classifies them deterministically. Each planted
+lead gets one of PATTERNS (two of the 28 qualify), dealt out in random order: neither a lead's
+position among the planted leads nor its creation date tells its answer.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from data.org.plants._bant import (
     GUIDE_TITLE,
     STATEMENTS,
 )
-from data.org.plants._phrasebank import add_article, next_call_number
+from data.org.plants._phrasebank import add_article
 
-#: Failed factors of the planted leads, in lead Id order (() = the lead qualifies): every single
-#: factor four times, every pair three times, every triple twice, all four once, so that no
-#: answer is the gold of more than a few tasks.
+#: Failed factors of the planted leads (() = the lead qualifies), dealt out in random order:
+#: every single factor four times, every pair three times, every triple twice, all four once, so
+#: that no answer is the gold of more than a few tasks.
 PATTERNS: tuple[tuple[str, ...], ...] = (
     ("Budget", "Need", "Timeline"), ("Authority",), ("Budget", "Authority", "Need", "Timeline"),
     ("Budget", "Need", "Timeline"), ("Budget", "Authority", "Need"), ("Authority", "Timeline"),
@@ -78,9 +78,10 @@ def plant(builder: OrgBuilder) -> None:
     candidates.sort(key=lambda lead: lead["Id"])
     chosen = sorted(rng.sample(candidates, min(len(PATTERNS), len(candidates))),
                     key=lambda lead: lead["Id"])
-    number = next_call_number(builder)
     first_call = ORG_END
-    for lead, failed in zip(chosen, PATTERNS, strict=False):
+    patterns = list(PATTERNS)
+    rng.shuffle(patterns)
+    for lead, failed in zip(chosen, patterns, strict=False):
         if lead["Status"] == "Open - Not Contacted":
             lead["Status"] = "Working - Contacted"
         factors = list(FACTORS)
@@ -95,11 +96,10 @@ def plant(builder: OrgBuilder) -> None:
             first_call = min(first_call, when)
             body = _call_body(rng, users[lead["OwnerId"]], lead.get("FirstName") or lead["Name"],
                               product, group, failed)
-            builder.add("VoiceCallTranscript__c", Name=f"VCT-{number:05d}", Body__c=body,
+            builder.add("VoiceCallTranscript__c", Body__c=body,
                         CreatedDate=when, LeadId__c=lead["Id"],
                         EndTime__c=when + dt.timedelta(minutes=rng.randint(9, 35),
                                                        seconds=rng.randint(0, 59)))
-            number += 1
             start = when + dt.timedelta(days=3)
     published = min(first_call, dt.datetime(2020, 3, 2, 15, 0)) - dt.timedelta(days=1)
     add_article(builder, GUIDE_TITLE, GUIDE_SUMMARY, GUIDE_BODY, published)

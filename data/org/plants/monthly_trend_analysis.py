@@ -71,8 +71,6 @@ def plant(builder: OrgBuilder) -> None:
         per[c["IssueId__c"]] = per.get(c["IssueId__c"], 0) + 1
 
     chosen = rng.sample(sorted(items_by_product), min(PRODUCTS, len(items_by_product)))
-    number = max((int(c["CaseNumber"]) for c in cases if str(c["CaseNumber"]).isdigit()),
-                 default=1000)
     for product_id in chosen:
         months: list[dt.date] = []
         for month in rng.sample(_months(), len(_months())):
@@ -95,20 +93,18 @@ def plant(builder: OrgBuilder) -> None:
             for k in range(size):
                 issue_id = lead_issue if k < size - 1 or rng.random() < 0.5 else \
                     rng.choice(issues)["Id"]
-                number += 1
-                _add_case(builder, rng, number, business_datetime(rng, start, end),
+                _add_case(builder, rng, business_datetime(rng, start, end),
                           rng.choice(items), orders, accounts, contacts, products[product_id],
                           next(i for i in issues if i["Id"] == issue_id), rng.choice(agents))
             straggler = end + dt.timedelta(days=rng.randint(20, 60))
             if straggler < ORG_END - dt.timedelta(days=30):
-                number += 1
-                _add_case(builder, rng, number,
+                _add_case(builder, rng,
                           business_datetime(rng, straggler, straggler + dt.timedelta(days=7)),
                           rng.choice(items), orders, accounts, contacts, products[product_id],
                           rng.choice(issues), rng.choice(agents))
 
 
-def _add_case(builder: OrgBuilder, rng: random.Random, number: int, created: dt.datetime,
+def _add_case(builder: OrgBuilder, rng: random.Random, created: dt.datetime,
               item: dict[str, Any], orders: dict[str, Any], accounts: dict[str, Any],
               contacts: dict[str, list[str]], product: dict[str, Any], issue: dict[str, Any],
               owner: str) -> None:
@@ -117,8 +113,7 @@ def _add_case(builder: OrgBuilder, rng: random.Random, number: int, created: dt.
     closed_at = None if handled > ORG_END - dt.timedelta(days=2) else handled
     people = contacts.get(account["Id"], [])
     case_id = builder.add(
-        "Case", CaseNumber=f"{number:08d}",
-        Subject=text.case_subject(rng, issue["Name"], product["Name"]),
+        "Case", Subject=text.case_subject(rng, issue["Name"], product["Name"]),
         Description=text.case_description(rng, issue["Description__c"], product["Name"],
                                           account.get("ShippingCity") or "main"),
         Status="Closed" if closed_at else "Working",
@@ -133,6 +128,5 @@ def _add_case(builder: OrgBuilder, rng: random.Random, number: int, created: dt.
     if closed_at:
         rows.append(("Case Closed", "Working", "Closed", closed_at))
     for field, old, new, when in rows:
-        n = len(builder.records("CaseHistory__c")) + 1
-        builder.add("CaseHistory__c", Name=f"CH-{n:06d}", CaseId__c=case_id, Field__c=field,
+        builder.add("CaseHistory__c", CaseId__c=case_id, Field__c=field,
                     OldValue__c=old, NewValue__c=new, CreatedDate=when)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from data.org.builder import OrgBuilder
-from data.org.plants._sales_planting import by_id, next_number, standard_prices
+from data.org.catalog import product_code
+from data.org.plants._sales_planting import by_id, standard_prices
 from data.org.plants._sales_text import NAMESAKE_DESCRIPTIONS, NAMESAKE_GROUPS
 
 CONTACTS = 60
@@ -22,12 +23,10 @@ def plant(builder: OrgBuilder) -> None:
     rng = builder.rng("named_entity_disambiguation")
     standard, _ = standard_prices(builder)
     products: dict[str, list[tuple[str, str, float]]] = {}
-    code = 9000
     for kind, variants in NAMESAKE_GROUPS.items():
         for i, (name, family) in enumerate(variants):
-            code += 7
             pid = builder.add(
-                "Product2", Name=name, ProductCode=f"{''.join(w[0] for w in name.split())}-{code}",
+                "Product2", Name=name, ProductCode=product_code(builder, rng, name),
                 Description=NAMESAKE_DESCRIPTIONS[i].format(kind=kind), Family=family,
                 External_ID__c=f"EXT-{rng.randint(100000, 999999)}", IsActive=True)
             low, high = PRICE_RANGES[family]
@@ -61,13 +60,10 @@ def plant(builder: OrgBuilder) -> None:
                 other = rng.choice([k for k in kinds if k != kind])
                 items.append(rng.choice(products[other]))
             order = builder.add(
-                "Order", OrderNumber=next_number(builder, "Order", "OrderNumber", 8),
-                AccountId=account["Id"], OwnerId=account.get("OwnerId"), Pricebook2Id=standard,
-                EffectiveDate=day, Status="Activated")
+                "Order", AccountId=account["Id"], OwnerId=account.get("OwnerId"),
+                Pricebook2Id=standard, EffectiveDate=day, Status="Activated")
             for item_pid, item_entry, item_price in items:
-                builder.add("OrderItem",
-                            OrderItemNumber=next_number(builder, "OrderItem", "OrderItemNumber",
-                                                        10),
-                            OrderId=order, Product2Id=item_pid, PriceBookEntryId=item_entry,
+                builder.add("OrderItem", OrderId=order, Product2Id=item_pid,
+                            PriceBookEntryId=item_entry,
                             Quantity=float(rng.choice((1, 1, 2, 3, 5))), UnitPrice=item_price)
             day += dt.timedelta(days=rng.randint(9, 60))

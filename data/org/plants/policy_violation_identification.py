@@ -13,7 +13,7 @@ import datetime as dt
 import random
 
 from data.org.builder import ORG_END, OrgBuilder
-from data.org.plants._sales_planting import as_datetime, by_id, next_number, plant_policy_article
+from data.org.plants._sales_planting import as_datetime, by_id, plant_policy_article
 from data.org.plants._sales_text import (
     CHAT_CLOSERS,
     CHAT_OPENERS,
@@ -60,7 +60,7 @@ def plant(builder: OrgBuilder) -> None:
     rng = builder.rng("policy_violation_identification")
     published = dt.datetime(2020, 1, 9, 15, 45)
     for kind, (url, title, summary, body) in SERVICE_POLICY_ARTICLES.items():
-        plant_policy_article(builder, url, title, summary,
+        plant_policy_article(builder, rng, url, title, summary,
                              body.format(limit=SERVICE_POLICY_LIMITS[kind]), published,
                              POLICY_HOME_ARTICLES.get(kind))
     users = by_id(builder, "User")
@@ -94,9 +94,8 @@ def plant(builder: OrgBuilder) -> None:
         lines.append(f"Agent: {rng.choice(CHAT_CLOSERS)}")
         start = min(as_datetime(case["CreatedDate"]) + dt.timedelta(minutes=rng.randint(1, 30)),
                     ORG_END - dt.timedelta(days=2))
-        builder.add("LiveChatTranscript",
-                    Name=next_number(builder, "LiveChatTranscript", "Name", 8),
-                    Body="\n".join(lines), CaseId=case["Id"], AccountId=case.get("AccountId"),
+        builder.add("LiveChatTranscript", Body="\n".join(lines), CaseId=case["Id"],
+                    AccountId=case.get("AccountId"),
                     ContactId=contact["Id"], OwnerId=agent["Id"],
                     LiveChatVisitorId=f"5717Wt{rng.randint(10**8, 10**9 - 1)}",
                     StartTime=start, EndTime=start + dt.timedelta(minutes=rng.randint(8, 30)))

@@ -15,7 +15,7 @@ COMPLIANT = 3
 
 def plant(builder: OrgBuilder) -> None:
     rng = builder.rng("quote_approval")
-    plant_quote_policies(builder, PRICING_POLICIES, dt.datetime(2020, 1, 14, 16, 30))
+    plant_quote_policies(builder, rng, PRICING_POLICIES, dt.datetime(2020, 1, 14, 16, 30))
     plan = [kind for kind in PRICING_POLICIES for _ in range(PER_KIND)] + ["none"] * COMPLIANT
     rng.shuffle(plan)
     plant_policy_quotes(builder, rng, plan)

@@ -12,7 +12,6 @@ import random
 
 from data.org import text
 from data.org.builder import ORG_END, OrgBuilder, business_datetime
-from data.org.plants._phrasebank import next_call_number
 from data.org.plants._sales_sentiment import AGENT_PROMPTS, STATEMENTS, SUBTOPICS
 
 PLANTED_OPPORTUNITIES = 32
@@ -51,7 +50,6 @@ def plant(builder: OrgBuilder) -> None:
                         key=lambda o: o["Id"])
     chosen = sorted(rng.sample(candidates, min(PLANTED_OPPORTUNITIES, len(candidates))),
                     key=lambda o: o["Id"])
-    number = next_call_number(builder)
     for opp in chosen:
         topics = rng.sample(SUBTOPICS, rng.randint(3, 6))
         n_negative = rng.randint(1, min(3, len(topics) - 1))
@@ -66,10 +64,9 @@ def plant(builder: OrgBuilder) -> None:
         for group in (statements[:half], statements[half:]):
             end = min(start + dt.timedelta(days=40), _LATEST_CALL)
             when = business_datetime(rng, start, max(start, end))
-            builder.add("VoiceCallTranscript__c", Name=f"VCT-{number:05d}",
+            builder.add("VoiceCallTranscript__c",
                         Body__c=_call_body(rng, users[opp["OwnerId"]], customer, product, group),
                         CreatedDate=when, OpportunityId__c=opp["Id"],
                         EndTime__c=when + dt.timedelta(minutes=rng.randint(12, 45),
                                                        seconds=rng.randint(0, 59)))
-            number += 1
             start = when + dt.timedelta(days=2)

@@ -37,7 +37,7 @@ def product_windows(ctx: GenContext, min_cases: int
     products = {p["Id"]: p for p in ctx.data["Product2"]}
     by_product = product_cases(ctx)
     anchors = [(pid, c) for pid, cases in sorted(by_product.items()) for c in cases]
-    for _ in range(ctx.count * 100):
+    for _ in range(ctx.count * 300):  # most draws fail the period or the minimum: draw many
         pid, case = rng.choice(anchors)
         today = min(case["CreatedDate"].date() + dt.timedelta(days=rng.randint(3, 120)),
                     dt.date(2024, 12, 31))
