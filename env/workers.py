@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from env.config import EpisodeConfig
 from env.episode import run_episode
+from env.log import EpisodeLog
 from env.protocol import Agent
 from env.results import EpisodeResult
 
@@ -114,7 +115,11 @@ class EpisodePool:
                 self._pending.pop(request_id, None)
         if kind == "error":
             raise WorkerError(value)
-        return EpisodeResult.model_validate_json(value)
+        result_json, log_text = value
+        # The log travels too (EpisodeResult leaves it out of its JSON): results.json's
+        # provenance and task set are read from the episodes' logs.
+        return EpisodeResult.model_validate_json(result_json).model_copy(
+            update={"log": EpisodeLog.parse(log_text)} if log_text else {})
 
     def _read(self, index: int) -> None:
         conn = self._conns[index]
@@ -180,7 +185,7 @@ async def _serve(conn: Connection, agent_factory: Callable[[], Agent]) -> None:
     send_lock = threading.Lock()
     running: set[asyncio.Task[None]] = set()
 
-    def reply(request_id: int, kind: str, value: str) -> None:
+    def reply(request_id: int, kind: str, value: object) -> None:
         with send_lock:
             conn.send((request_id, kind, value))
 
@@ -200,7 +205,9 @@ async def _serve(conn: Connection, agent_factory: Callable[[], Agent]) -> None:
                     await session.close()
                 except Exception:  # noqa: BLE001 - a session that fails to close is no result
                     pass
-            await asyncio.to_thread(reply, request_id, "ok", result.model_dump_json())
+            payload = (result.model_dump_json(),
+                       "\n".join(result.log.lines()) if result.log is not None else "")
+            await asyncio.to_thread(reply, request_id, "ok", payload)
         except Exception as exc:  # noqa: BLE001 - reported to the runner, which fails loudly
             await asyncio.to_thread(reply, request_id, "error", f"{type(exc).__name__}: {exc}")
 

@@ -13,6 +13,7 @@ out of drafts short of its count raises ShortCategory naming it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -51,7 +52,7 @@ DEFAULT_PER_CATEGORY = 20
 #: built; it also bounds the whole set's None share by the same figure.
 NONE_SHARE = 0.05
 #: Drafts a generator may propose per wanted task before the category counts as short.
-MAX_DRAFTS_FACTOR = 20
+MAX_DRAFTS_FACTOR = 60
 #: Reference solutions are ours, not an agent's: a busy machine must not turn a slow query into
 #: a failed category (the agent's 5 s limit guards against runaway agent queries).
 REFERENCE_QUERY_TIMEOUT_S = 120.0
@@ -128,10 +129,18 @@ def read_org_data(db: OrgDatabase) -> dict[str, list[dict[str, Any]]]:
 
 # --- one category ---------------------------------------------------------------------------
 
-def category_rng(seed: int, org: OrgType, category: str) -> random.Random:
-    """The category's own random stream: independent of every other category and of order."""
-    digest = hashlib.sha256(f"tasks\x1f{seed}\x1f{org}\x1f{category}".encode()).digest()
+def category_rng(seed: int, org: OrgType, category: str, attempt: int = 0) -> random.Random:
+    """The category's own random stream: independent of every other category and of order;
+    `attempt` > 0 draws another one (build_category's retries)."""
+    key = f"tasks\x1f{seed}\x1f{org}\x1f{category}" + (f"\x1f{attempt}" if attempt else "")
+    digest = hashlib.sha256(key.encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+#: Draws of a category's drafts before it counts as short: an org whose first draw runs out of
+#: valid drafts under the heuristic budget (a fresh seed's org may) gets another, deterministic,
+#: draw over the same org rather than failing the whole task set.
+CATEGORY_ATTEMPTS = 3
 
 
 def task_id(org: OrgType, category: str, n: int) -> str:
@@ -209,13 +218,23 @@ def _draft_to_task(spec: CategorySpec, org: OrgType, number: int, draft: TaskDra
 
 def build_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgView, seed: int,
                    per_category: int) -> tuple[list[Task], CategoryReport]:
+    """`per_category` tasks of one category (see _draw_category), from the first of
+    CATEGORY_ATTEMPTS draws that fills it; ShortCategory (the last draw's) when none does."""
+    for attempt in range(CATEGORY_ATTEMPTS - 1):
+        with contextlib.suppress(ShortCategory):
+            return _draw_category(spec, org, data, view, seed, per_category, attempt)
+    return _draw_category(spec, org, data, view, seed, per_category, CATEGORY_ATTEMPTS - 1)
+
+
+def _draw_category(spec: CategorySpec, org: OrgType, data: OrgData, view: OrgView, seed: int,
+                   per_category: int, attempt: int) -> tuple[list[Task], CategoryReport]:
     """`per_category` tasks of one category: ambiguous drafts skipped, the None quota and the
     heuristic budget (data.tasks.heuristics) enforced, duplicates (same query and context)
     dropped; ShortCategory when the generator runs out first."""
     report = CategoryReport(category=spec.name, org=org, wanted=per_category)
     started = time.perf_counter()
     none_cap = int(per_category * NONE_SHARE)
-    ctx = GenContext(org=org, data=data, view=view, rng=category_rng(seed, org, spec.name),
+    ctx = GenContext(org=org, data=data, view=view, rng=category_rng(seed, org, spec.name, attempt),
                      count=per_category)
     tasks: list[Task] = []
     seen: set[tuple[str, str]] = set()

@@ -34,6 +34,7 @@ from data.tasks.reference import derive, execute_step
 from data.tasks.registry import AmbiguousAnswer, GenContext
 from data.tasks.results import as_datetime, records, ties_broken, value
 from sandbox_db.errors import SalesforceError
+from sandbox_db.ids import is_valid_id, record_number
 
 Answer = list[str]
 #: The answers a lazy solver gives: any of them passing counts as the heuristic passing.
@@ -254,6 +255,43 @@ def _month_name_all_time(ev: Evidence) -> Candidates:
             if names and f"{m:02d}" == names[0][0]][:1]
 
 
+#: Records within this many Id numbers of the median Id (~2.3 days of creation time: Ids follow
+#: creation time, data.org.creation) make a "burst"; env.agents.shortcuts' rot filter keeps them.
+BURST_SPAN = 200_000
+_PRODUCT_ID = re.compile(r"OrderItemId__r\.Product2Id = '([^']*)'")
+
+
+def burst(rows: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The rows whose Id lies within BURST_SPAN of the median Id: a product's densest run of
+    cases, which a solver who ignores the question's period might take for the answer."""
+    numbered = sorted((record_number(str(r["Id"])), r) for r in rows
+                      if is_valid_id(str(r.get("Id"))))
+    if not numbered:
+        return []
+    median = numbered[len(numbered) // 2][0]
+    return [r for n, r in numbered if abs(n - median) <= BURST_SPAN]
+
+
+def _product_burst(ev: Evidence) -> list[Mapping[str, Any]]:
+    """The product's burst of cases over all time (no period)."""
+    product = _PRODUCT_ID.search(ev.query(0))
+    if product is None:
+        return []
+    result = ev.run(f"SELECT Id, IssueId__c, CreatedDate FROM Case WHERE "
+                    f"OrderItemId__r.Product2Id = '{product.group(1)}'")
+    return burst(records(result))
+
+
+def _burst_issue(ev: Evidence) -> Candidates:
+    return tied(_count_by(_product_burst(ev), "IssueId__c"))
+
+
+def _burst_month(ev: Evidence) -> Candidates:
+    months = _months({"records": _product_burst(ev)}, lambda t: (t.year, t.month))
+    best = tied(Counter({f"{y:04d}-{m:02d}": n for (y, m), n in months.items()}))
+    return [_month_answer(int(b[0][:4]), int(b[0][5:])) for b in best]
+
+
 _ACCOUNT_FILTER = re.compile(r"Order\.AccountId = '(\w+)'")
 
 
@@ -433,6 +471,7 @@ HEURISTICS: dict[str, dict[str, Heuristic]] = {
         "ignore_window": ignore_window,
         "month_name_all_time": _month_name_all_time,
         "latest_month": _latest_month,
+        "product_burst": _burst_month,
         "all_products": lambda ev: ev.rerun(edit=lambda q: _PRODUCT_FILTER.sub("", q))},
     "named_entity_disambiguation": {
         "most_bought_of_kind": lambda ev: tied(Counter(p for _, p in _purchases_of_kind(ev))),
@@ -458,6 +497,7 @@ HEURISTICS: dict[str, dict[str, Heuristic]] = {
         "first_call_only": _one_call(lambda calls: calls[0])},
     "top_issue_identification": {
         "ignore_window": ignore_window,
+        "product_burst": _burst_issue,
         "all_products": lambda ev: ev.rerun(edit=lambda q: _PRODUCT_FILTER.sub("", q)),
         "all_products_all_time": lambda ev: ev.rerun(
             edit=lambda q: drop_date_windows(_PRODUCT_FILTER.sub("", q)))},

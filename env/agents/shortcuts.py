@@ -36,11 +36,11 @@ from num2words import num2words
 
 from core.tool_call import AgentReply
 from data.org.plants._sales_sentiment import SUBTOPICS
-from data.tasks.heuristics import nearest_kind, question_kind, stuffed
+from data.tasks.heuristics import burst, nearest_kind, question_kind, stuffed
 from env.agents.base import Observation, submit
 from env.agents.oracle import Replayer
 from env.messages import split_observation
-from sandbox_db.ids import is_valid_id, record_number
+from sandbox_db.ids import is_valid_id
 from sandbox_db.schema import load_schema
 
 if TYPE_CHECKING:
@@ -287,18 +287,11 @@ def _most_frequent(values: Iterable[Any]) -> list[str]:
     return [str(min(str(v) for v, n in counts.items() if n == top))]
 
 
-#: Ids farther than this from the result's median Id are taken for distractors.
-DENSE_RUN = 200_000
-
-
 def drop_outlying_ids(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The records whose Id lies in the dense run most of the result's Ids share."""
-    numbers = sorted(record_number(r["Id"]) for r in records if is_valid_id(str(r.get("Id"))))
-    if not numbers:
-        return records
-    median = numbers[len(numbers) // 2]
-    return [r for r in records
-            if is_valid_id(str(r.get("Id"))) and abs(record_number(r["Id"]) - median) <= DENSE_RUN]
+    """The records whose Id lies in the dense run most of the result's Ids share (where
+    distractor rows' Ids used to stand out; data.tasks.heuristics.burst)."""
+    return [dict(r) for r in burst(records)] if any(is_valid_id(str(r.get("Id")))
+                                                   for r in records) else records
 
 
 def _frequent_script(filter_rot: bool) -> Callable[[str, TaskMessage], BlindScript]:

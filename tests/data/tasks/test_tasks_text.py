@@ -126,7 +126,7 @@ def test_lead_qualification_answers_are_bant_factors_with_few_qualified_leads(bu
         assert t.is_none_answer or set(t.answer) <= set(_bant.FACTORS), t.id
     assert {f for t in ts for f in t.answer} >= set(_bant.FACTORS)
     assert sum(len(t.answer) >= 2 for t in ts) >= 3
-    assert sum(t.is_none_answer for t in ts) == 1
+    assert sum(t.is_none_answer for t in ts) <= 1  # a qualified lead: None, within the quota
 
 
 def test_sales_insight_answers_are_subtopics_of_the_asked_sentiment(built, base):
