@@ -62,6 +62,6 @@ def test_assess_takes_its_shard_from_the_environment_and_flags_win(tmp_path, mon
     monkeypatch.setenv("CRMARENA_NUM_SHARDS", "many")
     assert _assess(tmp_path, "bad") == 2
     out = capsys.readouterr().err  # errors go to stderr, one line each
-    assert "shard_index 3 must be < num_shards 3" in out
+    assert "--shard-index 3 must be < --num-shards 3" in out
     assert "CRMARENA_NUM_SHARDS='many' is not an integer >= 1" in out
     assert not (tmp_path / "outside").exists() and not (tmp_path / "bad").exists()
