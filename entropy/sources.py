@@ -8,7 +8,7 @@ dicts per episode; tests and the generator can hand in the OrgData they already 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from sandbox_db.database import OrgData, OrgDatabase, quote_ident
@@ -97,82 +97,56 @@ class DbSource:
         finally:
             cur.close()
 
+    def _scalars(self, sql: str) -> list[Any]:
+        """The first column of every row of `sql`."""
+        return [next(iter(r.values())) for r in self._rows(sql, [])]
+
+    def _memo(self, cache: dict[Any, Any], key: Any, compute: Callable[[], Any]) -> Any:
+        """`cache[key]`, computed outside the lock on a miss (the base org never changes, so a
+        race only computes the same value twice)."""
+        with self._lock:
+            hit = cache.get(key)
+        if hit is None:
+            hit = compute()
+            with self._lock:
+                cache[key] = hit
+        return hit
+
     def get(self, obj: str, record_id: str) -> dict[str, Any] | None:
         rows = self.find(obj, "Id", record_id, limit=1)
         return rows[0] if rows else None
 
     def find(self, obj: str, field: str, value: Any, limit: int = 50) -> list[dict[str, Any]]:
-        key = (obj, field, value, limit)
-        with self._lock:
-            hit = self._found.get(key)
-        if hit is None:
-            hit = self._rows(f"SELECT * FROM {self.db.base_table(obj)} "
-                             f"WHERE {quote_ident(field)} = ? "
-                             f"ORDER BY \"Id\" LIMIT {int(limit)}", [value])
-            with self._lock:
-                self._found[key] = hit
+        hit = self._memo(self._found, (obj, field, value, limit), lambda: self._rows(
+            f"SELECT * FROM {self.db.base_table(obj)} WHERE {quote_ident(field)} = ? "
+            f"ORDER BY \"Id\" LIMIT {int(limit)}", [value]))
         return [dict(r) for r in hit]
 
     def sample(self, obj: str, limit: int) -> list[dict[str, Any]]:
-        key = (obj, "*", None, limit)
-        with self._lock:
-            hit = self._found.get(key)
-        if hit is None:
-            hit = self._rows(f"SELECT * FROM {self.db.base_table(obj)} ORDER BY \"Id\" "
-                             f"LIMIT {int(limit)}", [])
-            with self._lock:
-                self._found[key] = hit
+        hit = self._memo(self._found, (obj, "*", None, limit), lambda: self._rows(
+            f"SELECT * FROM {self.db.base_table(obj)} ORDER BY \"Id\" LIMIT {int(limit)}", []))
         return [dict(r) for r in hit]
 
-    def _column(self, obj: str, field: str) -> frozenset[Any]:
-        key = (obj, field)
-        with self._lock:
-            column = self._columns.get(key)
-        if column is None:
-            cur = self.db.cursor()
-            try:
-                column = frozenset(v for (v,) in cur.execute(
-                    f"SELECT DISTINCT {quote_ident(field)} "
-                    f"FROM {self.db.base_table(obj)}").fetchall())
-            finally:
-                cur.close()
-            with self._lock:
-                self._columns[key] = column
-        return column
-
     def existing(self, obj: str, field: str, values: Iterable[Any]) -> set[Any]:
-        column = self._column(obj, field)
+        column: frozenset[Any] = self._memo(self._columns, (obj, field), lambda: frozenset(
+            self._scalars(f"SELECT DISTINCT {quote_ident(field)} "
+                          f"FROM {self.db.base_table(obj)}")))
         return {v for v in values if v in column}
 
     def values(self, obj: str, field: str) -> list[Any]:
-        key = (obj, field)
-        with self._lock:
-            hit = self._values.get(key)
-        if hit is None:
-            cur = self.db.cursor()
-            try:
-                hit = [v for (v,) in cur.execute(
-                    f"SELECT {quote_ident(field)} FROM {self.db.base_table(obj)} "
-                    f"WHERE {quote_ident(field)} IS NOT NULL "
-                    f"ORDER BY {quote_ident(field)}").fetchall()]
-            finally:
-                cur.close()
-            with self._lock:
-                self._values[key] = hit
-        return list(hit)
+        column = quote_ident(field)
+        return list(self._memo(self._values, (obj, field), lambda: self._scalars(
+            f"SELECT {column} FROM {self.db.base_table(obj)} WHERE {column} IS NOT NULL "
+            f"ORDER BY {column}")))
 
     def bounds(self, obj: str, field: str) -> tuple[Any, Any]:
-        key = (obj, field)
-        with self._lock:
-            hit = self._bounds.get(key)
-        if hit is None:
+        def compute() -> tuple[Any, Any]:
             row = self._rows(f"SELECT MIN({quote_ident(field)}) AS lo, "
                              f"MAX({quote_ident(field)}) AS hi "
                              f"FROM {self.db.base_table(obj)}", [])[0]
-            hit = (row["lo"], row["hi"])
-            with self._lock:
-                self._bounds[key] = hit
-        return hit
+            return row["lo"], row["hi"]
+        result: tuple[Any, Any] = self._memo(self._bounds, (obj, field), compute)
+        return result
 
 
 _DB_SOURCES_LOCK = threading.Lock()
