@@ -50,12 +50,9 @@ def test_demo_on_a_fresh_task_seed(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("value", ["tomorrow", "-4", "1e3"])
-def test_demo_rejects_a_bad_task_seed_on_one_line(value, monkeypatch):
-    import crmarena_cli.demo
-
-    output = io.StringIO()
-    monkeypatch.setattr(crmarena_cli.demo, "Console", lambda: Console(file=output, width=80))
+def test_demo_rejects_a_bad_task_seed_on_one_line(value, capsys):
     assert main(["demo", "--task-seed", value]) == 2
-    printed = output.getvalue().strip()
-    assert 'task_seed: task_seed must be a non-negative integer or "public"' in printed
+    printed = capsys.readouterr().err.strip()
+    assert printed.startswith(f"crmarena demo: error: --task-seed {value}: ")
+    assert 'task_seed must be a non-negative integer or "public"' in printed
     assert printed.count("\n") == 0

@@ -30,7 +30,9 @@ def test_assess_serves_the_mcp_endpoints_of_an_a2a_agent(tmp_path):
 def test_assess_refuses_mcp_for_an_in_process_agent(tmp_path, capsys):
     assert main(["assess", "--agent", "oracle", "--tool-transport", "mcp",
                  "--out", str(tmp_path)]) == 2
-    assert "--tool-transport mcp needs an A2A agent URL" in capsys.readouterr().out
+    printed = capsys.readouterr().err.strip()
+    assert printed.startswith("crmarena assess: error: --tool-transport mcp needs an A2A agent URL")
+    assert "\n" not in printed
 
 
 def test_demo_runs_the_oracle_over_mcp(tmp_path):

@@ -11,7 +11,8 @@ import pytest
 
 from a2a_app.local_server import BackgroundServer
 from crmarena_cli.demo import oracle_tasks
-from env.task_seed import SECRET_ENV
+from env.config import AssessmentConfig
+from env.task_seed import SECRET_ENV, resolve_task_seed
 from green.assessment_client import request_assessment
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
@@ -56,10 +57,13 @@ async def test_with_a_secret_a_request_naming_task_seed_is_refused(green, monkey
 async def test_with_a_secret_each_request_runs_its_own_fresh_set(green, monkeypatch) -> None:
     monkeypatch.setenv(SECRET_ENV, SECRET)
 
+    config = AssessmentConfig.model_validate(CONFIG)
+
     def oracle(url: str):
+        # The oracle resolves the seed as the green agent will (same request, same secret).
+        tasks = oracle_tasks(config, resolve_task_seed(config, {"agent": url}))
         return build_purple_app(url, name="oracle", description="oracle",
-                                new_conversation=reference_conversation_factory(
-                                    "oracle", oracle_tasks(CONFIG, url)))
+                                new_conversation=reference_conversation_factory("oracle", tasks))
 
     with BackgroundServer(oracle) as purple:
         first = await request_assessment(green, _request(purple.url, **CONFIG))
