@@ -3,15 +3,16 @@ whole default task set by the green agent, both real HTTP servers on 127.0.0.1.
 
 Prints tasks/s (wall clock, as the caller sees it) and the green server's share of the time:
 from results.json timing, episode time spent in the environment vs waiting for the purple agent;
-the CPU per task of the green process (and its workers) and of the purple's; where the green's
-CPU goes (views, DuckDB, A2A client, tokens, logging, other: sampled stacks, as shares of the
-measured CPU); and the green's peak RSS.
+the CPU per task of the green process (and its workers; without the bench's own client and
+sampler threads) and of the purple's; where the green's CPU goes (views, DuckDB, A2A client,
+tokens, logging, other: each thread's CPU clock read beside its stack); and the green's peak
+RSS.
 The purple agent runs in its own process by default (as it would in AgentBeats).
 `--tool-transport mcp` serves each episode's tools over MCP and runs the oracle with `--transport
 mcp`: compare the green CPU per task of the two transports.
 
     uv run python bench/a2a_throughput.py [--org b2b|b2c|both] [--concurrency 32] [--out DIR]
-                                          [--tool-transport message|mcp]
+                                          [--tool-transport message|mcp] [--repeat N]
     uv run python bench/a2a_throughput.py --compare DIR_A DIR_B   # results.json equal but timings?
 
 The script only uses APIs that also existed before the work it measures, so the same file can
@@ -57,21 +58,17 @@ PARTS: list[tuple[str, re.Pattern[str]]] = [
                          r"close|open_view)$|episode\.py:open_episode_org$")),
     ("A2A client", re.compile(r"green/(client|wire)\.py:|/aiohttp/|/a2a/client/")),
 ]
-#: Leaf frames of threads that wait rather than run.
-_IDLE = re.compile(r"threading\.py:wait$|selectors\.py:select$|thread\.py:_worker$|"
-                   r"queue\.py:get$|threading\.py:_wait_for_tstate_lock$|"
-                   # uvloop waits inside its C run loop, under asyncio.Runner.run
-                   r"runners\.py:run$|a2a_throughput\.py:_sample$")
-
 
 class Breakdown:
-    """Where the green process's CPU goes: a thread samples every other thread's stack every few
-    milliseconds, and each busy sample counts for the first part whose frames it shows (a thread
-    inside DuckDB holds no GIL but shows its Python caller, so it counts). Parts are then shares
-    of the process's measured CPU."""
+    """Where the green process's CPU goes: a thread reads every other thread's CPU clock and
+    stack every few milliseconds, and the CPU a thread used since the last look counts for the
+    first part whose frames its stack shows (a thread inside DuckDB holds no GIL but shows its
+    Python caller, so it counts; a thread that waits uses no CPU, so it does not). What no
+    sampled thread used goes to "other". The sampler's own CPU is measured apart (`own_cpu`)."""
 
     def __init__(self, interval_s: float = 0.004) -> None:
-        self.samples = dict.fromkeys([name for name, _ in PARTS] + ["other"], 0)
+        self.cpu = dict.fromkeys([name for name, _ in PARTS], 0.0)
+        self.own_cpu = 0.0
         self._interval_s = interval_s
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, name="bench-sampler", daemon=True)
@@ -85,9 +82,19 @@ class Breakdown:
 
     def _sample(self) -> None:
         me = threading.get_ident()
+        started = time.thread_time()
+        last: dict[int, float] = {}
         while not self._stop.wait(self._interval_s):
             for ident, frame in sys._current_frames().items():
                 if ident == me:
+                    continue
+                try:
+                    used = time.clock_gettime(time.pthread_getcpuclockid(ident))
+                except OSError:  # the thread has just ended
+                    continue
+                delta = used - last.get(ident, used)
+                last[ident] = used
+                if delta <= 0:
                     continue
                 names = []
                 current: Any = frame
@@ -95,15 +102,16 @@ class Breakdown:
                     code = current.f_code
                     names.append(f"{code.co_filename}:{code.co_name}")
                     current = current.f_back
-                if _IDLE.search(names[0]):
-                    continue
                 part = next((name for name, pattern in PARTS
-                             if any(pattern.search(n) for n in names)), "other")
-                self.samples[part] += 1
+                             if any(pattern.search(n) for n in names)), None)
+                if part is not None:
+                    self.cpu[part] += delta
+        self.own_cpu = time.thread_time() - started
 
     def per_task_ms(self, cpu_seconds: float, tasks: int) -> dict[str, float]:
-        busy = sum(self.samples.values()) or 1
-        return {name: 1000 * cpu_seconds * n / busy / tasks for name, n in self.samples.items()}
+        parts = {name: 1000 * seconds / tasks for name, seconds in self.cpu.items()}
+        parts["other"] = max(0.0, 1000 * cpu_seconds / tasks - sum(parts.values()))
+        return parts
 
 
 def _start_purple_process(port: int, transport: str) -> subprocess.Popen:
@@ -201,6 +209,9 @@ def main() -> int:
     parser.add_argument("--compare", nargs=2, type=Path, metavar="DIR",
                         help="only compare two --out folders' results.json, timings aside")
     parser.add_argument("--tool-transport", default="message", choices=["message", "mcp"])
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="assess this many times on the same green server, figures for "
+                             "each (later ones: its caches warm, as in a sweep of agents)")
     parser.add_argument("--in-process-purple", action="store_true",
                         help="serve the oracle on a thread of this process instead")
     args = parser.parse_args()
@@ -214,7 +225,6 @@ def main() -> int:
     if args.task_limit:
         config["task_limit"] = args.task_limit
     work = args.out or Path(tempfile.mkdtemp(prefix="crmarena-bench-"))
-    breakdown = Breakdown()
     purple_process = purple_server = None
     try:
         if args.in_process_purple:
@@ -229,35 +239,55 @@ def main() -> int:
             sock.close()
             purple_process = _start_purple_process(port, args.tool_transport)
             purple_url = f"http://127.0.0.1:{port}/"
-        purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
-                              if purple_process is not None else None)
         green_options: dict[str, Any] = {"workers": args.workers} if args.workers > 1 else {}
         with BackgroundServer(lambda url: build_green_app(url, results_root=work,
                                                           **green_options)) as green:
-            started, cpu_started = time.perf_counter(), _green_cpu_seconds()
-            breakdown.start()
-            try:
-                outcome = asyncio.run(request_assessment(
-                    green.url, {"participants": {"agent": purple_url}, "config": config}))
-            finally:
-                breakdown.stop()
-            wall = time.perf_counter() - started
-            workers = _live_children()
-            if purple_process is not None:
-                workers = [p for p in workers if p != purple_process.pid]
-            green_cpu = (_green_cpu_seconds() - cpu_started
-                         + sum(_process_cpu_seconds(p) or 0.0 for p in workers))
-            purple_cpu = (_process_cpu_seconds(purple_process.pid) - purple_cpu_started
-                          if purple_cpu_started is not None else None)
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            worker_rss = [_rss_mb(p) for p in workers]
+            for run in range(1, args.repeat + 1):
+                if args.repeat > 1:
+                    print(f"--- assessment {run}/{args.repeat} on the same green server"
+                          + (" (its caches warm from the first)" if run > 1 else ""))
+                status = _measure(args, config, green.url, purple_url, purple_process)
+                if status:
+                    return status
     finally:
         if purple_server is not None:
             purple_server.stop()
         if purple_process is not None:
             purple_process.terminate()
             purple_process.wait(timeout=10)
-    if not outcome.completed:
+    print(f"results: {work}")
+    return 0
+
+
+def _measure(args: argparse.Namespace, config: dict[str, Any], green_url: str,
+             purple_url: str, purple_process: subprocess.Popen | None) -> int:
+    """One assessment through the running servers, and its figures printed."""
+    breakdown = Breakdown()
+    purple_cpu_started = (_process_cpu_seconds(purple_process.pid)
+                          if purple_process is not None else None)
+    started, cpu_started = time.perf_counter(), _green_cpu_seconds()
+    breakdown.start()
+    client_started = time.thread_time()
+    try:
+        # The caller's side (AgentBeats' client) runs on this thread: its CPU is not the
+        # green's, and neither is the sampler's.
+        outcome = asyncio.run(request_assessment(
+            green_url, {"participants": {"agent": purple_url}, "config": config}))
+    finally:
+        client_cpu = time.thread_time() - client_started
+        breakdown.stop()
+    wall = time.perf_counter() - started
+    workers = _live_children()
+    if purple_process is not None:
+        workers = [p for p in workers if p != purple_process.pid]
+    green_cpu = (_green_cpu_seconds() - cpu_started - client_cpu - breakdown.own_cpu
+                 + sum(_process_cpu_seconds(p) or 0.0 for p in workers))
+    purple_cpu = None
+    if purple_process is not None and purple_cpu_started is not None:
+        purple_cpu = (_process_cpu_seconds(purple_process.pid) or 0.0) - purple_cpu_started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_rss = [_rss_mb(p) for p in workers]
+    if not outcome.completed or outcome.results is None:
         print(f"assessment ended {outcome.state}: {outcome.statuses[-1:]}")
         return 1
     results = outcome.results
@@ -279,6 +309,8 @@ def main() -> int:
         print(f"CPU per task: green {1000 * green_cpu / total:.0f} ms, "
               f"purple {1000 * purple_cpu / total:.0f} ms; "
               f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"not counted as the green's: the bench's client {1000 * client_cpu / total:.1f} ms "
+          f"and sampler {1000 * breakdown.own_cpu / total:.1f} ms per task")
     if workers:
         print("breakdown: sampled in this process only (episodes ran in worker processes)")
     parts = breakdown.per_task_ms(green_cpu, total)
@@ -286,7 +318,6 @@ def main() -> int:
         f"{name} {ms:.1f} ms" for name, ms in parts.items()))
     print(f"green RSS: peak {rss:.0f} MB"
           + (f" + workers {', '.join(f'{r:.0f}' for r in worker_rss)} MB" if workers else ""))
-    print(f"results: {work}")
     return 0
 
 

@@ -127,5 +127,5 @@ def copy_prewarmed(orgs: Sequence[OrgType], target: Path, *,
         if plans.is_dir():
             shutil.copytree(plans, target / plans.relative_to(info.path.parent),
                             ignore=shutil.ignore_patterns("*.tmp*"), dirs_exist_ok=True)
-            copied += sum(1 for _ in plans.glob("*.json"))
+            copied += sum(1 for _ in plans.glob(f"*{rot_cache.SUFFIX}"))
     return copied

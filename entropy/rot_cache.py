@@ -3,10 +3,11 @@
 Planning and verifying one (task, level, seed) costs tens of milliseconds to seconds (the
 reference solution runs on several rotted views); the result depends only on the org's content,
 the task, the level, the seed, "today" and the code that plans and verifies. The cache lives
-next to the org file (`<orgs dir>/rot/<org file stem>/<format-code>/<key digest>.json`), is keyed
-by all of those, and is written atomically (temp file + rename). Rows are JSON with dates,
-datetimes and decimals tagged; an entry that would not read back equal is never written, and an
-unreadable entry is a miss.
+next to the org file (`<orgs dir>/rot/<org file stem>/<format-code>/<key digest>.json.gz`), is
+keyed by all of those, and is written atomically (temp file + rename). Rows are gzipped JSON
+with dates, datetimes and decimals tagged (gzip: the default plans at every level are a sixth of
+the container image as plain JSON, 52 MB); an entry that would not read back equal is never
+written, and an unreadable entry is a miss.
 
 Every part of the key is content, never a file time or a path: the org as a digest of its file's
 bytes (`org_digest`), the code as a digest of the core, sandbox_db, data.tasks and entropy
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import gzip
 import hashlib
 import json
 import os
@@ -35,7 +37,9 @@ from core.atomic import atomic_write
 from entropy.rot import RotGroup
 
 #: Bumped when the file layout or the key changes.
-FORMAT = 2
+FORMAT = 3
+#: An entry's file name ends so.
+SUFFIX = ".json.gz"
 #: Set to "0" to neither read nor write the disk cache (the in-memory cache still applies).
 DISABLE_ENV = "CRMARENA_ROT_DISK_CACHE"
 
@@ -92,7 +96,7 @@ def version_dir(org_file: Path) -> Path:
 
 def entry_path(org_file: Path, key: tuple[Any, ...]) -> Path:
     digest = hashlib.sha256(json.dumps([FORMAT, *map(str, key)]).encode()).hexdigest()[:32]
-    return version_dir(org_file) / f"{digest}.json"
+    return version_dir(org_file) / f"{digest}{SUFFIX}"
 
 
 _VERSION_DIR = re.compile(r"\d+-[0-9a-f]{16}")
@@ -100,7 +104,7 @@ _VERSION_DIR = re.compile(r"\d+-[0-9a-f]{16}")
 
 def _prune_stale(current: Path) -> None:
     """Delete entry folders of older code versions (once per folder and process). Only touches
-    this cache's own layout: <...>/rot/<org stem>/<format-code digest>/<entry>.json."""
+    this cache's own layout: <...>/rot/<org stem>/<format-code digest>/<entry>.json.gz."""
     if (current in _pruned or current.parent.parent.name != "rot"
             or not _VERSION_DIR.fullmatch(current.name)):
         return
@@ -113,7 +117,7 @@ def _prune_stale(current: Path) -> None:
     for _, stale in older[:max(0, len(older) - KEEP_STALE_CODE_VERSIONS)]:
         try:
             for entry in stale.iterdir():
-                if entry.is_file() and entry.suffix in (".json", ".tmp"):
+                if entry.is_file() and entry.name.endswith((".json", ".gz", ".tmp")):
                     entry.unlink(missing_ok=True)
             stale.rmdir()
         except OSError:
@@ -171,7 +175,7 @@ def _same(a: list[RotGroup], b: list[RotGroup]) -> bool:
 def load(path: Path) -> tuple[list[RotGroup], list[RotGroup]] | None:
     """(kept, dropped) from a cache entry, or None when absent or unreadable."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
         return ([_decode_group(g) for g in raw["kept"]], [_decode_group(g) for g in raw["dropped"]])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
@@ -190,7 +194,8 @@ def store(path: Path, kept: list[RotGroup], dropped: list[RotGroup]) -> bool:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
         _prune_stale(path.parent)
-        atomic_write(path, text)
+        # mtime=0: the same plan is the same bytes (image layers, copies)
+        atomic_write(path, gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0))
         return True
     except (OSError, ValueError, TypeError):
         return False

@@ -104,14 +104,11 @@ async def run_episode(task: Task, session: AgentSession, db: OrgDatabase,
                       provenance: Provenance | None = None,
                       task_set: TaskSetIdentity | None = None) -> EpisodeResult:
     """Run one episode to its end and return its graded result (computed from the log)."""
-    episode_log = await run_episode_log(task, session, db, config, trial=trial,
-                                        agent_name=agent_name, log_path=log_path,
-                                        provenance=provenance, task_set=task_set)
-    return await asyncio.to_thread(_evaluate, episode_log)
-
-
-def _evaluate(episode_log: EpisodeLog) -> EpisodeResult:
-    return evaluate_log(episode_log.roundtrip())
+    _, result = await _run(task, session, db, config, trial=trial, agent_name=agent_name,
+                           log_path=log_path, provenance=provenance, task_set=task_set,
+                           grade=True)
+    assert result is not None
+    return result
 
 
 async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
@@ -122,27 +119,35 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
     """Run one episode and return its log (also written to `log_path` when given; the header
     records `provenance`, by default this process's code, and `task_set`, the identity of the
     set `task` came from)."""
+    episode, _ = await _run(task, session, db, config, trial=trial, agent_name=agent_name,
+                            log_path=log_path, provenance=provenance, task_set=task_set,
+                            grade=False)
+    return episode
+
+
+def _grade(episode: EpisodeLog) -> EpisodeResult:
+    """The result of a log, computed from the log as its file reads back."""
+    return evaluate_log(episode.roundtrip())
+
+
+async def _run(task: Task, session: AgentSession, db: OrgDatabase, config: EpisodeConfig, *,
+               trial: int, agent_name: str, log_path: Path | None,
+               provenance: Provenance | None, task_set: TaskSetIdentity | None,
+               grade: bool) -> tuple[EpisodeLog, EpisodeResult | None]:
+    """The episode, and its result when `grade`. Its blocking work takes one worker-thread call
+    to start (org and log header), one per turn, and one to end (last line, release, grade):
+    hand-offs between the event loop and the workers took a fifth of the green's CPU
+    (bench/a2a_throughput.py)."""
     started = time.perf_counter()
     provenance = provenance or current_provenance(org=config.org)
     today = episode_today(task, config)
     mcp = session.mcp_endpoint if isinstance(session, McpAgentSession) else None
-    try:
-        if (mcp is not None) != (config.tool_transport == "mcp"):
-            raise ValueError(f"tool_transport {config.tool_transport!r} needs an agent session "
-                             f"{'with' if mcp is None else 'without'} an MCP endpoint")
-        handle = await asyncio.to_thread(open_episode_org, db, task, config)
-    except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
-        log.exception("cannot set up the episode of task %s", task.id)
-        return await asyncio.to_thread(_env_error_log, task, trial, agent_name, config, today,
-                                       exc, log_path, started, provenance, task_set)
-    try:
-        writer, episode = await asyncio.to_thread(_start_log, task, trial, agent_name, config,
-                                                  today, handle.view, log_path, provenance,
-                                                  task_set, mcp)
-    except BaseException:
-        await asyncio.to_thread(handle.close)
-        raise
-    complete = False
+    begun = await asyncio.to_thread(_begin, task, trial, agent_name, db, config, today,
+                                    log_path, provenance, task_set, mcp, started)
+    if isinstance(begun, EpisodeLog):  # the org could not be built
+        return begun, await asyncio.to_thread(_grade, begun) if grade else None
+    handle, writer, episode = begun
+    end: EpisodeEnd | None = None
     try:
         # The agent's time starts once its org exists: building entropy is the environment's
         # work.
@@ -150,12 +155,33 @@ async def run_episode_log(task: Task, session: AgentSession, db: OrgDatabase,
         loop = _Loop(task, session, handle.view, db, config, today, deadline, episode, writer)
         end = await loop.run(episode.header.task_message, episode.header.task_message_tokens)
         wall = round(time.perf_counter() - started, 6)
-        episode.end = end.model_copy(update={"wall_seconds": wall})
-        await asyncio.to_thread(writer.write, episode.end)
-        complete = True
-        return episode
+        episode.end = end = end.model_copy(update={"wall_seconds": wall})
     finally:
-        await asyncio.to_thread(_finish, writer, complete, handle)
+        result = await asyncio.to_thread(_finish, episode, writer, handle, end, grade)
+    return episode, result
+
+
+def _begin(task: Task, trial: int, agent_name: str, db: OrgDatabase, config: EpisodeConfig,
+           today: dt.date, log_path: Path | None, provenance: Provenance,
+           task_set: TaskSetIdentity | None, mcp: McpEndpoint | None, started: float
+           ) -> tuple[EpisodeOrgHandle, LogWriter, EpisodeLog] | EpisodeLog:
+    """The episode's org and its log's header, written; or, when the org cannot be built, the
+    whole log of an environment error (never fatal to the assessment). Blocking."""
+    try:
+        if (mcp is not None) != (config.tool_transport == "mcp"):
+            raise ValueError(f"tool_transport {config.tool_transport!r} needs an agent session "
+                             f"{'with' if mcp is None else 'without'} an MCP endpoint")
+        handle = open_episode_org(db, task, config)
+    except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
+        return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started,
+                              provenance, task_set)
+    try:
+        writer, episode = _start_log(task, trial, agent_name, config, today, handle.view,
+                                     log_path, provenance, task_set, mcp)
+    except BaseException:
+        handle.close()
+        raise
+    return handle, writer, episode
 
 
 def _start_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig, today: dt.date,
@@ -174,11 +200,23 @@ def _start_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig, t
     return writer, EpisodeLog(header=header)
 
 
-def _finish(writer: LogWriter, complete: bool, handle: EpisodeOrgHandle) -> None:
+def _finish(episode: EpisodeLog, writer: LogWriter, handle: EpisodeOrgHandle,
+            end: EpisodeEnd | None, grade: bool) -> EpisodeResult | None:
+    """The last line (`end`, None when the episode did not reach one: the log stays a .part,
+    and the exception that stopped it goes on), the org released, and the result when
+    `grade`. Blocking."""
+    complete = False
     try:
-        writer.close(complete)
+        if end is not None:
+            writer.write(end)
+            complete = True
     finally:
-        handle.close()
+        try:
+            writer.close(complete)
+        finally:
+            handle.close()
+    episode.written_by(writer)
+    return _grade(episode) if grade and complete else None
 
 
 def _env_error_log(task: Task, trial: int, agent_name: str, config: EpisodeConfig,

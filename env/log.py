@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 from pydantic_core import PydanticSerializationError
 
 from core.provenance import Provenance
@@ -100,6 +100,9 @@ class EpisodeLog(BaseModel):
     header: EpisodeHeader
     turns: list[TurnRecord] = []
     end: EpisodeEnd | None = None
+    #: The lines a LogWriter wrote for this log (header, turns, end), kept so that `roundtrip`
+    #: reads them instead of serialising every record a second time.
+    _written: list[str] | None = PrivateAttr(default=None)
 
     @property
     def finished(self) -> bool:
@@ -140,9 +143,18 @@ class EpisodeLog(BaseModel):
     def read(cls, path: Path) -> EpisodeLog:
         return cls.parse(path.read_text(encoding="utf-8"))
 
+    def written_by(self, writer: LogWriter) -> EpisodeLog:
+        """Remember what `writer` wrote of this log (see `roundtrip`)."""
+        self._written = writer.lines
+        return self
+
     def roundtrip(self) -> EpisodeLog:
-        """This log as a reader of its file would see it (floats and all)."""
-        return EpisodeLog.parse("\n".join(self.lines()))
+        """This log as a reader of its file would see it (floats and all): the lines its writer
+        wrote when they are all of it, else its records serialised now."""
+        written = self._written
+        whole = written is not None and len(written) == 1 + len(self.turns) + (self.end is not None)
+        return EpisodeLog.parse("\n".join(written if whole and written is not None
+                                          else self.lines()))
 
 
 def _line(record: BaseModel) -> str:
@@ -173,6 +185,8 @@ class LogWriter:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
+        #: Every line written, in order (EpisodeLog.roundtrip reads them back).
+        self.lines: list[str] = []
         self._part = path.with_name(path.name + ".part") if path else None
         self._fh = None
         if self._part is not None:
@@ -180,8 +194,10 @@ class LogWriter:
             self._fh = open(self._part, "w", encoding="utf-8")
 
     def write(self, record: BaseModel) -> None:
+        line = _line(record)
+        self.lines.append(line)
         if self._fh is not None:
-            self._fh.write(_line(record) + "\n")
+            self._fh.write(line + "\n")
             self._fh.flush()
 
     def close(self, complete: bool) -> None:

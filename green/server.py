@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from a2a.types import AgentCard, AgentSkill
@@ -9,6 +12,7 @@ from starlette.applications import Starlette
 
 from a2a_app.app import build_a2a_app, make_card
 from core.provenance import package_version
+from env import tokens
 from env.config_docs import config_card_text
 from green.executor import GreenExecutor, RunAssessment
 from green.request import EXAMPLE_REQUEST
@@ -49,7 +53,15 @@ def build_green_app(url: str, *, run: RunAssessment | None = None,
     tools = EpisodeTools(url)
     executor = GreenExecutor(run=run, results_root=results_root, workers=workers,
                              episode_tools=tools)
+
+    @asynccontextmanager
+    async def lifespan(app: object) -> AsyncIterator[None]:
+        # The tokenizer loads beside the starting server, not inside the first episode.
+        threading.Thread(target=tokens.warm, name="warm-tokenizer", daemon=True).start()
+        async with tools.lifespan(app):
+            yield
+
     app = build_a2a_app(green_card(url), executor, max_body_bytes=MAX_REQUEST_BYTES,
-                        routes=tools.routes(), lifespan=tools.lifespan)
+                        routes=tools.routes(), lifespan=lifespan)
     app.state.on_stop = executor.stop_all
     return app

@@ -47,7 +47,7 @@ def test_prewarmed_plans_are_all_an_assessment_needs(org_cache: Path,
     ids = _sample()
     first = prewarm_rot(["b2b"], ["medium"], workers=2, only=ids)
     assert (first.plans, first.planned, first.cached, first.unstored) == (4, 4, 0, 0)
-    assert len(list((org_cache / "rot").rglob("*.json"))) == 4
+    assert len(list((org_cache / "rot").rglob("*.json.gz"))) == 4
     again = prewarm_rot(["b2b"], ["medium"], workers=1, only=ids)
     assert (again.planned, again.cached) == (0, 4)
 
@@ -56,7 +56,8 @@ def test_prewarmed_plans_are_all_an_assessment_needs(org_cache: Path,
     (stale / "old.json").write_text("{}", encoding="utf-8")
     image = org_cache.parent / "image-orgs"
     assert copy_prewarmed(["b2b"], image) == 4
-    assert len(list(image.rglob("*.json"))) == 4 + 1  # the plans and the org's info, not stale
+    assert len(list(image.rglob("*.json.gz"))) == 4  # the plans, not the stale one
+    assert len(list(image.glob("*.json"))) == 1  # the org's info
     monkeypatch.setenv(CACHE_ENV, str(image))
     episode_org._ROT_CACHE.clear()
 

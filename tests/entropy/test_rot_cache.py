@@ -46,7 +46,7 @@ def test_disk_hit_equals_fresh_plan(org_copy: OrgDatabase, monkeypatch) -> None:
 
     episode_org._ROT_CACHE.clear()
     stored = episode_rot(org_copy, config, task)  # computes and writes
-    files = list(entries.rglob("*.json"))
+    files = list(entries.rglob("*.json.gz"))
     assert len(files) == 1 and not list(entries.rglob("*.tmp*"))
 
     episode_org._ROT_CACHE.clear()
@@ -59,7 +59,7 @@ def test_disk_hit_equals_fresh_plan(org_copy: OrgDatabase, monkeypatch) -> None:
     other = EpisodeOrgConfig(org="b2b", rot="high", seed=5)
     episode_org._ROT_CACHE.clear()
     episode_rot(org_copy, other, task)
-    assert len(list(entries.rglob("*.json"))) == 2  # level is part of the key
+    assert len(list(entries.rglob("*.json.gz"))) == 2  # level is part of the key
 
 
 def test_corrupt_entry_is_a_miss(org_copy: OrgDatabase, monkeypatch) -> None:
