@@ -264,3 +264,72 @@ def test_a_card_without_json_rpc_is_refused():
         AgentInterface(protocol_binding="GRPC", protocol_version="1.0", url="x:1")])
     with pytest.raises(WireError, match="no JSON-RPC"):
         wire_format(card)
+
+
+class _RecordingProxy:
+    """A forward HTTP proxy on 127.0.0.1 (absolute-form requests, piped to their host) that
+    records each connection's first request line."""
+
+    def __init__(self) -> None:
+        import socketserver
+        import threading
+
+        self.seen: list[str] = []
+        proxy = self
+
+        class Pipe(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                import select
+                import socket
+                from urllib.parse import urlsplit
+
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = self.request.recv(65536)
+                    if not chunk:
+                        return
+                    head += chunk
+                line = head.split(b"\r\n", 1)[0].decode()
+                proxy.seen.append(line)
+                target = urlsplit(line.split(" ")[1])
+                upstream = socket.create_connection((target.hostname, target.port))
+                upstream.sendall(head)
+                ends = [self.request, upstream]
+                while True:
+                    ready, _, _ = select.select(ends, [], [], 5)
+                    if not ready:
+                        break
+                    for end in ready:
+                        data = end.recv(65536)
+                        if not data:
+                            upstream.close()
+                            return
+                        (upstream if end is self.request else self.request).sendall(data)
+
+        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Pipe)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("bypass", [False, True])
+async def test_the_environment_proxy_is_used_unless_no_proxy_names_the_host(
+        counting_url, monkeypatch, bypass) -> None:
+    proxy = _RecordingProxy()
+    try:
+        for name in ("HTTP_PROXY", "http_proxy"):
+            monkeypatch.setenv(name, proxy.url)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.setenv(name, "127.0.0.1" if bypass else "")
+        async with A2AAgent(counting_url) as agent:
+            for _ in range(2):
+                reply = await agent.send("hello", "", "")
+                assert isinstance(parse_reply(reply.content()), ToolCall)
+        turns = [line for line in proxy.seen if line.startswith("POST ")]
+        assert turns == ([] if bypass else [f"POST {counting_url} HTTP/1.1"])
+    finally:
+        proxy.close()
