@@ -1,0 +1,53 @@
+"""The lead_routing planter: an org whose territories named too few distinct routing answers
+gets enough (so the category can be built under the gold-share cap), and an org that had enough
+is left byte for byte as it was."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+import data.org.generate as generate
+from data.org.generate import generate_org, org_fingerprint
+from data.org.plants.lead_routing import MIN_DISTINCT
+from env.task_seed import TaskSeed
+
+pytestmark = pytest.mark.slow
+
+
+def routing_answers(data: Any) -> list[str | None]:
+    """Per territory, the agent the Lead Routing Policy names (None on a tie), computed as
+    derive_lead_routing does: most Accepted quotes through the opportunity owner, then fewest
+    unconverted leads."""
+    owner = {o["Id"]: o["OwnerId"] for o in data["Opportunity"]}
+    accepted = Counter(owner.get(q["OpportunityId"]) for q in data["Quote"]
+                       if q.get("Status") == "Accepted")
+    open_leads = Counter(lead["OwnerId"] for lead in data["Lead"]
+                         if lead.get("IsConverted") is False)
+    members: dict[str, set[str]] = {}
+    for a in data["UserTerritory2Association"]:
+        members.setdefault(a["Territory2Id"], set()).add(a["UserId"])
+    answers = []
+    for territory in data["Territory2"]:
+        ranked = sorted(((accepted[u], -open_leads[u]), u) for u in members[territory["Id"]])
+        tie = len(ranked) > 1 and ranked[-1][0] == ranked[-2][0]
+        answers.append(None if tie else ranked[-1][1])
+    return answers
+
+
+def test_an_org_short_of_distinct_answers_gets_enough() -> None:
+    # Task seed 999's b2c org named 6 distinct agents before the planter (two territories
+    # shared their best rep twice, one tied): its lead_routing category could not be built.
+    data = generate_org("b2c", TaskSeed(999, "-").task_set("b2c").org_seed)
+    named = [a for a in routing_answers(data) if a]
+    assert len(set(named)) >= MIN_DISTINCT
+
+
+@pytest.mark.parametrize("org", ["b2b", "b2c"])
+def test_an_org_with_enough_is_left_as_it_was(org, monkeypatch) -> None:
+    planted = org_fingerprint(generate_org(org))
+    others = [(n, p) for n, p in generate.discover_planters() if n != "lead_routing"]
+    monkeypatch.setattr(generate, "discover_planters", lambda: others)
+    assert org_fingerprint(generate_org(org)) == planted
