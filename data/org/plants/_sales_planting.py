@@ -168,7 +168,8 @@ def _violating_lines(rng: random.Random, kind: str,
             if extra[0] != lines[0]["Product2Id"]:
                 lines.append(_line(rng, extra))
     elif kind == "services_need_product":
-        lines = [_line(rng, p) for p in rng.sample(by_family["Services"], rng.randint(1, 2))]
+        services = by_family["Services"]  # a catalog may have only one
+        lines = [_line(rng, p) for p in rng.sample(services, min(rng.randint(1, 2), len(services)))]
     elif kind != "none":
         raise ValueError(f"unknown quote policy kind {kind!r}")
     rng.shuffle(lines)

@@ -1,6 +1,7 @@
-"""The lead_routing planter: an org whose territories named too few distinct routing answers
-gets enough (so the category can be built under the gold-share cap), and an org that had enough
-is left byte for byte as it was."""
+"""Planters on the orgs of fresh task seeds. lead_routing: an org whose territories named too few
+distinct routing answers gets enough (so the category can be built under the gold-share cap),
+and an org that had enough is left byte for byte as it was. invalid_config: a catalog with a
+single Services product still plants its quotes."""
 
 from __future__ import annotations
 
@@ -51,3 +52,10 @@ def test_an_org_with_enough_is_left_as_it_was(org, monkeypatch) -> None:
     others = [(n, p) for n, p in generate.discover_planters() if n != "lead_routing"]
     monkeypatch.setattr(generate, "discover_planters", lambda: others)
     assert org_fingerprint(generate_org(org)) == planted
+
+
+def test_a_catalog_with_one_services_product_still_plants_invalid_configs() -> None:
+    # Task seed 15's b2c catalog priced one Services product; invalid_config's "services need a
+    # product" quotes sampled up to two, and the whole org failed to generate.
+    data = generate_org("b2c", TaskSeed(15, "-").task_set("b2c").org_seed)
+    assert sum(p.get("Family") == "Services" for p in data["Product2"]) >= 1
