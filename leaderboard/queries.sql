@@ -2,7 +2,11 @@
 -- results file (one submission): {"status", "participants": {"crmarena": <green id>,
 -- "agent": <agent id>}, "results": [...]}, where results holds each shard's results.json TWICE
 -- (the gateway keeps the artifact's data part and its JSON text part, README "The results").
--- Every query counts each episode once: (submission, org, task, trial).
+-- Every query counts each episode once: (submission, org, task, trial), and names the task set
+-- the submission was assessed on, its rows ranked within it: "public practice set" (the
+-- committed tasks, whose answers anyone can look up), "secret fresh sets" (each assessment's own
+-- set, drawn from the assessor's CRMARENA_SECRET_SEED) or "fresh set <seed commitment>" (a
+-- task_seed the request named). Scores on different task sets are never ranked together.
 --
 -- Source of leaderboard/queries.json (what AgentBeats' leaderboard editor takes): the prelude
 -- below is prepended to every named query; `uv run python scripts/leaderboard_queries.py`
@@ -20,21 +24,28 @@ entries AS (
   WHERE runs.status = 'completed'
 ),
 episodes AS (
-  SELECT run, id, x.t FROM entries CROSS JOIN UNNEST(entries.res.tasks) AS x(t)
+  SELECT run, id, x.t,
+         CASE WHEN entries.res.task_set.public THEN 'public practice set'
+              WHEN starts_with(entries.res.task_set.seed_commitment, 'hmac-')
+                THEN 'secret fresh sets'
+              ELSE 'fresh set ' || entries.res.task_set.seed_commitment END AS task_set
+  FROM entries CROSS JOIN UNNEST(entries.res.tasks) AS x(t)
   QUALIFY row_number() OVER (PARTITION BY run, t.org, t.task_id, t.trial) = 1
 )
 
 -- name: Entropic CRMArena
 SELECT id,
+       ANY_VALUE(task_set) AS "Task set",
        ROUND(100 * AVG(CAST(t.passed AS INTEGER)), 1) AS "Pass rate (%)",
        ROUND(AVG(t.score), 2) AS "Score",
        COUNT(*) AS "Episodes"
 FROM episodes
 GROUP BY run, id
-ORDER BY "Pass rate (%)" DESC, "Score" DESC
+ORDER BY "Task set", "Pass rate (%)" DESC, "Score" DESC
 
 -- name: Scores by dimension (0-100)
 SELECT id,
+       ANY_VALUE(task_set) AS "Task set",
        ROUND(AVG(t.scores.FUNCTIONAL), 2) AS "Functional",
        ROUND(AVG(t.scores.DRIFT_ADAPTATION), 2) AS "Drift adaptation",
        ROUND(AVG(t.scores.TOKEN_EFFICIENCY), 2) AS "Token efficiency",
@@ -44,10 +55,11 @@ SELECT id,
        ROUND(AVG(t.scores.HALLUCINATION_RATE), 2) AS "Hallucination rate"
 FROM episodes
 GROUP BY run, id
-ORDER BY "Functional" DESC
+ORDER BY "Task set", "Functional" DESC
 
 -- name: Pass rate by schema drift (%)
 SELECT id,
+       ANY_VALUE(task_set) AS "Task set",
        ROUND(100 * AVG(CASE WHEN t.drift = 'none' THEN CAST(t.passed AS INTEGER) END), 1)
          AS "none",
        ROUND(100 * AVG(CASE WHEN t.drift = 'low' THEN CAST(t.passed AS INTEGER) END), 1)
@@ -58,10 +70,11 @@ SELECT id,
          AS "high"
 FROM episodes
 GROUP BY run, id
-ORDER BY "high" DESC NULLS LAST, "medium" DESC NULLS LAST
+ORDER BY "Task set", "high" DESC NULLS LAST, "medium" DESC NULLS LAST
 
 -- name: Pass rate by context rot (%)
 SELECT id,
+       ANY_VALUE(task_set) AS "Task set",
        ROUND(100 * AVG(CASE WHEN t.rot = 'none' THEN CAST(t.passed AS INTEGER) END), 1)
          AS "none",
        ROUND(100 * AVG(CASE WHEN t.rot = 'low' THEN CAST(t.passed AS INTEGER) END), 1)
@@ -72,15 +85,16 @@ SELECT id,
          AS "high"
 FROM episodes
 GROUP BY run, id
-ORDER BY "high" DESC NULLS LAST, "medium" DESC NULLS LAST
+ORDER BY "Task set", "high" DESC NULLS LAST, "medium" DESC NULLS LAST
 
 -- name: Assessments (task set and settings)
--- The task set's identity as results.json records it today: the default public task sets of
--- org_type, the selection (task_limit, task_percentage, categories) and the selection and
--- entropy seed. Hook: when results.json records the task set itself (a task_seed commitment,
--- public or fresh, its versions), select those fields here and group the other queries by them
--- so that scores on different task sets are never ranked together.
+-- The task set (as every query names it), the selection (task_limit, task_percentage) and the
+-- selection and entropy seed.
 SELECT id,
+       ANY_VALUE(CASE WHEN res.task_set.public THEN 'public practice set'
+                      WHEN starts_with(res.task_set.seed_commitment, 'hmac-')
+                        THEN 'secret fresh sets'
+                      ELSE 'fresh set ' || res.task_set.seed_commitment END) AS "Task set",
        ANY_VALUE(res.config.org_type) AS "Orgs",
        COALESCE(CAST(CAST(ANY_VALUE(res.config.task_limit) AS INTEGER) AS VARCHAR),
                 CAST(ANY_VALUE(res.config.task_percentage) AS VARCHAR) || '%', 'all')
@@ -93,4 +107,4 @@ SELECT id,
        CAST(ANY_VALUE(res.config.max_steps) AS INTEGER) AS "Max steps"
 FROM entries
 GROUP BY run, id
-ORDER BY id
+ORDER BY "Task set", id

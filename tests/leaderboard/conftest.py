@@ -17,6 +17,7 @@ from a2a_app.local_server import BackgroundServer
 from green.server import build_green_app
 from purple.conversation_server import build_purple_app
 from purple.reference import reference_conversation_factory
+from tests.helpers.fresh_seeds import FRESH_SEEDS
 
 #: The assessments: (submission file, agent, AgentBeats id, shards, config).
 SUBMISSIONS = [
@@ -26,6 +27,10 @@ SUBMISSIONS = [
      {"org_type": "both", "task_limit": 8, "drift_level": "medium", "rot_level": "low"}),
     ("oracle-high", "oracle", "agent-oracle", 1,
      {"org_type": "b2b", "task_limit": 4, "drift_level": "high", "rot_level": "high"}),
+    # a fresh task set: ranked apart from the public practice set's submissions
+    ("null-fresh", "null", "agent-null-fresh", 1,
+     {"org_type": "b2b", "task_limit": 4, "drift_level": "medium", "rot_level": "low",
+      "task_seed": FRESH_SEEDS[0]}),
 ]
 
 

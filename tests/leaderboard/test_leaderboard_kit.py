@@ -125,6 +125,9 @@ def test_the_queries_give_the_green_agents_figures(leaderboard_results) -> None:
         assert want["episodes"] == want["config"]["task_limit"]
         (row,) = [r for r in overall if r["id"] == agent_id and r["Episodes"] == want["episodes"]]
         assert (row["Pass rate (%)"], row["Score"]) == (want["pass"], want["score"])
+        public = want["config"].get("task_seed") in (None, "public")
+        assert (row["Task set"] == "public practice set") == public
+        assert public or row["Task set"].startswith("fresh set sha256:")
         (dims,) = [r for r in tables["Scores by dimension (0-100)"] if r["id"] == agent_id
                    and r["Functional"] == want["dimensions"]["Functional"]
                    and r["Query efficiency"] == want["dimensions"]["Query efficiency"]]
@@ -143,6 +146,10 @@ def test_the_queries_give_the_green_agents_figures(leaderboard_results) -> None:
                                        want["rot"], shards)
     assert {r["id"]: r["Pass rate (%)"] for r in overall if r["id"] == "agent-oracle"} == \
         {"agent-oracle": 100.0}
+    # every table ranks within a task set: its rows come grouped by it
+    for rows in tables.values():
+        sets = [r["Task set"] for r in rows]
+        assert sets == sorted(sets) and len(set(sets)) == 2
 
 
 @pytest.mark.slow
