@@ -136,8 +136,8 @@ async def _run(task: Task, session: AgentSession, db: OrgDatabase, config: Episo
                grade: bool) -> tuple[EpisodeLog, EpisodeResult | None]:
     """The episode, and its result when `grade`. Its blocking work takes one worker-thread call
     to start (org and log header), one per turn, and one to end (last line, release, grade):
-    hand-offs between the event loop and the workers took a fifth of the green's CPU
-    (bench/a2a_throughput.py)."""
+    the event loop and the hand-offs to and from workers took about a quarter of the green's
+    CPU (bench/a2a_throughput.py)."""
     started = time.perf_counter()
     provenance = provenance or current_provenance(org=config.org)
     today = episode_today(task, config)
@@ -173,6 +173,7 @@ def _begin(task: Task, trial: int, agent_name: str, db: OrgDatabase, config: Epi
                              f"{'with' if mcp is None else 'without'} an MCP endpoint")
         handle = open_episode_org(db, task, config)
     except Exception as exc:  # the environment's failure: recorded, scored failed, never fatal
+        log.exception("cannot set up the episode of task %s", task.id)
         return _env_error_log(task, trial, agent_name, config, today, exc, log_path, started,
                               provenance, task_set)
     try:
