@@ -20,16 +20,15 @@ runs AS (
   FROM results
 ),
 entries AS (
-  SELECT run, id, e.res FROM runs CROSS JOIN UNNEST(runs.entries) AS e(res)
+  SELECT run, id, e.res,
+         CASE WHEN e.res.task_set.public THEN 'public practice set'
+              WHEN starts_with(e.res.task_set.seed_commitment, 'hmac-') THEN 'secret fresh sets'
+              ELSE 'fresh set ' || e.res.task_set.seed_commitment END AS task_set
+  FROM runs CROSS JOIN UNNEST(runs.entries) AS e(res)
   WHERE runs.status = 'completed'
 ),
 episodes AS (
-  SELECT run, id, x.t,
-         CASE WHEN entries.res.task_set.public THEN 'public practice set'
-              WHEN starts_with(entries.res.task_set.seed_commitment, 'hmac-')
-                THEN 'secret fresh sets'
-              ELSE 'fresh set ' || entries.res.task_set.seed_commitment END AS task_set
-  FROM entries CROSS JOIN UNNEST(entries.res.tasks) AS x(t)
+  SELECT run, id, x.t, task_set FROM entries CROSS JOIN UNNEST(entries.res.tasks) AS x(t)
   QUALIFY row_number() OVER (PARTITION BY run, t.org, t.task_id, t.trial) = 1
 )
 
@@ -91,10 +90,7 @@ ORDER BY "Task set", "high" DESC NULLS LAST, "medium" DESC NULLS LAST
 -- The task set (as every query names it), the selection (task_limit, task_percentage) and the
 -- selection and entropy seed.
 SELECT id,
-       ANY_VALUE(CASE WHEN res.task_set.public THEN 'public practice set'
-                      WHEN starts_with(res.task_set.seed_commitment, 'hmac-')
-                        THEN 'secret fresh sets'
-                      ELSE 'fresh set ' || res.task_set.seed_commitment END) AS "Task set",
+       ANY_VALUE(task_set) AS "Task set",
        ANY_VALUE(res.config.org_type) AS "Orgs",
        COALESCE(CAST(CAST(ANY_VALUE(res.config.task_limit) AS INTEGER) AS VARCHAR),
                 CAST(ANY_VALUE(res.config.task_percentage) AS VARCHAR) || '%', 'all')
