@@ -40,8 +40,9 @@ def plant(builder: OrgBuilder) -> None:
     homes = Counter(u for users in members.values() for u in users)
     opportunities = {o["Id"]: o for o in builder.records("Opportunity")}
     quotes = builder.records("Quote")
+    # as the policy counts them (IsConverted = false)
     open_leads = Counter(lead["OwnerId"] for lead in builder.records("Lead")
-                         if not lead.get("IsConverted"))
+                         if lead.get("IsConverted") is False)
 
     def accepted() -> Counter[str]:
         return Counter(opportunities[q["OpportunityId"]]["OwnerId"] for q in quotes
