@@ -22,6 +22,7 @@ import bisect
 import datetime as dt
 import math
 import random
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,8 +81,15 @@ NAMESAKE_CHILD_LIMIT = 3
 #: them away), yet near (a clone far from its original would stand out where the original is
 #: among the newest or oldest records).
 SPREAD = 20
+#: Beyond a task's window, the distractors of all its targets in one object share the stretch
+#: past each edge: it spans at least this many base records per distractor planned there, so
+#: that they add about a fifth to its density (a denser stretch of Ids gives them away).
+WINDOW_SPREAD_PER_CLONE = 5
 
 PERSON_OBJECTS = ("Contact", "Lead")
+#: An object with fewer names than this (the territories) has a small catalogue: its
+#: look-alikes are as long as the original's name where the swaps allow.
+SMALL_CATALOGUE = 12
 
 
 @dataclass
@@ -135,6 +143,8 @@ class _Planner:
         #: cases about an issue in play (which could make "the most frequent issue over all
         #: time" the window's answer).
         self.issues_in_play: set[str] = set()
+        #: Object -> how many of the task's targets in it have a date window.
+        self.windowed: Counter[str] = Counter()
 
     # --- fresh values ------------------------------------------------------------------------
     def fresh(self, obj: str, fld: str, candidates: Sequence[Any]) -> Any:
@@ -257,11 +267,17 @@ class _Planner:
                 for k in self._weeks_into(value, values[max(0, at - spread)],
                                           values[min(len(values) - 1, at + spread)], 0, 12, rng)]
 
+    def window_spread(self, obj: SObject) -> int:
+        """Base records past a window's edge that its distractors in `obj` spread over."""
+        clones = self.windowed[obj.name] * ROT_COUNTS[self.level][1] / 2  # per side
+        return max(SPREAD, math.ceil(WINDOW_SPREAD_PER_CLONE * clones))
+
     def window_weeks(self, obj: SObject, target: RotTarget, row: Row,
                      rng: random.Random) -> list[int] | None:
         """Week shifts that move target.date_field outside the task's window, to a moment
-        among the base records up to SPREAD records beyond either edge (sides in random order:
-        the stretch around a window should not fill up with distractors). None: no window."""
+        among the base records up to `window_spread` records beyond either edge (sides in
+        random order: the stretch around a window should not fill up with distractors). None:
+        no window."""
         if not target.date_field or (target.window_start is None and target.window_end is None):
             return None
         value = row.get(target.date_field)
@@ -273,11 +289,12 @@ class _Planner:
         sides: list[list[int]] = []
         if target.window_start is not None and values:
             edge = target.window_start - margin
-            far = values[max(0, bisect.bisect_left(values, edge) - SPREAD)]
+            far = values[max(0, bisect.bisect_left(values, edge) - self.window_spread(obj))]
             sides.append(self._weeks_into(value, min(far, edge - margin * 7), edge, -1, 8, rng))
         if target.window_end is not None and values:
             edge = target.window_end + margin
-            far = values[min(len(values) - 1, bisect.bisect_right(values, edge) + SPREAD - 1)]
+            far = values[min(len(values) - 1,
+                             bisect.bisect_right(values, edge) + self.window_spread(obj) - 1)]
             sides.append(self._weeks_into(value, edge, max(far, edge + margin * 7), 1, 8, rng))
         rng.shuffle(sides)
         return [k for side in sides for k in side]
@@ -307,6 +324,8 @@ class _Planner:
                 new[ref] = new_id
                 if delta:
                     self.shift_dates(child, new, delta)
+                    # taken for the child too, should it be a target itself
+                    self._shifts.setdefault(row["Id"], set()).add(delta.days // 7)
                 if owner_swap:
                     for k, v in list(new.items()):
                         if v == owner_swap[0] and k not in ("Id", ref):
@@ -333,7 +352,9 @@ class _Planner:
             # issue: copies about the same issue would make "the product's most frequent issue
             # over all time" right more often than the window's answer)
             if row.get("OwnerId") and rng.random() < 0.7:
-                row["OwnerId"] = self.decoy("Case", "OwnerId", row["OwnerId"]) or row["OwnerId"]
+                # anyone who owns cases, as often as they do: a few decoy owners taking them
+                # all would own more cases in the episode than anyone does in the org
+                row["OwnerId"] = self.other_value("Case", "OwnerId", row["OwnerId"], rng)
             if row.get("IssueId__c"):
                 row["IssueId__c"] = self.decoy("Case", "IssueId__c", row["IssueId__c"]) or \
                     row["IssueId__c"]
@@ -341,6 +362,15 @@ class _Planner:
             users = [u for u in self.source.values(child_name, "UserId") if u != row["UserId"]]
             if users:
                 row["UserId"] = rng.choice(users)
+
+    def other_value(self, obj_name: str, fld: str, avoid: str, rng: random.Random) -> str:
+        """A value of obj.fld other than `avoid`, drawn as often as base records have it
+        (`avoid` when no other comes up)."""
+        values = self.source.values(obj_name, fld)
+        for _ in range(10):
+            if values and (pick := rng.choice(values)) != avoid:
+                return pick
+        return avoid
 
     def decoy(self, obj_name: str, fld: str, avoid: str) -> str | None:
         """One stable wrong value of obj.fld per target, drawn from the values base records of
@@ -367,8 +397,16 @@ class _Planner:
         spec = NAMESAKE_CHILDREN.get(obj.name)
         if spec:
             taken = self._shifts.setdefault(f"{old_id}:children", set())
-            k = next(k for k in self.nearby_weeks(obj, {}, rng) + list(range(6, 99))
-                     if k not in taken)
+            # among the first child's own neighbours (as far as its object's density says):
+            # all the look-alikes' children within a few weeks would crowd that stretch
+            child_name, ref, _ = spec[0]
+            child = self.schema.get(child_name)
+            kids = self.source.find(child_name, ref, old_id, limit=20) if child else []
+            near = self.nearby_weeks(child, dict(kids[0]), rng) if child and kids else \
+                self.nearby_weeks(obj, {}, rng)
+            # nor a shift a child already took as a target of its own (same second, next Id)
+            blocked = taken.union(*(self._shifts.get(kid["Id"], ()) for kid in kids))
+            k = next(k for k in near + list(range(6, 99)) if k not in blocked)
             taken.add(k)
             self.clone_children(group, obj.name, old_id, new_id, dt.timedelta(weeks=k), rng,
                                 None, spec, NAMESAKE_CHILD_LIMIT)
@@ -417,12 +455,17 @@ class _Planner:
         # a namesake of the record or of one of its namesakes: a family of look-alikes has
         # no centre that shares the most words with all the others (the original would be it)
         family = self._family.setdefault(self._target_key, [row[name_field.name]])
-        variants = namesakes(rng.choice(family),
-                             self.source.values(obj.name, name_field.name), rng)
+        names = self.source.values(obj.name, name_field.name)
+        variants = namesakes(rng.choice(family), names, rng)
         new = dict(row)
         delta = self.weeks(obj, new, self.nearby_weeks(obj, new, rng))
         if delta is None:
             return False
+        if len(names) < SMALL_CATALOGUE:
+            # as long as the record's own name first: a small catalogue's swaps are mostly
+            # shorter or longer words, and look-alikes would drift to the catalogue's mean
+            mine = len(row[name_field.name])
+            variants = sorted(variants, key=lambda v: abs(len(v) - mine))
         name = self.fresh(obj.name, name_field.name, variants[:40])
         if name is None:
             return False
@@ -437,6 +480,9 @@ class _Planner:
             self._fresh_article(new, delta, rng)
         self.identify(obj, new, rng, keep_number=article)
         group.add(obj.name, new, row["Id"])
+        if article:  # its earlier versions, as the article it imitates has in the episode
+            for k in range((new.get("VersionNumber") or 1) - 1):
+                self.archived_version(group, obj, new, row["Id"], k, rng)
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
         pricebook_entries = self.schema.get("PricebookEntry")
         if obj.name == "Product2" and pricebook_entries is not None:
@@ -516,22 +562,32 @@ class _Planner:
 
     def stale_version(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                       rng: random.Random, nth: int) -> bool:
-        """An archived older version of the article (same number, published earlier but after
-        the article was first written, its numbers stale); a namesake when no older one fits."""
-        older = (row.get("VersionNumber") or 1) - 1 - nth
-        new = dict(row)
-        first = time_of_auto_number(obj.name, row.get("ArticleNumber"))
+        """An archived older version of the article; when no older one fits, a namesake, as
+        long as the target has fewer distractors than the level's least (each further namesake
+        takes a less likely title)."""
+        if self.archived_version(group, obj, row, row["Id"], nth, rng):
+            return True
+        return nth < ROT_COUNTS[self.level][0] and \
+            self.namesake(group, obj, row, target, rng, nth)
+
+    def archived_version(self, group: RotGroup, obj: SObject, current: Row, source_id: str,
+                         nth: int, rng: random.Random) -> bool:
+        """The `nth` version before `current` (same number and URL name, published earlier but
+        after the article was first written, its numbers stale), archived."""
+        older = (current.get("VersionNumber") or 1) - 1 - nth
+        new = dict(current)
+        first = time_of_auto_number(obj.name, current.get("ArticleNumber"))
         delta = self.weeks(obj, new, [-(nth + 1) * rng.randint(4, 17) for _ in range(6)],
                            not_before=first) if older >= 1 else None
         if delta is None:
-            return self.namesake(group, obj, row, target, rng, nth)
+            return False
         self.shift_dates(obj, new, delta)
         new.update(VersionNumber=older, PublishStatus="Archived", IsLatestVersion=False)
         for fld in ("FAQ_Answer__c", "Summary"):
             if fld in new:
                 new[fld] = perturb_numbers(new[fld], rng)
         self.identify(obj, new, rng, keep_number=True)
-        group.add(obj.name, new, row["Id"])
+        group.add(obj.name, new, source_id)
         return True
 
     def other_lead_transcript(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
@@ -625,6 +681,8 @@ def plan_rot_groups(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchem
     if level == "none" or not targets:
         return []
     planner = _Planner(record_source(data), schema, level, seed)
+    planner.windowed = Counter(t.object for t in targets if t.date_field and (
+        t.window_start is not None or t.window_end is not None))
     planner.issues_in_play = {row["IssueId__c"] for t in targets if t.object == "Case"
                               for row in [planner.source.get("Case", t.record_id)]
                               if row and row.get("IssueId__c")}
