@@ -128,6 +128,30 @@ def test_dated_clones_land_just_outside_the_window(b2b_org) -> None:
                 assert value < t.window_start.date() or value > t.window_end.date()
 
 
+def test_many_targets_distractors_spread_further_past_the_window(b2b_org) -> None:
+    """Four cases in one window, five or six distractors each: past each edge they spread over
+    at least twice as many base records as there are of them there, so that the stretch next to
+    the window is not twice as dense as the rest of the object (its Ids would give them away)."""
+    schema, data, db = b2b_org
+    cases = sorted((r for r in data["Case"] if r.get("CreatedDate")),
+                   key=lambda r: r["CreatedDate"])
+    middle = cases[len(cases) // 2 - 2: len(cases) // 2 + 2]
+    start = middle[0]["CreatedDate"] - dt.timedelta(hours=1)
+    end = middle[-1]["CreatedDate"] + dt.timedelta(hours=1)
+    targets = [RotTarget(object="Case", record_id=r["Id"], date_field="CreatedDate",
+                         window_start=start, window_end=end) for r in middle]
+    base = [r["CreatedDate"] for r in cases]
+    for seed in range(3):
+        clones = [r["CreatedDate"] for g in plan_rot_groups(db, schema, targets, "high", seed)
+                  for r in g.rows["Case"]]
+        for side in ([c for c in clones if c < start], [c for c in clones if c > end]):
+            if len(side) < 4:
+                continue
+            lo, hi = min(side), max(side)
+            spanned = sum(1 for b in base if lo <= b <= hi)
+            assert spanned >= 2 * len(side), (seed, len(side), spanned)
+
+
 def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) -> None:
     schema, data, db = b2b_org
     product = first(data, "Product2")
@@ -189,6 +213,57 @@ def test_stale_knowledge_versions_are_archived_older_and_different(b2b_org) -> N
                                 today=TODAY)
         assert careless["totalSize"] > 1
         assert [r["Id"] for r in careful["records"]] == [article["Id"]]
+
+
+def test_a_look_alike_article_comes_with_its_earlier_versions(b2b_org) -> None:
+    """When an article's older versions run out, a look-alike article stands in, and it has
+    its earlier versions too (same number and URL name, archived, published before it): a URL
+    name no other version shares would mark it as the odd one."""
+    schema, data, db = b2b_org
+    article = max((r for r in data["Knowledge__kav"] if (r.get("VersionNumber") or 0) >= 2),
+                  key=lambda r: r["LastPublishedDate"])
+    rows = plan_rot(db, schema, [RotTarget(object="Knowledge__kav", record_id=article["Id"])],
+                    "high", 1)["Knowledge__kav"]
+    look_alikes = [r for r in rows if r["PublishStatus"] == "Online"]
+    assert look_alikes and all(r["Title"] != article["Title"] for r in look_alikes)
+    for current in look_alikes:
+        earlier = [r for r in rows if r["UrlName"] == current["UrlName"] and r is not current]
+        assert sorted(r["VersionNumber"] for r in earlier) == \
+            list(range(1, current["VersionNumber"]))
+        for r in earlier:
+            assert (r["PublishStatus"], r["IsLatestVersion"]) == ("Archived", False)
+            assert (r["ArticleNumber"], r["Title"]) == (current["ArticleNumber"], current["Title"])
+            assert r["LastPublishedDate"] < current["LastPublishedDate"]
+
+
+def test_no_record_is_cloned_twice_into_the_same_moment(b2b_org) -> None:
+    """A transcript cloned on two paths (as a child of its lead's duplicate, and as a target of
+    its own) never takes the same shift twice: two copies in the same second would sit at
+    neighbouring Ids, as no two base records do."""
+    schema, data, db = b2b_org
+    by_lead = Counter(r["LeadId__c"] for r in data["VoiceCallTranscript__c"] if r.get("LeadId__c"))
+    vct = first(data, "VoiceCallTranscript__c", lambda r: by_lead[r.get("LeadId__c")] >= 1)
+    targets = [RotTarget(object="Lead", record_id=vct["LeadId__c"]),
+               RotTarget(object="VoiceCallTranscript__c", record_id=vct["Id"])]
+    for seed in range(6):
+        groups = plan_rot_groups(db, schema, targets, "high", seed)
+        moments = Counter((g.sources[r["Id"]], r["CreatedDate"]) for g in groups
+                          for r in g.rows.get("VoiceCallTranscript__c", []))
+        assert sum(1 for (source, _) in moments if source == vct["Id"]) >= 6
+        assert max(moments.values()) == 1, moments.most_common(2)
+
+
+def test_look_alike_accounts_cases_went_to_many_owners(b2b_org) -> None:
+    """The cases filed under look-alike accounts went to other agents, drawn as often as
+    agents own cases, not all to one decoy: one agent taking them all would own more cases in
+    the episode than anyone does in the org."""
+    schema, data, db = b2b_org
+    cases = Counter(r["AccountId"] for r in data["Case"] if r.get("AccountId"))
+    account = max(cases, key=lambda a: (cases[a], a))
+    rows = plan_rot(db, schema, [RotTarget(object="Account", record_id=account)], "high", 2)
+    owners = Counter(r["OwnerId"] for r in rows["Case"])
+    assert owners.total() >= 8
+    assert owners.most_common(1)[0][1] <= owners.total() / 2, owners
 
 
 def test_transcripts_about_other_leads(b2b_org) -> None:
