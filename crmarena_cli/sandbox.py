@@ -39,7 +39,7 @@ def _state_dir() -> Path:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from crmarena_cli.episode_options import add_org_options
-    from salesforce_api.server import DEFAULT_PASSWORD, DEFAULT_PORT
+    from salesforce_api.defaults import DEFAULT_PASSWORD, DEFAULT_PORT
     from salesforce_api.sessions import DEFAULT_SESSION_TTL_S
 
     p = add_command(

@@ -31,6 +31,7 @@ from playground.session import SessionSettings
 from salesforce_api.app import build_app
 from salesforce_api.calls import DEFAULT_MAX_BODY_BYTES, MAX_VERSION, Credentials, SandboxApi
 from salesforce_api.cursors import CursorStore
+from salesforce_api.defaults import DEFAULT_PASSWORD, DEFAULT_PORT
 from salesforce_api.instance import SandboxInstance
 from salesforce_api.log import LogContext, SandboxLog
 from salesforce_api.proxy import ConnectProxy
@@ -47,8 +48,6 @@ from sandbox_db.schema import OrgType
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PORT = 8443
-DEFAULT_PASSWORD = "crmarena"
 #: The request line and headers uvicorn reads before answering 400: room for a query of
 #: MAX_STATEMENT_CHARS characters, percent-encoded.
 MAX_REQUEST_HEAD_BYTES = 512 * 1024
