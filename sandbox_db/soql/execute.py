@@ -18,7 +18,7 @@ MAX_STATEMENT_CHARS = 100_000
 
 #: Shared by all views: plans carry table markers, not an episode's view names. SOQL entries
 #: are a Plan, SOSL entries (plans, limit): see sosl.run_sosl.
-translation_cache: PlanCache[Any] = PlanCache()
+translation_cache = PlanCache()
 
 
 def is_sosl(text: str) -> bool:

@@ -1,6 +1,7 @@
 """Distractor rows reach DuckDB as one JSON text (`rows_select`): the relation must be exactly
 the one the typed VALUES list gave, value for value and type for type, for the rows rot really
-plants and for the awkward values a row may carry."""
+plants and for the awkward values a row may carry. They are kept in shared tables
+(`SharedRows`): each episode reads its own set and nothing else, and memory stays bounded."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from data.org.store import shared_org
 from data.tasks.taskset import load_task_set
 from entropy.episode_org import EpisodeOrgConfig, episode_rot
 from entropy.rot import merge_groups
-from sandbox_db.database import OrgDatabase, rows_select, values_select
+from sandbox_db.database import OrgDatabase, SharedRows, rows_select, values_select
 from sandbox_db.schema import FieldType, SObject
 
 
@@ -72,3 +73,73 @@ def test_a_non_finite_number_falls_back_to_values() -> None:
     select = rows_select(obj, [{number: math.inf}])
     assert "VALUES" in select
     assert _relation(db, select) == _relation(db, values_select(obj, [{number: math.inf}]))
+
+
+def _rows_tables(db: OrgDatabase) -> list[str]:
+    cur = db.cursor()
+    try:
+        return [r[0] for r in cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, 'rows_')"
+            ).fetchall()]
+    finally:
+        cur.close()
+
+
+def _read(db: OrgDatabase, select: str) -> list[tuple[object, ...]]:
+    cur = db.cursor()
+    try:
+        return sorted(cur.execute(select).fetchall(), key=repr)
+    finally:
+        cur.close()
+
+
+def test_each_set_reads_its_own_rows_and_equal_sets_are_one() -> None:
+    base = shared_org("b2b")
+    db = OrgDatabase(schema=base.schema, path=base.path)
+    try:
+        obj = db.schema.get("Opportunity")
+        assert obj is not None
+        name = next(f.name for f in obj.fields if f.type == FieldType.STRING)
+        first = [{"Id": "006000000000001AAA", name: "first"}]
+        second = [{"Id": "006000000000002AAA", name: "second"}, {"Id": "006000000000003AAA"}]
+        key_a, sql_a = db.rows.acquire(obj, first)
+        key_b, sql_b = db.rows.acquire(obj, second)
+        assert sql_a != sql_b and len(_rows_tables(db)) == 1  # one table, two sets
+        assert _read(db, sql_a) == _relation_rows(db, obj, first)
+        assert _read(db, sql_b) == _relation_rows(db, obj, second)
+        again = db.rows.acquire(obj, [dict(r) for r in first])
+        assert again == (key_a, sql_a) and len(db.rows) == 2  # equal rows: the same set
+        db.rows.release([key_a, key_a, key_b])
+        assert _read(db, sql_a) == _relation_rows(db, obj, first)  # idle, kept
+    finally:
+        db.close()
+
+
+def _relation_rows(db: OrgDatabase, obj: SObject, rows: list[dict[str, object]]
+                   ) -> list[tuple[object, ...]]:
+    return _read(db, f"SELECT * FROM ({rows_select(obj, rows)})")
+
+
+def test_old_generations_are_dropped_once_no_set_needs_them() -> None:
+    base = shared_org("b2b")
+    db = OrgDatabase(schema=base.schema, path=base.path)
+    try:
+        obj = db.schema.get("Opportunity")
+        assert obj is not None
+        rows = SharedRows(db, idle_limit=2, generation_rows=3)
+        held_key, held_sql = rows.acquire(obj, [{"Id": "006000000000000AAA"}])
+        for i in range(1, 40):
+            key, sql = rows.acquire(obj, [{"Id": f"006{i:012d}AAA"}, {"Id": f"006{i:012d}AAB"}])
+            assert [r[0] for r in _read(db, sql)] == [f"006{i:012d}AAA", f"006{i:012d}AAB"]
+            rows.release([key])
+            # the held set's generation stays while it is held; the rest stay bounded
+            assert len(_rows_tables(db)) <= 3
+        assert [r[0] for r in _read(db, held_sql)] == ["006000000000000AAA"]
+        assert len(rows) <= 3  # the held set and at most `idle_limit` idle ones
+        rows.release([held_key])
+        rows.acquire(obj, [{"Id": "006999999999999AAA"}] * 3)  # a new generation retires it
+        assert len(_rows_tables(db)) <= 2
+        with pytest.raises(KeyError):
+            rows.release([held_key])  # released already: a caller bug, not silently ignored
+    finally:
+        db.close()

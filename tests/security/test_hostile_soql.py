@@ -177,9 +177,48 @@ def test_other_episodes_views_are_unreachable(db: OrgDatabase, view) -> None:
         other.close()
 
 
+def test_other_episodes_distractor_rows_are_unreachable(db: OrgDatabase, view) -> None:
+    """Episodes' distractor rows live in shared tables; no statement names one, by any spelling,
+    and this episode's view of an object holds none of another episode's rows."""
+    other = build_view(db, rot="high", seed=11, today=TODAY)
+    try:
+        other.materialize()
+        cur = db.cursor()
+        try:
+            names = [r[0] for r in cur.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE starts_with(table_name, 'rows_')"
+                ).fetchall()]
+        finally:
+            cur.close()
+        assert names
+        for name in names:
+            for statement in (f"SELECT Id FROM {name}", f"SELECT Id FROM main.{name}",
+                              f'SELECT Id FROM "{name}"', f"SELECT Id FROM memory.main.{name}",
+                              f"FIND {{acme}} RETURNING {name}(Id)"):
+                with pytest.raises(SalesforceError) as info:
+                    run_statement(view, statement, today=TODAY)
+                assert info.value.error_code.value in {"MALFORMED_QUERY", "MALFORMED_SEARCH",
+                                                       "INVALID_TYPE"}
+        planted = {o: {r["Id"] for r in rows} for o, rows in (other.extra_rows or {}).items()}
+        assert planted
+        clean = build_view(db, today=TODAY)  # no rot of its own: any planted Id would be a leak
+        try:
+            for obj, ids in planted.items():
+                soql = f"SELECT Id FROM {obj} WHERE Id IN ({', '.join(map(repr, sorted(ids)))})"
+                mine = run_statement(other, soql, today=TODAY)["records"]
+                assert {r["Id"] for r in mine} == ids  # the episode that planted them sees them
+                found = run_statement(clean, soql, today=TODAY)["records"]
+                assert not found, obj
+        finally:
+            clean.close()
+    finally:
+        other.close()
+
+
 def test_duckdb_holds_nothing_but_the_org(db: OrgDatabase) -> None:
     """Grading data (tasks, gold answers, logs) never enters DuckDB: its catalog holds the org's
-    base tables and episode views only, so no query of any shape could read them."""
+    base tables, episode views and distractor rows (org records, each table one object's
+    fields) only, so no query of any shape could read them."""
     cur = db.cursor()
     try:
         tables = cur.execute("SELECT database_name, schema_name, table_name FROM duckdb_tables() "
@@ -189,7 +228,11 @@ def test_duckdb_holds_nothing_but_the_org(db: OrgDatabase) -> None:
     finally:
         cur.close()
     objects = {o.name for o in db.schema.objects}
-    assert {t[2] for t in tables} <= objects and all(t[0] == "org" for t in tables)
+    base = [t for t in tables if t[0] == "org"]
+    rows = [t for t in tables if t[0] != "org"]
+    assert {t[2] for t in base} <= objects
+    assert all(t[:2] == ("memory", "main") and (m := re.fullmatch(r"rows_(\w+)_\d+", t[2]))
+               and m.group(1) in objects for t in rows), rows
     assert all(v[0] == "memory" and re.fullmatch(r"v_\d+", v[1]) and v[2] in objects
                for v in views), views
     forbidden = {"tasks", "results", "gold", "answers", "logs", "episodes"}

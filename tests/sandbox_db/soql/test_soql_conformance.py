@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from sandbox_db.errors import SalesforceError
+from sandbox_db.errors import ErrorCode, SalesforceError
 from sandbox_db.soql import run_soql
 from sandbox_db.soql.dates import relative_range
 from tests.helpers.soql_fixtures import (
@@ -426,6 +426,26 @@ def test_translation_cache_keyed_by_today(view):
     hits = translation_cache.hits
     q(view, soql, today=dt.date(2024, 5, 1))
     assert translation_cache.hits == hits + 1
+
+
+def test_a_refused_statement_is_refused_again_from_the_cache(view):
+    """Translation is a pure function of (statement, schema, today): a refusal is cached like a
+    plan, and each repeat raises a new error with the same code and message."""
+    from sandbox_db.soql import translation_cache
+    soql = "SELECT Id, No_Such_Field__c FROM Case"
+    errors = []
+    for _ in range(2):
+        with pytest.raises(SalesforceError) as info:
+            q(view, soql)
+        errors.append(info.value)
+    hits = translation_cache.hits
+    with pytest.raises(SalesforceError) as info:
+        q(view, soql)
+    assert translation_cache.hits == hits + 1
+    assert info.value is not errors[0] and errors[0] is not errors[1]
+    assert {(e.error_code, e.message) for e in (*errors, info.value)} == {
+        (ErrorCode.INVALID_FIELD, errors[0].message)}
+    assert "No_Such_Field__c" in errors[0].message
 
 
 def test_display_functions(view):
