@@ -144,12 +144,15 @@ async def _run(agent_name: str, config: AssessmentConfig, out: Path,
     # here, not at the top: `crmarena --help` stays fast (DuckDB, the task framework, a2a)
     from env.agents import make_agent
     from env.runner import plan_assessment
-    from green.participant import assessed_agent
-    from mcp_tools.local import serve_episode_tools
 
     async with contextlib.AsyncExitStack() as stack:
         agent: Any
         if _is_url(agent_name):
+            # only for an agent over A2A: the A2A and MCP SDKs take a second to import, which a
+            # built-in agent's first episode would wait for
+            from green.participant import assessed_agent
+            from mcp_tools.local import serve_episode_tools
+
             tools = await stack.enter_async_context(
                 serve_episode_tools(config.tool_transport == "mcp"))
             agent = await stack.enter_async_context(assessed_agent(agent_name, config, tools))

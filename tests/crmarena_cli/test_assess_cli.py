@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +120,17 @@ def test_ctrl_c_says_how_to_resume(tmp_path):
     assert process.returncode == 130
     assert err.strip().splitlines()[-1] == "interrupted; re-run the same command to resume"
     assert "Traceback" not in err
+
+
+def test_a_built_in_agent_loads_no_a2a_or_mcp_sdk(tmp_path):
+    """A built-in agent needs neither SDK: importing them (about a second) delayed the first
+    episode of `assess --agent oracle`; an agent given by URL still gets both."""
+    code = ("import sys; from crmarena_cli import main; "
+            f"rc = main(['assess', '--agent', 'oracle', '--task-limit', '1', '--out', "
+            f"{str(tmp_path / 'out')!r}]); "
+            "print(rc, sorted({m.split('.')[0] for m in sys.modules} & {'a2a', 'mcp'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip().splitlines()[-1] == "0 []", out.stdout + out.stderr
+    assert json.loads((tmp_path / "out" / "results.json").read_text())["summary"][
+        "total_passed"] == 1
