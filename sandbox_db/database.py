@@ -35,6 +35,7 @@ from typing import Any
 import duckdb
 
 from core.atomic import atomic_path
+from core.bounded_cache import BoundedCache
 from sandbox_db.errors import ErrorCode, SalesforceError, query_timeout
 from sandbox_db.schema import FieldType, OrgSchema, SField, SObject
 from sandbox_db.watchdog import WATCHDOG
@@ -478,6 +479,10 @@ class OrgView:
     extra_rows: OrgData | None = None
     #: The User the episode's statements run as (USING SCOPE mine, ...); None: the org's default.
     running_user_id: str | None = None
+    #: Results kept by (statement, parameters), for a view no agent uses whose queries repeat
+    #: (the task builder's: drafts and heuristics run the same statement again and again).
+    remember: BoundedCache[tuple[str, str], tuple[list[str], list[tuple[Any, ...]]]] | None = \
+        field(default=None, repr=False)
     cursor: duckdb.DuckDBPyConnection = field(init=False, repr=False)
     _closed: bool = field(init=False, default=False)
     #: object name as asked (any case) -> qualified view name
@@ -557,6 +562,16 @@ class OrgView:
         """Run one translated SELECT with a timeout; returns (column names, rows)."""
         if self._closed:
             raise SalesforceError(ErrorCode.UNKNOWN_EXCEPTION, "the org session is closed")
+        if self.remember is not None:
+            key = (sql, repr(params or []))
+            hit = self.remember.get(key)
+            if hit is None:
+                hit = self.remember.put(key, self._execute(sql, params, timeout_s))
+            return list(hit[0]), list(hit[1])
+        return self._execute(sql, params, timeout_s)
+
+    def _execute(self, sql: str, params: Sequence[Any] | None,
+                 timeout_s: float | None) -> tuple[list[str], list[tuple[Any, ...]]]:
         guard_select(self.cursor, sql)
         limit = self.query_timeout_s if timeout_s is None else timeout_s
         token = WATCHDOG.arm(limit, self.cursor.interrupt)
@@ -610,12 +625,14 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
               base_names: dict[str, tuple[str, dict[str, str]]] | None = None,
               extra_rows: OrgData | None = None,
               query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
-              running_user_id: str | None = None) -> OrgView:
+              running_user_id: str | None = None, remember_results: int = 0) -> OrgView:
     """One episode's view of the org. Without arguments: the undrifted, unrotted org.
 
     `schema`/`base_names` come from a drift plan (entropy); `extra_rows` are distractor
     rows keyed by *base* object and field names; `running_user_id` is the User statements run as
-    (default: `OrgDatabase.default_running_user_id`). Bad names fail here, not at the first
+    (default: `OrgDatabase.default_running_user_id`); with `remember_results`, the view keeps
+    that many results for repeated statements (only for a view no agent uses: the org is
+    immutable, but a remembered result skips the timeout). Bad names fail here, not at the first
     query; the DuckDB views themselves are created lazily (see OrgView).
     """
     schema = schema or db.schema
@@ -634,4 +651,5 @@ def open_view(db: OrgDatabase, schema: OrgSchema | None = None,
         raise ValueError(f"running user {running_user_id!r} is not a User of the org")
     return OrgView(db=db, schema=schema, base_names=base_names,
                    query_timeout_s=query_timeout_s, extra_rows=extra_rows,
-                   running_user_id=running_user_id)
+                   running_user_id=running_user_id,
+                   remember=BoundedCache(remember_results) if remember_results else None)

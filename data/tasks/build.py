@@ -314,7 +314,8 @@ def build_task_set(org: OrgType, seed: int | None = None,
     db, data = base if base is not None else base_org(org, seed)
     report = report if report is not None else BuildReport()
     tasks: list[Task] = []
-    view = open_view(db, query_timeout_s=REFERENCE_QUERY_TIMEOUT_S)
+    # drafts, their checks and the heuristics' re-runs repeat a third of their statements
+    view = open_view(db, query_timeout_s=REFERENCE_QUERY_TIMEOUT_S, remember_results=4096)
     try:
         with _progress(progress, org, len(specs)) as advance:
             for spec in specs:

@@ -35,7 +35,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -299,7 +299,20 @@ def spoken_text(text: str) -> str:
     ("twenty-one" -> 21), scales applied ("1.76 million", "$1.76M" -> 1760000), thousands
     separators dropped, "percent"/"per cent" as "%", "24/7" as "around the clock", dates as one
     token ("July 15, 2024", "2024-07-15", "07/15/2024" -> d20240715; "July 2024" -> d202407), a
-    unit glued to a number split off ("2h" -> "2 h"). Line breaks are kept."""
+    unit glued to a number split off ("2h" -> "2 h"). Line breaks are kept. Short texts (golds,
+    list items) are remembered: a task build grades the same golds thousands of times."""
+    return _spoken_short(text) if len(text) <= _SPOKEN_MEMO_CHARS else _spoken(text)
+
+
+_SPOKEN_MEMO_CHARS = 512
+
+
+@lru_cache(maxsize=1 << 15)
+def _spoken_short(text: str) -> str:
+    return _spoken(text)
+
+
+def _spoken(text: str) -> str:
     text = re.sub(r"[^\S\n]+", " ", plain_text(text).casefold())
     text = _AROUND_THE_CLOCK.sub("around the clock", text)
     text = _SCALED.sub(_scaled, text)  # before text2num, which reads "million" as 1000000

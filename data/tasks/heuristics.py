@@ -527,8 +527,9 @@ def question_kind(query: str) -> str:
     return _NAMED.sub("#", text)
 
 
-def _words(kind: str) -> set[str]:
-    return set(re.findall(r"[a-z#]+", kind))
+@lru_cache(maxsize=8192)
+def _words(kind: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[a-z#]+", kind))
 
 
 def nearest_kind(kind: str, known: Iterable[str]) -> str | None:
