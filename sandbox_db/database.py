@@ -21,6 +21,7 @@ its own cursor with an interrupt-based timeout.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 import math
@@ -374,13 +375,15 @@ class SharedRows:
         self._current: dict[str, list[Any]] = {}
         #: table -> sets in it (held or idle)
         self._live: dict[str, int] = {}
-        #: rows' SELECT text -> [table, set number, episodes holding it, object name]
+        #: digest of the rows' SELECT text -> [table, set number, episodes holding it, object]
         self._sets: dict[str, list[Any]] = {}
         self._idle: OrderedDict[str, None] = OrderedDict()
 
     def acquire(self, obj: SObject, rows: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
         """(key, SELECT of `rows` with `obj`'s columns); hold them until `release([key])`."""
-        key = rows_select(obj, rows)
+        select = rows_select(obj, rows)
+        # the digest, not the text, is kept: a thousand sets' texts held 6.6 MB
+        key = hashlib.blake2b(select.encode(), digest_size=16).hexdigest()
         with self._lock:
             entry = self._sets.get(key)
             if entry is None:
@@ -388,7 +391,7 @@ class SharedRows:
                 try:
                     table = self._table_for(cur, obj, len(rows))
                     number = next(self._ids)
-                    cur.execute(f"INSERT INTO {table} SELECT *, {number} FROM ({key})")
+                    cur.execute(f"INSERT INTO {table} SELECT *, {number} FROM ({select})")
                 finally:
                     cur.close()
                 entry = self._sets[key] = [table, number, 0, obj.name]
