@@ -406,7 +406,7 @@ class SharedRows:
         current = self._current.get(obj.name)
         if current is None or current[1] + count > self.generation_rows:
             if current is not None:
-                self._retire(cur, current[0])
+                self._retire(current[0])
             name = f"main.{quote_ident(f'rows_{obj.name}_{next(self._generations)}')}"
             cur.execute(create_table_sql(obj, name, '"__set" BIGINT'))
             current = self._current[obj.name] = [name, 0]
@@ -414,46 +414,47 @@ class SharedRows:
         current[1] += count
         return str(current[0])
 
-    def _retire(self, cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    def _retire(self, table: str) -> None:
         """A table no longer current: forget its idle sets, drop it once no set is left."""
         for key in [k for k in self._idle if self._sets[k][0] == table]:
             del self._idle[key]
-            self._forget(cur, key)
+            self._forget(key)
         if self._live[table] == 0:
-            self._drop(cur, table)
+            self._drop(table)
 
-    def _forget(self, cur: duckdb.DuckDBPyConnection, key: str) -> None:
+    def _forget(self, key: str) -> None:
         table = self._sets.pop(key)[0]
         self._live[table] -= 1
         if self._live[table] == 0 and all(c[0] != table for c in self._current.values()):
-            self._drop(cur, table)
+            self._drop(table)
 
-    def _drop(self, cur: duckdb.DuckDBPyConnection, table: str) -> None:
+    def _drop(self, table: str) -> None:
+        """Drop a retired table (rare: its own cursor, not one per release)."""
         del self._live[table]
-        cur.execute(f"DROP TABLE {table}")
+        cur = self._db.cursor()
+        try:
+            cur.execute(f"DROP TABLE {table}")
+        finally:
+            cur.close()
 
     def release(self, keys: Sequence[str]) -> None:
         """Let go of sets taken with `acquire` (once per acquire); forget the oldest idle ones."""
         with self._lock:
-            cur = self._db.cursor()
-            try:
-                for key in keys:
-                    entry = self._sets[key]
-                    if entry[2] == 0:
-                        raise KeyError("release of rows that are not held")
-                    entry[2] -= 1
-                    if entry[2] > 0:
-                        continue
-                    if self._current.get(entry[3]) is not None \
-                            and self._current[entry[3]][0] == entry[0]:
-                        self._idle[key] = None
-                    else:  # its table is retired: dropped once its last set goes
-                        self._forget(cur, key)
-                while len(self._idle) > self.idle_limit:
-                    key, _ = self._idle.popitem(last=False)
-                    self._forget(cur, key)
-            finally:
-                cur.close()
+            for key in keys:
+                entry = self._sets[key]
+                if entry[2] == 0:
+                    raise KeyError("release of rows that are not held")
+                entry[2] -= 1
+                if entry[2] > 0:
+                    continue
+                if self._current.get(entry[3]) is not None \
+                        and self._current[entry[3]][0] == entry[0]:
+                    self._idle[key] = None
+                else:  # its table is retired: dropped once its last set goes
+                    self._forget(key)
+            while len(self._idle) > self.idle_limit:
+                key, _ = self._idle.popitem(last=False)
+                self._forget(key)
 
     def __len__(self) -> int:
         with self._lock:

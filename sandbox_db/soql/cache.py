@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from core.bounded_cache import BoundedCache
 from sandbox_db.errors import ErrorCode, SalesforceError
 
-T = TypeVar("T")
 Key = tuple[str, str, str, dt.date]
 
 
