@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 
 import pytest
 
@@ -93,26 +94,33 @@ def _read(db: OrgDatabase, select: str) -> list[tuple[object, ...]]:
         cur.close()
 
 
-def test_each_set_reads_its_own_rows_and_equal_sets_are_one() -> None:
+@pytest.fixture
+def own_db() -> Iterator[tuple[OrgDatabase, SObject]]:
+    """The b2b org in a database of its own (its rows tables start empty), and Opportunity."""
     base = shared_org("b2b")
     db = OrgDatabase(schema=base.schema, path=base.path)
+    obj = db.schema.get("Opportunity")
+    assert obj is not None
     try:
-        obj = db.schema.get("Opportunity")
-        assert obj is not None
-        name = next(f.name for f in obj.fields if f.type == FieldType.STRING)
-        first = [{"Id": "006000000000001AAA", name: "first"}]
-        second = [{"Id": "006000000000002AAA", name: "second"}, {"Id": "006000000000003AAA"}]
-        key_a, sql_a = db.rows.acquire(obj, first)
-        key_b, sql_b = db.rows.acquire(obj, second)
-        assert sql_a != sql_b and len(_rows_tables(db)) == 1  # one table, two sets
-        assert _read(db, sql_a) == _relation_rows(db, obj, first)
-        assert _read(db, sql_b) == _relation_rows(db, obj, second)
-        again = db.rows.acquire(obj, [dict(r) for r in first])
-        assert again == (key_a, sql_a) and len(db.rows) == 2  # equal rows: the same set
-        db.rows.release([key_a, key_a, key_b])
-        assert _read(db, sql_a) == _relation_rows(db, obj, first)  # idle, kept
+        yield db, obj
     finally:
         db.close()
+
+
+def test_each_set_reads_its_own_rows_and_equal_sets_are_one(own_db) -> None:
+    db, obj = own_db
+    name = next(f.name for f in obj.fields if f.type == FieldType.STRING)
+    first = [{"Id": "006000000000001AAA", name: "first"}]
+    second = [{"Id": "006000000000002AAA", name: "second"}, {"Id": "006000000000003AAA"}]
+    key_a, sql_a = db.rows.acquire(obj, first)
+    key_b, sql_b = db.rows.acquire(obj, second)
+    assert sql_a != sql_b and len(_rows_tables(db)) == 1  # one table, two sets
+    assert _read(db, sql_a) == _relation_rows(db, obj, first)
+    assert _read(db, sql_b) == _relation_rows(db, obj, second)
+    again = db.rows.acquire(obj, [dict(r) for r in first])
+    assert again == (key_a, sql_a) and len(db.rows) == 2  # equal rows: the same set
+    db.rows.release([key_a, key_a, key_b])
+    assert _read(db, sql_a) == _relation_rows(db, obj, first)  # idle, kept
 
 
 def _relation_rows(db: OrgDatabase, obj: SObject, rows: list[dict[str, object]]
@@ -120,26 +128,20 @@ def _relation_rows(db: OrgDatabase, obj: SObject, rows: list[dict[str, object]]
     return _read(db, f"SELECT * FROM ({rows_select(obj, rows)})")
 
 
-def test_old_generations_are_dropped_once_no_set_needs_them() -> None:
-    base = shared_org("b2b")
-    db = OrgDatabase(schema=base.schema, path=base.path)
-    try:
-        obj = db.schema.get("Opportunity")
-        assert obj is not None
-        rows = SharedRows(db, idle_limit=2, generation_rows=3)
-        held_key, held_sql = rows.acquire(obj, [{"Id": "006000000000000AAA"}])
-        for i in range(1, 40):
-            key, sql = rows.acquire(obj, [{"Id": f"006{i:012d}AAA"}, {"Id": f"006{i:012d}AAB"}])
-            assert [r[0] for r in _read(db, sql)] == [f"006{i:012d}AAA", f"006{i:012d}AAB"]
-            rows.release([key])
-            # the held set's generation stays while it is held; the rest stay bounded
-            assert len(_rows_tables(db)) <= 3
-        assert [r[0] for r in _read(db, held_sql)] == ["006000000000000AAA"]
-        assert len(rows) <= 3  # the held set and at most `idle_limit` idle ones
-        rows.release([held_key])
-        rows.acquire(obj, [{"Id": "006999999999999AAA"}] * 3)  # a new generation retires it
-        assert len(_rows_tables(db)) <= 2
-        with pytest.raises(KeyError):
-            rows.release([held_key])  # released already: a caller bug, not silently ignored
-    finally:
-        db.close()
+def test_old_generations_are_dropped_once_no_set_needs_them(own_db) -> None:
+    db, obj = own_db
+    rows = SharedRows(db, idle_limit=2, generation_rows=3)
+    held_key, held_sql = rows.acquire(obj, [{"Id": "006000000000000AAA"}])
+    for i in range(1, 40):
+        key, sql = rows.acquire(obj, [{"Id": f"006{i:012d}AAA"}, {"Id": f"006{i:012d}AAB"}])
+        assert [r[0] for r in _read(db, sql)] == [f"006{i:012d}AAA", f"006{i:012d}AAB"]
+        rows.release([key])
+        # the held set's generation stays while it is held; the rest stay bounded
+        assert len(_rows_tables(db)) <= 3
+    assert [r[0] for r in _read(db, held_sql)] == ["006000000000000AAA"]
+    assert len(rows) <= 3  # the held set and at most `idle_limit` idle ones
+    rows.release([held_key])
+    rows.acquire(obj, [{"Id": "006999999999999AAA"}] * 3)  # a new generation retires it
+    assert len(_rows_tables(db)) <= 2
+    with pytest.raises(KeyError):
+        rows.release([held_key])  # released already: a caller bug, not silently ignored
