@@ -109,7 +109,9 @@ def _apply(plan: DriftPlan, schema: OrgSchema) -> tuple[OrgSchema, BaseNames]:
         raw[visible] = {"label": o.label, "key_prefix": o.key_prefix, "fields": fields,
                         "scopes": list(o.scopes)}
         base_names[visible] = (o.name, field_map)
-    return build_schema(schema.org, raw), base_names
+    like = {visible: base for visible, (name, _) in base_names.items()
+            if (base := schema.get(name)) is not None}
+    return build_schema(schema.org, raw, like=like), base_names
 
 
 def _custom_child_name(child: str, parents: Iterable[str], claimed: dict[str, set[str]]) -> str:

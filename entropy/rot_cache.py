@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -137,6 +138,11 @@ def _encode_value(value: Any) -> Any:
 
 
 def _decode_value(value: Any) -> Any:
+    if isinstance(value, str):
+        # Entries of one org repeat the same names, Ids and texts (distractors are variations
+        # of the same records): one copy of each string for the whole in-memory cache, a third
+        # of its size. Interned strings are freed with their last user.
+        return sys.intern(value)
     if isinstance(value, dict):
         (tag, text), = value.items()
         if tag == "$datetime":
@@ -159,7 +165,8 @@ def _encode_group(group: RotGroup) -> dict[str, Any]:
 def _decode_group(raw: dict[str, Any]) -> RotGroup:
     return RotGroup(target=raw["target"], kind=raw["kind"], spare=raw["spare"],
                     sources=dict(raw["sources"]),
-                    rows={obj: [{k: _decode_value(v) for k, v in row.items()} for row in rows]
+                    rows={obj: [{sys.intern(k): _decode_value(v) for k, v in row.items()}
+                                for row in rows]
                           for obj, rows in raw["rows"].items()})
 
 

@@ -63,8 +63,17 @@ class EpisodeResult(BaseModel):
     termination: str | None
     reason: str
     log_file: str | None = None
-    #: The log this result was computed from (not part of results.json).
+    #: The code, org and task set the episode ran on, from its log's header (not part of the
+    #: task's entry: results.json lists them once, at the top).
+    provenance: Provenance | None = Field(default=None, exclude=True, repr=False)
+    task_set: TaskSetIdentity | None = Field(default=None, exclude=True, repr=False)
+    #: The log this result was computed from (not part of results.json; a runner drops it once
+    #: the episode is reported, so an assessment holds no trajectory in memory).
     log: EpisodeLog | None = Field(default=None, exclude=True, repr=False)
+
+    def without_log(self) -> EpisodeResult:
+        """This result without its log: what an assessment keeps until results.json."""
+        return self.model_copy(update={"log": None}) if self.log is not None else self
 
 
 def evaluate_log(log: EpisodeLog, log_file: str | None = None) -> EpisodeResult:
@@ -88,7 +97,7 @@ def evaluate_log(log: EpisodeLog, log_file: str | None = None) -> EpisodeResult:
         score=overall(scores), scores=scores, metrics=metrics,
         answer=end.answer if end else None, refused=bool(end and end.refused),
         gold=list(task.answer), termination=end.termination if end else None, reason=reason,
-        log_file=log_file, log=log)
+        log_file=log_file, provenance=header.provenance, task_set=header.task_set, log=log)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,8 +200,8 @@ def pass_hat_k(results: Iterable[EpisodeResult]) -> dict[str, float]:
 def task_set_of(results: Iterable[EpisodeResult]) -> TaskSetIdentity | None:
     """The task set the episodes' logs record; ValueError when they ran on different sets
     (e.g. merging shards of two assessments), whose task ids would collide."""
-    identities = {r.log.header.task_set.model_dump_json() if r.log.header.task_set else None:
-                  r.log.header.task_set for r in results if r.log is not None}
+    identities = {r.task_set.model_dump_json() if r.task_set else None: r.task_set
+                  for r in results}
     if len(identities) > 1:
         raise ValueError("these episodes ran on different task sets: "
                          + ", ".join(sorted(i.describe() if i else "unrecorded"
@@ -207,8 +216,7 @@ def summarize(results: Iterable[EpisodeResult], config: dict[str, Any],
     passed = sum(r.passed for r in ordered)
     agent_errors = [r.reason.removeprefix(AGENT_ERROR_PREFIX) for r in ordered
                     if r.termination == "agent_error"]
-    provenance = {p.model_dump_json(): p for r in ordered
-                  if r.log is not None and (p := r.log.header.provenance) is not None}
+    provenance = {p.model_dump_json(): p for r in ordered if (p := r.provenance) is not None}
     purple = round(sum(r.metrics.agent_seconds for r in ordered), 3)
     green = round(sum(r.metrics.wall_seconds - r.metrics.agent_seconds for r in ordered), 3)
     return Results(

@@ -219,7 +219,7 @@ class AssessmentPlan:
         semaphore = asyncio.Semaphore(config.concurrency)
 
         async def report(result: EpisodeResult, resumed: bool) -> None:
-            results.append(result)
+            results.append(result.without_log())  # the trajectory is in its file
             counter["done"] += 1
             counter["passed"] += result.passed
             if progress is not None:

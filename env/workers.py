@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from env.config import EpisodeConfig
 from env.episode import run_episode
-from env.log import EpisodeLog
 from env.protocol import Agent
 from env.results import EpisodeResult
 
@@ -115,11 +114,10 @@ class EpisodePool:
                 self._pending.pop(request_id, None)
         if kind == "error":
             raise WorkerError(value)
-        result_json, log_text = value
-        # The log travels too (EpisodeResult leaves it out of its JSON): results.json's
-        # provenance and task set are read from the episodes' logs.
-        return EpisodeResult.model_validate_json(result_json).model_copy(
-            update={"log": EpisodeLog.parse(log_text)} if log_text else {})
+        # EpisodeResult's JSON leaves out its log (which stays in its file: the runner keeps no
+        # trajectory) and the provenance and task set, which are the ones sent above.
+        return EpisodeResult.model_validate_json(value).model_copy(
+            update={"provenance": provenance, "task_set": task_set})
 
     def _read(self, index: int) -> None:
         conn = self._conns[index]
@@ -205,8 +203,7 @@ async def _serve(conn: Connection, agent_factory: Callable[[], Agent]) -> None:
                     await session.close()
                 except Exception:  # noqa: BLE001 - a session that fails to close is no result
                     pass
-            payload = (result.model_dump_json(),
-                       "\n".join(result.log.lines()) if result.log is not None else "")
+            payload = result.model_dump_json()
             await asyncio.to_thread(reply, request_id, "ok", payload)
         except Exception as exc:  # noqa: BLE001 - reported to the runner, which fails loudly
             await asyncio.to_thread(reply, request_id, "error", f"{type(exc).__name__}: {exc}")

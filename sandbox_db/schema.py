@@ -10,9 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -394,9 +395,15 @@ def _parse_object(name: str, spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_schema(org: OrgType, objects: dict[str, dict[str, Any]],
-                 metadata: dict[str, Any] | None = None) -> OrgSchema:
+                 metadata: dict[str, Any] | None = None, *,
+                 like: Mapping[str, SObject] | None = None) -> OrgSchema:
     """Validate raw object specs and derive child relationships from reference fields;
-    `metadata` holds the org's data category groups and list views (base names)."""
+    `metadata` holds the org's data category groups and list views (base names).
+
+    `like` maps an object's name to an existing object: its fields and child relationships
+    that equal the new ones are used as they are (they are immutable). A drifted copy of a
+    schema so shares every field drift leaves alone, and the drift plans of many episodes cost
+    memory for their renames only."""
     parsed = [_parse_object(n, s) for n, s in objects.items()]
     children: dict[str, list[dict[str, str]]] = {p["name"]: [] for p in parsed}
     for p in parsed:
@@ -415,6 +422,8 @@ def build_schema(org: OrgType, objects: dict[str, dict[str, Any]],
                 seen.add(r["relationship_name"].lower())
                 unique.append(r)
         p["child_relationships"] = unique
+    if like is not None:
+        parsed = [_reuse_parts(p, like.get(p["name"])) for p in parsed]
     metadata = metadata or {}
     return OrgSchema(org=org, objects=parsed,
                      data_category_groups=_category_groups(metadata.get("data_category_groups")),
@@ -422,6 +431,27 @@ def build_schema(org: OrgType, objects: dict[str, dict[str, Any]],
                          ListViewDef(object=obj, developer_name=name, **spec)
                          for obj, views in (metadata.get("list_views") or {}).items()
                          for name, spec in views.items()))
+
+
+def _reuse_parts(spec: dict[str, Any], base: SObject | None) -> dict[str, Any]:
+    """`spec` with `base`'s fields and child relationships where they are equal."""
+    if base is not None:
+        fields = {f.name: f for f in base.fields}
+        children = {c.relationship_name: c for c in base.child_relationships}
+        spec["fields"] = [_same(fields.get(f["name"]), f) for f in spec["fields"]]
+        spec["child_relationships"] = [_same(children.get(c["relationship_name"]), c)
+                                       for c in spec["child_relationships"]]
+    return spec
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _same(model: _Model | None, spec: dict[str, Any]) -> _Model | dict[str, Any]:
+    """`model` when each of `spec`'s values equals its attribute of that name, else `spec`."""
+    if model is not None and all(getattr(model, k) == v for k, v in spec.items()):
+        return model
+    return spec
 
 
 def _category_groups(raw: dict[str, Any] | None) -> tuple[DataCategoryGroup, ...]:

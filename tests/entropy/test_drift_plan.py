@@ -192,3 +192,45 @@ def test_apply_refuses_a_plan_for_another_schema() -> None:
     plan = plan_drift(load_schema("b2b"), "low", 1)
     with pytest.raises(ValueError, match="drift plan was made for schema"):
         plan.apply(load_schema("b2c"))
+
+
+@pytest.mark.parametrize("org", ORGS)
+@pytest.mark.parametrize("level", LEVELS)
+def test_a_drifted_schema_shares_what_drift_leaves_alone(org: str, level: str) -> None:
+    """Episodes' drift plans cost memory for their renames only: every field and child
+    relationship drift leaves alone is the base schema's own instance, and the schema is equal
+    to one built without sharing."""
+    from entropy.drift import _APPLY_CACHE, _apply
+    from sandbox_db.schema import build_schema
+
+    base = load_schema(org)
+    plan = plan_drift(base, level, 3)
+    _APPLY_CACHE.clear()
+    visible, base_names = plan.apply(base)
+    base_fields = {id(f) for o in base.objects for f in o.fields}
+    shared = renamed = 0
+    for obj in visible.objects:
+        base_obj, field_map = base_names[obj.name]
+        for f in obj.fields:
+            original = base.get(base_obj).field(field_map[f.name])
+            if id(f) in base_fields:
+                shared += 1
+                assert f is original
+            else:
+                renamed += 1
+                assert f != original
+    assert shared and renamed == sum(
+        1 for o in visible.objects for f in o.fields if id(f) not in base_fields)
+
+    import entropy.drift as drift
+
+    unshared = []
+    original_build = drift.build_schema
+    try:
+        drift.build_schema = lambda o, raw, like=None: (  # type: ignore[assignment]
+            unshared.append(1) or build_schema(o, raw))
+        plain, _ = _apply(plan, base)
+    finally:
+        drift.build_schema = original_build
+    assert unshared and plain == visible and plain.version == visible.version
+    assert not any(id(f) in base_fields for o in plain.objects for f in o.fields)

@@ -107,6 +107,11 @@ async def test_results_json_is_reproduced_from_logs_and_resume_skips_finished(en
     assert results.summary.total_tasks == n and results.summary.total_passed == n
     assert results.dimension_averages["FUNCTIONAL"] == 100.0
     assert results.pass_hat_k == {"1": 1.0, "2": 1.0}
+    # progress sees each episode's log; the assessment keeps none (they are in their files),
+    # yet results.json records where the episodes ran, as the logs do
+    assert all(e.result.log is not None for e in events)
+    assert all(t.log is None for t in results.tasks)
+    assert results.provenance and results.provenance[0].org == "b2b"
     written = (tmp_path / "results.json").read_text()
     assert regrade(tmp_path).to_json() == written.strip()
     data = json.loads(written)
@@ -187,7 +192,10 @@ async def test_an_episode_whose_org_cannot_be_built_fails_alone(env_db, env_task
                                    databases={"b2b": env_db})
     by_id = {t.task_id: t for t in results.tasks}
     assert by_id["env-broken"].termination == "env_error" and not by_id["env-broken"].passed
-    assert by_id["env-broken"].log.end.detail.startswith("ValueError: rot target")
+    from env.log import EpisodeLog
+
+    log = EpisodeLog.read(tmp_path / by_id["env-broken"].log_file)  # the result keeps none
+    assert log.end is not None and log.end.detail.startswith("ValueError: rot target")
     assert by_id["env-broken"].metrics.steps == 0
     assert results.summary.environment_errors == 1
     assert results.summary.total_passed == len(env_tasks) - 1

@@ -57,7 +57,9 @@ async def test_a_secret_seed_runs_a_fresh_set_and_never_writes_the_seed(tmp_path
     assert identity.describe().startswith("fresh task set")
     # the fresh set's tasks are not the public set's tasks of the same ids
     public = {t.id: t for t in seeded.SeededTaskSet("b2b", None).tasks(CONFIG.task_categories)}
-    assert all(public[r.task_id].query != r.log.header.task.query for r in results.tasks)
+    assert all(public[r.task_id].query != EpisodeLog.read(tmp_path / r.log_file).header.task.query
+               for r in results.tasks if r.log_file is not None)
+    assert all(r.log_file is not None for r in results.tasks)
     text = _texts(tmp_path)
     assert str(task_seed.seed) not in text and SECRET not in text
     assert json.loads((tmp_path / "results.json").read_text())["task_set"] == \
