@@ -45,7 +45,7 @@ def namesakes(name: str, names: Sequence[str], rng: random.Random) -> list[str]:
             for word in sorted(swaps(k, tier)):
                 mine, theirs = max(1, shared[words[k]]), shared[word]
                 likeness = min(mine, theirs) / max(mine, theirs) / \
-                    (1 + abs(len(word) - len(words[k])))
+                    (1 + abs(len(word) - len(words[k]))) ** 3
                 # weighted order without replacement (a larger likeness tends to come first)
                 keyed.append((rng.random() ** (1 / likeness), k, word))
         for _, k, word in sorted(keyed, reverse=True):

@@ -21,7 +21,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mcp import MCPError
 from starlette.routing import Route
 
 from env.protocol import (
@@ -33,7 +32,7 @@ from env.protocol import (
     connect_agent,
 )
 from env.tools import SUBMIT_ANSWER, validate_call
-from mcp_tools.server import REFUSED, Refusal, ToolAnswer, ToolServer, ToolTarget
+from mcp_tools.server import Refusal, ToolAnswer, ToolServer, ToolTarget, refused
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -103,7 +102,7 @@ class _EndedEpisode:
     """The target of an ended episode's token: every call is told the episode has ended."""
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> ToolAnswer:
-        raise MCPError(REFUSED, ENDED)
+        raise refused(ENDED)
 
 
 _ENDED_EPISODE = _EndedEpisode()
@@ -146,10 +145,10 @@ class McpSession:
 
     async def call_tool(self, name: str, arguments: dict[str, Any]) -> ToolAnswer:
         if self._closed:
-            raise MCPError(REFUSED, ENDED)
+            raise refused(ENDED)
         if self._inbox.qsize() >= MAX_WAITING_CALLS:
-            raise MCPError(REFUSED, f"More than {MAX_WAITING_CALLS} tool calls are waiting: the "
-                                    "episode answers them one at a time, in order.")
+            raise refused(f"More than {MAX_WAITING_CALLS} tool calls are waiting: the "
+                           "episode answers them one at a time, in order.")
         call = _Call(name, arguments)
         self._inbox.put_nowait(call)
         return await call.answer

@@ -143,3 +143,17 @@ async def test_transports_that_do_not_match_are_scored_not_crashed(green):
         message_config = await _assess(url, purple.url, task_limit=2, max_steps=2)
     assert message_config["summary"]["total_passed"] == 0
     assert {t["metrics"]["format_errors"] for t in message_config["tasks"]} == {2}
+
+
+def test_a_green_whose_clients_send_messages_never_loads_the_mcp_sdk() -> None:
+    """The SDK loads with the first MCP request: a green serving message-transport assessments
+    only never imports it (about 40 MB and a second of start-up)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from green.server import build_green_app; "
+            "build_green_app('http://127.0.0.1:9/'); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'mcp_types')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
