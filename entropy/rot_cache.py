@@ -140,7 +140,7 @@ def _encode_value(value: Any) -> Any:
 def _decode_value(value: Any) -> Any:
     if isinstance(value, str):
         # Entries of one org repeat the same names, Ids and texts (distractors are variations
-        # of the same records): one copy of each string for the whole in-memory cache, a third
+        # of the same records): one copy of each string for the whole in-memory cache, a quarter
         # of its size. Interned strings are freed with their last user.
         return sys.intern(value)
     if isinstance(value, dict):

@@ -28,7 +28,7 @@ from env.tools import TOOL_SPECS
 
 if TYPE_CHECKING:  # the SDK itself loads with the first request (ToolServer.running)
     import mcp_types as types
-    from mcp.server import ServerRequestContext
+    from mcp.server import Server, ServerRequestContext
     from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 
 #: Where an authenticated request carries its target to the tool handler.
@@ -45,6 +45,13 @@ def _tools() -> types.ListToolsResult:
     return mcp_types.ListToolsResult(tools=[
         mcp_types.Tool(name=s["name"], description=s["description"],
                        input_schema=s["parameters"]) for s in TOOL_SPECS])
+
+
+def _sdk() -> tuple[type[Server[Any]], type[StreamableHTTPSessionManager]]:
+    from mcp.server import Server
+    from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+
+    return Server, StreamableHTTPSessionManager
 
 
 def refused(message: str) -> Exception:
@@ -141,13 +148,12 @@ class ToolServer:
     async def _serve(self, ready: asyncio.Future[StreamableHTTPSessionManager],
                      stopping: asyncio.Event) -> None:
         try:
-            from mcp.server import Server
-            from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
-
-            server = Server(self._name, version="0.1.0", instructions=self._instructions,
+            # imported on a thread: a second of imports would stall every episode on the loop
+            server_class, manager_class = await asyncio.to_thread(_sdk)
+            server = server_class(self._name, version="0.1.0", instructions=self._instructions,
                             on_list_tools=self._list_tools, on_call_tool=self._call_tool,
                             get_tool_input_schema=_SCHEMAS.get)
-            manager = StreamableHTTPSessionManager(server, json_response=True, stateless=True)
+            manager = manager_class(server, json_response=True, stateless=True)
             async with manager.run():
                 ready.set_result(manager)
                 await stopping.wait()
