@@ -13,6 +13,7 @@ from data.tasks.model import Task
 from env.agents import make_agent
 from env.config import AssessmentConfig, EpisodeConfig
 from env.episode import run_episode
+from env.log import EpisodeLog
 from env.results import EpisodeResult, merge_folders, pass_hat_k, regrade
 from env.runner import AssessmentError, run_assessment, select_tasks
 
@@ -192,8 +193,6 @@ async def test_an_episode_whose_org_cannot_be_built_fails_alone(env_db, env_task
                                    databases={"b2b": env_db})
     by_id = {t.task_id: t for t in results.tasks}
     assert by_id["env-broken"].termination == "env_error" and not by_id["env-broken"].passed
-    from env.log import EpisodeLog
-
     log = EpisodeLog.read(tmp_path / by_id["env-broken"].log_file)  # the result keeps none
     assert log.end is not None and log.end.detail.startswith("ValueError: rot target")
     assert by_id["env-broken"].metrics.steps == 0

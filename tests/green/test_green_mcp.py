@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,9 +150,6 @@ async def test_transports_that_do_not_match_are_scored_not_crashed(green):
 def test_a_green_whose_clients_send_messages_never_loads_the_mcp_sdk() -> None:
     """The SDK loads with the first MCP request: a green serving message-transport assessments
     only never imports it (about 40 MB and a second of start-up)."""
-    import subprocess
-    import sys
-
     code = ("import sys; from green.server import build_green_app; "
             "build_green_app('http://127.0.0.1:9/'); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('mcp', 'mcp_types')))")
