@@ -31,6 +31,7 @@ from data.org.creation import (
     AUTO_NUMBERS,
     Numbering,
     anchor_of,
+    created_from_id,
     creation_time,
     random_moment,
     time_of_auto_number,
@@ -40,8 +41,9 @@ from data.org.text import url_name
 from data.tasks.model import RotTarget
 from entropy.levels import ROT_COUNTS, RotLevel, check_level, seeded_rng
 from entropy.sources import RecordSource, record_source
-from entropy.variants import email_like, mutate_digits, namesakes, perturb_numbers
+from entropy.variants import SPARE_WORDS, email_like, mutate_digits, namesakes, perturb_numbers
 from sandbox_db.database import OrgData, OrgDatabase
+from sandbox_db.ids import record_number
 from sandbox_db.schema import FieldType, OrgSchema, SObject
 
 Row = dict[str, Any]
@@ -81,6 +83,12 @@ NAMESAKE_CHILD_LIMIT = 3
 #: them away), yet near (a clone far from its original would stand out where the original is
 #: among the newest or oldest records).
 SPREAD = 20
+#: Draws of a distractor's creation moment (where one is drawn, as a child's delay after its
+#: parent): the one whose free auto-number lies nearest its time's is taken.
+CREATION_DRAWS = 4
+#: A namesake of a record made in the set-up year (no field shows when) is made among the base
+#: records up to this many Ids either side of its original's.
+SETUP_NEIGHBOURS = 3
 #: Beyond a task's window, the distractors of all its targets in one object share the stretch
 #: past each edge: it spans at least this many base records per distractor planned there, so
 #: that they add about a fifth to its density (a denser stretch of Ids gives them away).
@@ -136,6 +144,11 @@ class _Planner:
         #: moment, which would put their Ids side by side)
         self._shifts: dict[str, set[int]] = {}
         self._first_names: dict[str, str] | None = None
+        #: article version Id -> the earlier versions made of it: version number -> published
+        self._versions: dict[str, dict[int, dt.datetime]] = {}
+        #: object -> its base records' Id numbers and Ids in Id order (objects made in the
+        #: set-up year)
+        self._setup_ids: dict[str, tuple[list[int], list[str]]] = {}
         #: target -> the names of its record and of the namesakes made for it so far
         self._family: dict[str, list[str]] = {}
         self._target_key = ""
@@ -173,12 +186,47 @@ class _Planner:
         auto = AUTO_NUMBERS.get(obj.name)
         if auto is not None and not keep_number:
             row[auto.field] = None
-        self.numbering.assign(obj.name, obj.key_prefix, row,
-                              created or creation_time(obj.name, row, rng))
+        if created is None:
+            # where the moment is drawn (a child's delay after its parent, a time of day): one
+            # whose auto-number is free or nearly, as a base record's is; a copy among its
+            # original's siblings would otherwise be numbered past them all
+            draws = [creation_time(obj.name, row, rng) for _ in range(CREATION_DRAWS)]
+            created = draws[0] if keep_number else \
+                min(draws, key=lambda c: self.numbering.number_shift(obj.name, c))
+        self.numbering.assign(obj.name, obj.key_prefix, row, created, nearest=True)
         for fld in UNIQUE_FIELDS.get(obj.name, ()):
             if fld in row:
                 row[fld] = self.fresh_code(obj.name, fld, row[fld], rng)
         return row
+
+    def beside(self, obj: SObject, row: Row, rng: random.Random) -> dt.datetime | None:
+        """For a record made in the set-up year (no field shows when): a moment among the base
+        records up to SETUP_NEIGHBOURS Ids either side of `row`'s, so that a look-alike's Id
+        lies where its original's could, not anywhere in the catalogue (a classifier would
+        otherwise learn where the originals of one sample of tasks happen to lie). None: the
+        object has a creation field or parent, which places its records already."""
+        if anchor_of(obj.name).kind != "setup":
+            return None
+        if obj.name not in self._setup_ids:
+            ids = sorted(self.source.values(obj.name, "Id"), key=record_number)
+            self._setup_ids[obj.name] = ([record_number(i) for i in ids], ids)
+        numbers, ids = self._setup_ids[obj.name]
+        if not ids:
+            return None
+        at = bisect.bisect_left(numbers, record_number(row["Id"]))
+        here = created_from_id(row["Id"])
+        lo = created_from_id(ids[at - SETUP_NEIGHBOURS]) if at >= SETUP_NEIGHBOURS else None
+        hi = created_from_id(ids[at + SETUP_NEIGHBOURS]) \
+            if at + SETUP_NEIGHBOURS < len(ids) else None
+        # as far either way: an original among the first or last records has look-alikes
+        # before and after it too, not only on the side where there are records
+        if lo is not None and hi is not None:
+            return random_moment(rng, lo, hi)
+        if lo is not None:
+            return random_moment(rng, lo, here + (here - lo))
+        if hi is not None:
+            return random_moment(rng, here - (hi - here), hi)
+        return None
 
     # --- dates: whole weeks, inside the object's history ---------------------------------------
     def _shifted(self, value: Any, delta: dt.timedelta) -> Any:
@@ -266,6 +314,32 @@ class _Planner:
         return [k for spread in (SPREAD, 2 * SPREAD, 4 * SPREAD)
                 for k in self._weeks_into(value, values[max(0, at - spread)],
                                           values[min(len(values) - 1, at + spread)], 0, 12, rng)]
+
+    def version_weeks(self, obj: SObject, current: Row, first: dt.datetime | None, older: int,
+                      versions: int, rng: random.Random) -> list[int]:
+        """Week shifts that move the latest version back to when its version `older` (of
+        `versions` earlier ones) was published: among the base records published between the
+        first version and a week before the latest, in the `older`-th of as many equal shares
+        of them, as densely as they lie there (a base record drawn at random, then a moment
+        among its neighbours), not uniformly over the span: archived versions in the sparse
+        early years would sit farther from their Id neighbours than any record does."""
+        field_name = self._created_field(obj)
+        value = current.get(field_name) if field_name else None
+        if value is None or first is None:
+            return []
+        values = self.source.values(obj.name, field_name)  # type: ignore[arg-type]
+        lo = bisect.bisect_left(values, first)
+        hi = bisect.bisect_left(values, self._as_datetime(value) - dt.timedelta(weeks=1))
+        share = (hi - lo) / versions
+        start, end = lo + int((older - 1) * share), lo + int(older * share)
+        if end - start < 1:
+            return []
+        out = []
+        for _ in range(6):
+            at = rng.randrange(start, end)
+            out += self._weeks_into(value, values[max(lo, at - 2)],
+                                    values[min(hi - 1, at + 2)], -1, 1, rng)
+        return out
 
     def window_spread(self, obj: SObject) -> int:
         """Base records past a window's edge that its distractors in `obj` spread over."""
@@ -359,9 +433,20 @@ class _Planner:
                 row["IssueId__c"] = self.decoy("Case", "IssueId__c", row["IssueId__c"]) or \
                     row["IssueId__c"]
         elif child_name == "UserTerritory2Association" and row.get("UserId"):
-            users = [u for u in self.source.values(child_name, "UserId") if u != row["UserId"]]
-            if users:
-                row["UserId"] = rng.choice(users)
+            row["UserId"] = self.territory_member(row["UserId"], rng)
+
+    def territory_member(self, avoid: str, rng: random.Random) -> str:
+        """Another user for a cloned territory membership. A membership is made right after
+        its user, so it sits beside that user's other memberships in the Id sequence: as often
+        as base memberships share their user, a user with one membership (making two),
+        otherwise a user with none; a clone beside someone's membership every time would
+        always have a close Id neighbour, which only some base memberships have."""
+        counts = Counter(self.source.values("UserTerritory2Association", "UserId"))
+        shared = sum(n for n in counts.values() if n > 1) / max(1, counts.total())
+        ones = [u for u, n in sorted(counts.items()) if n == 1 and u != avoid]
+        none = [u for u in self.source.values("User", "Id") if u not in counts and u != avoid]
+        pool = (ones if rng.random() < shared else none) or ones or none
+        return rng.choice(pool) if pool else avoid
 
     def other_value(self, obj_name: str, fld: str, avoid: str, rng: random.Random) -> str:
         """A value of obj.fld other than `avoid`, drawn as often as base records have it
@@ -456,7 +541,7 @@ class _Planner:
         # no centre that shares the most words with all the others (the original would be it)
         family = self._family.setdefault(self._target_key, [row[name_field.name]])
         names = self.source.values(obj.name, name_field.name)
-        variants = namesakes(rng.choice(family), names, rng)
+        variants = namesakes(rng.choice(family), names, rng, SPARE_WORDS.get(obj.name, ()))
         new = dict(row)
         delta = self.weeks(obj, new, self.nearby_weeks(obj, new, rng))
         if delta is None:
@@ -478,11 +563,17 @@ class _Planner:
         article = obj.name == "Knowledge__kav"
         if article:
             self._fresh_article(new, delta, rng)
-        self.identify(obj, new, rng, keep_number=article)
+        self.identify(obj, new, rng, keep_number=article, created=self.beside(obj, row, rng))
         group.add(obj.name, new, row["Id"])
         if article:  # its earlier versions, as the article it imitates has in the episode
-            for k in range((new.get("VersionNumber") or 1) - 1):
-                self.archived_version(group, obj, new, row["Id"], k, rng)
+            made = [v for k in range((new.get("VersionNumber") or 1) - 1)
+                    if (v := self.archived_version(group, obj, new, row["Id"], k, rng))]
+            # numbered as they were made: where the history has no room for one of them (a
+            # look-alike first written just after the org's first articles), a version
+            # number with no earlier version would mark the look-alike
+            for number, v in enumerate(sorted(made, key=lambda v: v["VersionNumber"]), 1):
+                v["VersionNumber"] = number
+            new["VersionNumber"] = len(made) + 1
         self.attach_namesake_children(group, obj, row["Id"], new["Id"], rng)
         pricebook_entries = self.schema.get("PricebookEntry")
         if obj.name == "Product2" and pricebook_entries is not None:
@@ -565,30 +656,45 @@ class _Planner:
         """An archived older version of the article; when no older one fits, a namesake, as
         long as the target has fewer distractors than the level's least (each further namesake
         takes a less likely title)."""
-        if self.archived_version(group, obj, row, row["Id"], nth, rng):
+        if self.archived_version(group, obj, row, row["Id"], nth, rng) is not None:
             return True
         return nth < ROT_COUNTS[self.level][0] and \
             self.namesake(group, obj, row, target, rng, nth)
 
     def archived_version(self, group: RotGroup, obj: SObject, current: Row, source_id: str,
-                         nth: int, rng: random.Random) -> bool:
+                         nth: int, rng: random.Random) -> Row | None:
         """The `nth` version before `current` (same number and URL name, published earlier but
-        after the article was first written, its numbers stale), archived."""
-        older = (current.get("VersionNumber") or 1) - 1 - nth
+        after the article was first written, its numbers stale), archived; None when the
+        history has no room for it."""
+        versions = (current.get("VersionNumber") or 1) - 1
+        older = versions - nth
+        if older < 1:
+            return None
         new = dict(current)
         first = time_of_auto_number(obj.name, current.get("ArticleNumber"))
-        delta = self.weeks(obj, new, [-(nth + 1) * rng.randint(4, 17) for _ in range(6)],
-                           not_before=first) if older >= 1 else None
+        # published after the versions made before it and before those made after it
+        made = self._versions.setdefault(current["Id"], {})
+        after = max((d for v, d in made.items() if v < older), default=None)
+        before = min((d for v, d in made.items() if v > older), default=None)
+        when = current.get(self._created_field(obj) or "")
+        published = self._as_datetime(when) if when is not None else None
+        candidates = [k for k in [*self.version_weeks(obj, current, first, older, versions, rng),
+                                  *(-(nth + 1) * rng.randint(4, 17) for _ in range(6))]
+                      if published is None or (
+                          (after is None or published + dt.timedelta(weeks=k) > after)
+                          and (before is None or published + dt.timedelta(weeks=k) < before))]
+        delta = self.weeks(obj, new, candidates, not_before=first)
         if delta is None:
-            return False
+            return None
+        if published is not None:
+            made[older] = published + delta
         self.shift_dates(obj, new, delta)
         new.update(VersionNumber=older, PublishStatus="Archived", IsLatestVersion=False)
         for fld in ("FAQ_Answer__c", "Summary"):
             if fld in new:
                 new[fld] = perturb_numbers(new[fld], rng)
         self.identify(obj, new, rng, keep_number=True)
-        group.add(obj.name, new, source_id)
-        return True
+        return group.add(obj.name, new, source_id)
 
     def other_lead_transcript(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                               rng: random.Random, nth: int) -> bool:

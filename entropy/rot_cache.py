@@ -10,10 +10,10 @@ the container image as plain JSON, 52 MB); an entry that would not read back equ
 written, and an unreadable entry is a miss.
 
 Every part of the key is content, never a file time or a path: the org as a digest of its file's
-bytes (`org_digest`), the code as a digest of the core, sandbox_db, data.tasks and entropy
-sources (`code_digest`). So plans prewarmed into a container image hit in the container (image
-layers keep file times in whole seconds only), and an org or task set generated at run time (a
-fresh seed) simply misses and is planned then.
+bytes (`org_digest`), the code as a digest of the core, sandbox_db, data.tasks, data.org and
+entropy sources (`code_digest`). So plans prewarmed into a container image hit in the container
+(image layers keep file times in whole seconds only), and an org or task set generated at run
+time (a fresh seed) simply misses and is planned then.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import core
+import data.org
 import data.tasks
 import sandbox_db
 from core.atomic import atomic_write
@@ -48,11 +49,12 @@ DISABLE_ENV = "CRMARENA_ROT_DISK_CACHE"
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """Digest of the code a verified plan depends on (task model, planner, views, SOQL,
-    references): file names relative to their package and file contents, so the same code
-    installed anywhere (a checkout, a wheel in an image) has the same digest."""
+    references, and the org's numbering and writing of names, addresses and Ids): file names
+    relative to their package and file contents, so the same code installed anywhere (a
+    checkout, a wheel in an image) has the same digest."""
     h = hashlib.sha256()
     for root in (Path(core.__file__).parent, Path(sandbox_db.__file__).parent,
-                 Path(data.tasks.__file__).parent,
+                 Path(data.tasks.__file__).parent, Path(data.org.__file__).parent,
                  Path(__file__).parent):  # the last: this package, the planner itself
         for path in sorted(root.rglob("*.py")):
             if "__pycache__" in path.parts or path == Path(__file__):

@@ -27,6 +27,7 @@ import hashlib
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sandbox_db.ids import make_id, record_number
@@ -157,6 +158,7 @@ def revisions(rng: random.Random, published: dt.datetime,
     return version, first
 
 
+@cache
 def _id_offset(key_prefix: str) -> int:
     return int.from_bytes(hashlib.sha256(key_prefix.encode()).digest()[:8], "big") \
         % _ID_OFFSET_RANGE
@@ -208,8 +210,9 @@ class Numbering:
         self._used.setdefault((obj, field), set()).add(value)
 
     def assign(self, obj: str, key_prefix: str, row: dict[str, Any],
-               created: dt.datetime) -> str:
-        """Set row["Id"] and, unless the row has one, its auto-number; returns the Id."""
+               created: dt.datetime, nearest: bool = False) -> str:
+        """Set row["Id"] and, unless the row has one, its auto-number (`nearest`: see
+        auto_number); returns the Id."""
         number = id_number_at(key_prefix, created)
         while not self._free(obj, "Id", record_id := make_id(key_prefix, number)):
             number += 1
@@ -217,13 +220,35 @@ class Numbering:
         row["Id"] = record_id
         auto = AUTO_NUMBERS.get(obj)
         if auto is not None and row.get(auto.field) is None:
-            row[auto.field] = self.auto_number(obj, created)
+            row[auto.field] = self.auto_number(obj, created, nearest)
         return record_id
 
-    def auto_number(self, obj: str, created: dt.datetime) -> str:
-        """The auto-number of a record of `obj` created at `created` (claimed)."""
+    def _nearest_free(self, obj: str, created: dt.datetime) -> int:
+        """The free auto-number closest to that of a record created at `created` (the next
+        one on a tie)."""
+        auto = AUTO_NUMBERS[obj]
+        ideal = auto_number_at(obj, created)
+        for step in range(1_000_000):
+            for number in (ideal + step, ideal - step):
+                if number >= 1 and self._free(obj, auto.field, auto.format(number)):
+                    return number
+        raise ValueError(f"no free auto-number of {obj} near {ideal}")
+
+    def number_shift(self, obj: str, created: dt.datetime) -> int:
+        """How far from its time's auto-number a record of `obj` created at `created` and
+        numbered by `auto_number(..., nearest=True)` would be (0: none, or free)."""
+        if obj not in AUTO_NUMBERS:
+            return 0
+        return abs(self._nearest_free(obj, created) - auto_number_at(obj, created))
+
+    def auto_number(self, obj: str, created: dt.datetime, nearest: bool = False) -> str:
+        """The auto-number of a record of `obj` created at `created` (claimed): on a collision
+        the next free one, as a sequence hands them out; `nearest`: the closest free one either
+        way (a record added among records already numbered, as context rot adds them)."""
         auto = AUTO_NUMBERS[obj]
         number = auto_number_at(obj, created)
+        if nearest:
+            number = self._nearest_free(obj, created)
         while not self._free(obj, auto.field, value := auto.format(number)):
             number += 1
         self.claim(obj, auto.field, value)

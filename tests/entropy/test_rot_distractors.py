@@ -3,18 +3,20 @@ misleading only to careless lookups (names, missing date filters), never to Id l
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import Counter
 
 import pytest
 
+from data.org.creation import time_of_auto_number
 from data.org.store import load_org, load_org_data
 from data.tasks.model import RotTarget
 from entropy import iter_references, plan_rot, plan_rot_groups
 from entropy.levels import ROT_COUNTS
-from entropy.rot import SPREAD
+from entropy.rot import SETUP_NEIGHBOURS, SPREAD
 from sandbox_db.database import open_view
-from sandbox_db.ids import is_valid_id
+from sandbox_db.ids import is_valid_id, record_number
 from tests.helpers.entropy_org import TODAY, make_org
 
 soql = pytest.importorskip("sandbox_db.soql")
@@ -319,3 +321,74 @@ def test_rot_rows_load_into_a_view_with_every_type(tmp_path) -> None:
                         assert back[r["Id"]][k] == v, (obj, k)
     finally:
         db.close()
+
+
+def test_archived_versions_lie_between_the_first_version_and_the_latest_in_order(b2b_org) -> None:
+    """Version k of n is published in the k-th share of the base articles published between
+    the first version and the latest: older versions first, none before the article existed."""
+    schema, data, db = b2b_org
+    # the latest such articles: their older versions fit inside the base history
+    for article in sorted((r for r in data["Knowledge__kav"] if r["VersionNumber"] == 3),
+                          key=lambda r: r["LastPublishedDate"])[-3:]:
+        first_written = time_of_auto_number("Knowledge__kav", article["ArticleNumber"])
+        rows = plan_rot(db, schema, [RotTarget(object="Knowledge__kav", record_id=article["Id"])],
+                        "high", 1)["Knowledge__kav"]
+        versions = sorted((r for r in rows if r["ArticleNumber"] == article["ArticleNumber"]),
+                          key=lambda r: r["VersionNumber"])
+        assert [v["VersionNumber"] for v in versions] == [1, 2]
+        published = [v["LastPublishedDate"] for v in versions]
+        assert first_written <= published[0] < published[1] < article["LastPublishedDate"]
+
+
+def test_small_catalogue_look_alikes_take_words_no_name_uses(b2b_org) -> None:
+    """An issue whose last word no other issue has gets look-alikes ending in a word no issue
+    has (a word from another issue would be commoner than the original's); a one-word
+    territory gets one-word look-alikes."""
+    schema, data, db = b2b_org
+    for obj in ("Issue__c", "Territory2"):
+        names = [r["Name"] for r in data[obj]]
+        uses = Counter(w for n in names for w in set(n.split()))
+        for row in sorted(data[obj], key=lambda r: r["Id"]):
+            words = row["Name"].split()
+            if uses[words[-1]] > 1:
+                continue
+            rows = plan_rot(db, schema, [RotTarget(object=obj, record_id=row["Id"])], "high", 1)
+            look_alikes = [r["Name"].split() for r in rows[obj]]
+            assert look_alikes
+            for other in look_alikes:
+                assert len(other) == len(words), (row["Name"], other)
+                assert not any(uses[w] for w in set(other) - set(words)), (row["Name"], other)
+
+
+def test_set_up_look_alikes_lie_among_their_originals_neighbours() -> None:
+    """A product made in the set-up year has no date to place its look-alike by: it is made
+    among the few products made just before and after its original, wherever that lies; the
+    last product's look-alikes are made after it too (the default org: the sample org's Ids
+    encode no time)."""
+    db, data = load_org("b2b"), load_org_data("b2b")
+    schema = db.schema
+    numbers = sorted(record_number(r["Id"]) for r in data["Product2"])
+    for at in (0, len(numbers) // 2, len(numbers) - 1):
+        original = next(r for r in data["Product2"] if record_number(r["Id"]) == numbers[at])
+        ranks = []
+        for seed in range(4):
+            rows = plan_rot(db, schema, [RotTarget(object="Product2", record_id=original["Id"])],
+                            "high", seed)
+            ranks += [bisect.bisect(numbers, record_number(r["Id"])) for r in rows["Product2"]]
+        assert ranks and all(abs(rank - at) <= SETUP_NEIGHBOURS + 1 for rank in ranks), ranks
+        assert any(rank <= at for rank in ranks) and any(rank > at for rank in ranks), ranks
+
+
+def test_cloned_territory_memberships_go_to_users_as_memberships_are_shared() -> None:
+    """A membership sits beside its user's other memberships: clones go to users with none or
+    one (never making a third), both as the base org's memberships are shared (the default org:
+    in the sample org every user has memberships)."""
+    db, data = load_org("b2b"), load_org_data("b2b")
+    schema = db.schema
+    members = Counter(r["UserId"] for r in data["UserTerritory2Association"])
+    got: Counter[int] = Counter()
+    for territory in data["Territory2"]:
+        rows = plan_rot(db, schema, [RotTarget(object="Territory2", record_id=territory["Id"])],
+                        "high", 1)
+        got.update(members[r["UserId"]] for r in rows.get("UserTerritory2Association", []))
+    assert set(got) == {0, 1}, got

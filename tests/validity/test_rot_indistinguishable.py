@@ -4,10 +4,9 @@ Over the verified rot of tasks of every category of both default orgs, a gradien
 classifier sees only non-semantic signals of each distractor and of the base record it imitates
 (Id rank and gaps, Id vs creation date and auto-number, date positions and times of day, name
 tokens and affixes, email/phone/code shapes, how much its owner owns; tests/helpers/rot_audit.py)
-and must not separate them: cross-validated ROC AUC <= 0.55 at every rot level (the issue's goal;
-an AUC between it and CEILING is reported as an expected failure naming the open gap, above
-CEILING the test fails). A failure names the signal families that leak;
-bench/rot_indistinguishable.py prints the full table.
+and must not separate them: cross-validated ROC AUC <= 0.55 at every rot level (the issue's
+goal). A failure names the signal families that leak; bench/rot_indistinguishable.py prints the
+full table, per object with --objects.
 """
 
 from __future__ import annotations
@@ -21,13 +20,11 @@ from tests.helpers.rot_audit import BaseIndex, audit, rot_samples
 
 pytest.importorskip("sklearn")
 
+#: These tasks at seed 1 give 0.52, 0.53 and 0.51. The figure is deterministic, but a change
+#: to the planner's draws alone moves it by about 0.015 either way: before chasing a failure,
+#: bench/rot_indistinguishable.py --per-category 10 --seeds 3 gives the steadier figure (0.53,
+#: 0.54 and 0.54; Ids drawn apart from the base org's gave 1.0).
 GOAL = 0.55
-#: Above this is a regression (Ids drawn apart from the base org's gave 1.0). Between GOAL and
-#: CEILING the test reports the goal as open (an expected failure naming the leaking signals).
-#: These tasks at seed 1 give about 0.55, 0.56 and 0.59; one draw of rot moves the figure by
-#: about 0.015 either way, so bench/rot_indistinguishable.py --per-category 10 --seeds 3 gives
-#: the steadier figure (about 0.57 at every level).
-CEILING = 0.65
 #: Tasks per category and org: every category, a few minutes at most on two cores.
 PER_CATEGORY = 3
 
@@ -63,6 +60,4 @@ def test_a_classifier_cannot_tell_distractors_from_the_records_they_imitate(
     summary = f"rot {level}: AUC {report.overall:.3f} over {report.rows} rows; by signal: " \
         f"{families}"
     print(summary)
-    assert report.overall <= CEILING, f"distractors separable: {summary}"
-    if report.overall > GOAL:
-        pytest.xfail(f"goal {GOAL} not met yet: {summary}")
+    assert report.overall <= GOAL, f"distractors separable: {summary}"

