@@ -11,16 +11,14 @@ POD = "Wt"
 ID_RE = re.compile(r"^[a-zA-Z0-9]{3}[a-zA-Z0-9]{12}[A-Z0-5]{3}$")
 
 
+_DIGIT = {ch: i for i, ch in enumerate(_BASE62)}
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
 def case_safe_suffix(id15: str) -> str:
     """Salesforce's checksum: one char per 5-char chunk, a bitmap of its uppercase letters."""
-    out = []
-    for chunk in range(3):
-        bits = 0
-        for i, ch in enumerate(id15[chunk * 5:chunk * 5 + 5]):
-            if "A" <= ch <= "Z":
-                bits |= 1 << i
-        out.append(_SUFFIX[bits])
-    return "".join(out)
+    return "".join(_SUFFIX[sum(1 << i for i, ch in enumerate(id15[start:start + 5])
+                               if ch in _UPPER)] for start in (0, 5, 10))
 
 
 def make_id(key_prefix: str, number: int, pod: str = POD) -> str:
@@ -43,7 +41,7 @@ def record_number(record_id: str) -> int:
     the pod): where a record sits in its object's Id sequence."""
     number = 0
     for ch in record_id[5:15]:
-        number = number * 62 + _BASE62.index(ch)
+        number = number * 62 + _DIGIT[ch]
     return number
 
 

@@ -137,10 +137,9 @@ def normalize(schema: OrgSchema, data: OrgData) -> dict[str, list[dict[str, Any]
 
 # ----------------------------------------------------------------------------- fingerprint
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return value
+_DATES = (dt.datetime, dt.date)
+#: One encoder for every line (json.dumps with options builds a new one per call).
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def canonical_lines(data: OrgData, schema: OrgSchema | None = None) -> Iterator[bytes]:
@@ -154,8 +153,9 @@ def canonical_lines(data: OrgData, schema: OrgSchema | None = None) -> Iterator[
     for name in objects:
         fields = field_lists[name]
         for record in sorted(data.get(name, ()), key=lambda r: r.get("Id") or ""):
-            row = [name] + [_json_value(record.get(f)) for f in fields]
-            yield json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+            row = [name, *(v.isoformat() if isinstance(v, _DATES) else v
+                           for v in map(record.get, fields))]
+            yield _LINE(row).encode() + b"\n"
 
 
 def org_fingerprint(data: OrgData, schema: OrgSchema | None = None) -> str:
