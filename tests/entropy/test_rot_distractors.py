@@ -22,6 +22,15 @@ from tests.helpers.entropy_org import TODAY, make_org
 soql = pytest.importorskip("sandbox_db.soql")
 
 
+@pytest.fixture(scope="module")
+def default_b2b():
+    """The default b2b org (some checks need Ids that encode time, as the sample org's do not):
+    (OrgDatabase, records)."""
+    db = load_org("b2b")
+    yield db, load_org_data("b2b")
+    db.close()
+
+
 def first(data, obj, pred=lambda r: True):
     return next(r for r in sorted(data[obj], key=lambda r: r["Id"]) if pred(r))
 
@@ -278,10 +287,10 @@ def test_transcripts_about_other_leads(b2b_org) -> None:
     assert others and all(r["LeadId__c"] != vct["LeadId__c"] for r in others)
 
 
-def test_lookalike_owners_are_namesake_owners_from_the_org() -> None:
+def test_lookalike_owners_are_namesake_owners_from_the_org(default_b2b) -> None:
     """A look-alike owner is another of the org's users with the same first name who owns
     records of the object (no new user: the population of owners stays the base org's)."""
-    db, data = load_org("b2b"), load_org_data("b2b")
+    db, data = default_b2b
     users = {u["Id"]: u for u in data["User"]}
     owners = {r["OwnerId"] for r in data["Case"]}
     firsts = Counter(users[o]["FirstName"] for o in owners)
@@ -360,12 +369,11 @@ def test_small_catalogue_look_alikes_take_words_no_name_uses(b2b_org) -> None:
                 assert not any(uses[w] for w in set(other) - set(words)), (row["Name"], other)
 
 
-def test_set_up_look_alikes_lie_among_their_originals_neighbours() -> None:
+def test_set_up_look_alikes_lie_among_their_originals_neighbours(default_b2b) -> None:
     """A product made in the set-up year has no date to place its look-alike by: it is made
     among the few products made just before and after its original, wherever that lies; the
-    last product's look-alikes are made after it too (the default org: the sample org's Ids
-    encode no time)."""
-    db, data = load_org("b2b"), load_org_data("b2b")
+    last product's look-alikes are made after it too."""
+    db, data = default_b2b
     schema = db.schema
     numbers = sorted(record_number(r["Id"]) for r in data["Product2"])
     for at in (0, len(numbers) // 2, len(numbers) - 1):
@@ -379,11 +387,11 @@ def test_set_up_look_alikes_lie_among_their_originals_neighbours() -> None:
         assert any(rank <= at for rank in ranks) and any(rank > at for rank in ranks), ranks
 
 
-def test_cloned_territory_memberships_go_to_users_as_memberships_are_shared() -> None:
+def test_cloned_territory_memberships_go_to_users_as_memberships_are_shared(default_b2b) -> None:
     """A membership sits beside its user's other memberships: clones go to users with none or
     one (never making a third), both as the base org's memberships are shared (the default org:
     in the sample org every user has memberships)."""
-    db, data = load_org("b2b"), load_org_data("b2b")
+    db, data = default_b2b
     schema = db.schema
     members = Counter(r["UserId"] for r in data["UserTerritory2Association"])
     got: Counter[int] = Counter()
