@@ -336,6 +336,7 @@ def test_archived_versions_lie_between_the_first_version_and_the_latest_in_order
     """Version k of n is published in the k-th share of the base articles published between
     the first version and the latest: older versions first, none before the article existed."""
     schema, data, db = b2b_org
+    dates = sorted(r["LastPublishedDate"] for r in data["Knowledge__kav"])
     # the latest such articles: their older versions fit inside the base history
     for article in sorted((r for r in data["Knowledge__kav"] if r["VersionNumber"] == 3),
                           key=lambda r: r["LastPublishedDate"])[-3:]:
@@ -347,6 +348,12 @@ def test_archived_versions_lie_between_the_first_version_and_the_latest_in_order
         assert [v["VersionNumber"] for v in versions] == [1, 2]
         published = [v["LastPublishedDate"] for v in versions]
         assert first_written <= published[0] < published[1] < article["LastPublishedDate"]
+        # each in its half of the articles published in between (give or take two neighbours)
+        lo = bisect.bisect_left(dates, first_written)
+        hi = bisect.bisect_left(dates, article["LastPublishedDate"] - dt.timedelta(weeks=1))
+        half = (lo + hi) // 2
+        assert published[0] <= dates[min(half + 2, hi - 1)]
+        assert published[1] >= dates[max(half - 2, lo)]
 
 
 def test_small_catalogue_look_alikes_take_words_no_name_uses(b2b_org) -> None:
