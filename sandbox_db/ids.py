@@ -40,8 +40,11 @@ def record_number(record_id: str) -> int:
     """The running number make_id encoded in an Id (its 10 base-62 digits after the prefix and
     the pod): where a record sits in its object's Id sequence."""
     number = 0
-    for ch in record_id[5:15]:
-        number = number * 62 + _DIGIT[ch]
+    try:
+        for ch in record_id[5:15]:
+            number = number * 62 + _DIGIT[ch]
+    except KeyError:
+        raise ValueError(f"not a record Id: {record_id!r}") from None
     return number
 
 
