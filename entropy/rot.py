@@ -315,21 +315,21 @@ class _Planner:
                 for k in self._weeks_into(value, values[max(0, at - spread)],
                                           values[min(len(values) - 1, at + spread)], 0, 12, rng)]
 
-    def version_weeks(self, obj: SObject, current: Row, first: dt.datetime | None, older: int,
-                      versions: int, rng: random.Random) -> list[int]:
-        """Week shifts that move the latest version back to when its version `older` (of
-        `versions` earlier ones) was published: among the base records published between the
-        first version and a week before the latest, in the `older`-th of as many equal shares
-        of them, as densely as they lie there (a base record drawn at random, then a moment
-        among its neighbours), not uniformly over the span: archived versions in the sparse
-        early years would sit farther from their Id neighbours than any record does."""
+    def version_weeks(self, obj: SObject, published: dt.datetime | None,
+                      first: dt.datetime | None, older: int, versions: int,
+                      rng: random.Random) -> list[int]:
+        """Week shifts that move the latest version (`published` then) back to when its version
+        `older` (of `versions` earlier ones) was published: among the base records published
+        between the first version and a week before the latest, in the `older`-th of as many
+        equal shares of them, as densely as they lie there (a base record drawn at random, then
+        a moment among its neighbours), not uniformly over the span: archived versions in the
+        sparse early years would sit farther from their Id neighbours than any record does."""
         field_name = self._created_field(obj)
-        value = current.get(field_name) if field_name else None
-        if value is None or first is None:
+        if field_name is None or published is None or first is None:
             return []
-        values = self.source.values(obj.name, field_name)  # type: ignore[arg-type]
+        values = self.source.values(obj.name, field_name)
         lo = bisect.bisect_left(values, first)
-        hi = bisect.bisect_left(values, self._as_datetime(value) - dt.timedelta(weeks=1))
+        hi = bisect.bisect_left(values, published - dt.timedelta(weeks=1))
         share = (hi - lo) / versions
         start, end = lo + int((older - 1) * share), lo + int(older * share)
         if end - start < 1:
@@ -337,7 +337,7 @@ class _Planner:
         out = []
         for _ in range(6):
             at = rng.randrange(start, end)
-            out += self._weeks_into(value, values[max(lo, at - 2)],
+            out += self._weeks_into(published, values[max(lo, at - 2)],
                                     values[min(hi - 1, at + 2)], -1, 1, rng)
         return out
 
@@ -678,12 +678,16 @@ class _Planner:
         before = min((d for v, d in made.items() if v > older), default=None)
         when = current.get(self._created_field(obj) or "")
         published = self._as_datetime(when) if when is not None else None
-        candidates = [k for k in [*self.version_weeks(obj, current, first, older, versions, rng),
-                                  *(-(nth + 1) * rng.randint(4, 17) for _ in range(6))]
-                      if published is None or (
-                          (after is None or published + dt.timedelta(weeks=k) > after)
-                          and (before is None or published + dt.timedelta(weeks=k) < before))]
-        delta = self.weeks(obj, new, candidates, not_before=first)
+
+        def in_order(weeks: int) -> bool:
+            if published is None:
+                return True
+            moment = published + dt.timedelta(weeks=weeks)
+            return (after is None or moment > after) and (before is None or moment < before)
+
+        candidates = [*self.version_weeks(obj, published, first, older, versions, rng),
+                      *(-(nth + 1) * rng.randint(4, 17) for _ in range(6))]
+        delta = self.weeks(obj, new, [k for k in candidates if in_order(k)], not_before=first)
         if delta is None:
             return None
         if published is not None:
