@@ -151,8 +151,8 @@ class ToolServer:
             # imported on a thread: a second of imports would stall every episode on the loop
             server_class, manager_class = await asyncio.to_thread(_sdk)
             server = server_class(self._name, version="0.1.0", instructions=self._instructions,
-                            on_list_tools=self._list_tools, on_call_tool=self._call_tool,
-                            get_tool_input_schema=_SCHEMAS.get)
+                                  on_list_tools=self._list_tools, on_call_tool=self._call_tool,
+                                  get_tool_input_schema=_SCHEMAS.get)
             manager = manager_class(server, json_response=True, stateless=True)
             async with manager.run():
                 ready.set_result(manager)
