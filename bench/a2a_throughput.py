@@ -55,7 +55,8 @@ PARTS: list[tuple[str, re.Pattern[str]]] = [
     ("logging", re.compile(r"env/log\.py:(write|close|_line)$")),
     ("DuckDB", re.compile(r"sandbox_db/database\.py:execute$")),
     ("views", re.compile(r"sandbox_db/database\.py:(_take_view|_create_view|acquire|release|"
-                         r"close|open_view)$|episode\.py:open_episode_org$")),
+                         r"close|open_view|prefetch)$|episode\.py:open_episode_org$|"
+                         r"env/rot_prefetch\.py:")),
     ("A2A client", re.compile(r"green/(client|wire)\.py:|/aiohttp/|/a2a/client/")),
 ]
 
@@ -306,8 +307,8 @@ def _measure(args: argparse.Namespace, config: dict[str, Any], green_url: str,
           f"{green_cpu:.2f}s = {100 * green_cpu / wall:.0f}% of wall"
           + ("" if args.in_process_purple else " (purple in its own process)"))
     if purple_cpu is not None:
-        print(f"CPU per task: green {1000 * green_cpu / total:.0f} ms, "
-              f"purple {1000 * purple_cpu / total:.0f} ms; "
+        print(f"CPU per task: green {1000 * green_cpu / total:.1f} ms, "
+              f"purple {1000 * purple_cpu / total:.1f} ms; "
               f"machine load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"not counted as the green's: the bench's client {1000 * client_cpu / total:.1f} ms "
           f"and sampler {1000 * breakdown.own_cpu / total:.1f} ms per task")

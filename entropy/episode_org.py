@@ -21,8 +21,9 @@ import datetime as dt
 import hashlib
 import itertools
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,13 @@ from entropy.levels import DriftLevel, RotLevel, check_level
 from entropy.rot import (
     SPARE_GROUPS,
     RotGroup,
+    Row,
     default_rot_targets,
     merge_groups,
     plan_rot_groups,
 )
 from sandbox_db.database import OrgData, OrgDatabase, OrgView, open_view
+from sandbox_db.schema import SObject
 
 #: (view, task, today) -> the task's answer on that view (data.tasks.reference.run_reference).
 ReferenceRunner = Callable[[OrgView, Task, dt.date | None], Sequence[Any]]
@@ -91,6 +94,12 @@ class EpisodeOrg:
 class _VerifiedRot:
     kept: list[RotGroup]
     dropped: list[RotGroup]
+
+    @cached_property
+    def rows(self) -> dict[str, list[Row]]:
+        """The kept groups' rows per base object, merged once: the episodes of a task share
+        these lists (never changed), which SharedRows recognises without encoding them again."""
+        return merge_groups(self.kept)
 
 
 _ROT_CACHE: BoundedCache[tuple[Any, ...], _VerifiedRot] = BoundedCache(4096)
@@ -160,8 +169,7 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     if config.rot == "none":
         return _VerifiedRot([], [])
     today = _plan_date(config, task)
-    key = (str(db.path), db.schema.version, _task_digest(task), config.rot, config.seed, today,
-           reference_runner)
+    key = _rot_key(db, config, task, reference_runner)
     hit = _ROT_CACHE.get(key)
     if hit is not None:
         return hit
@@ -186,6 +194,45 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
     if disk is not None:
         rot_cache.store(disk, result.kept, result.dropped)
     return _ROT_CACHE.put(key, result)
+
+
+def _rot_key(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None,
+             reference_runner: ReferenceRunner | None) -> tuple[Any, ...]:
+    return (str(db.path), db.schema.version, _task_digest(task), config.rot, config.seed,
+            _plan_date(config, task), reference_runner)
+
+
+def stored_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task) -> _VerifiedRot | None:
+    """The episode's verified rot if it is planned already (in memory or on disk), else None:
+    never plans or verifies."""
+    check_level(config.rot)
+    if config.rot == "none":
+        return _VerifiedRot([], [])
+    key = _rot_key(db, config, task, None)
+    hit = _ROT_CACHE.get(key)
+    if hit is not None:
+        return hit
+    disk = rot_entry_path(db, config, task)
+    stored = rot_cache.load(disk) if disk is not None else None
+    return _ROT_CACHE.put(key, _VerifiedRot(*stored)) if stored is not None else None
+
+
+def prefetch_rot_rows(db: OrgDatabase, config: EpisodeOrgConfig, tasks: Iterable[Task]) -> int:
+    """Put the distractor rows of episodes about to start into the database's shared tables
+    together (`SharedRows.prefetch`: one statement per object, not one per episode and object),
+    for the tasks whose rot is planned already. Returns how many sets were inserted."""
+    sets: list[tuple[SObject, list[Row]]] = []
+    for task in tasks:
+        rot = stored_rot(db, config, task)
+        if rot is None:
+            continue
+        # an agent queries the objects its task is about; rows of others go in when asked for
+        about = {name for name, _ in task.referenced_fields}
+        for name, rows in rot.rows.items():
+            obj = db.schema.get(name)
+            if obj is not None and (not about or name in about):
+                sets.append((obj, rows))
+    return db.rows.prefetch(sets) if sets else 0
 
 
 def rot_entry_path(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = None
@@ -217,7 +264,7 @@ def build_episode_org(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | No
     plan = plan_drift(db.schema, config.drift, config.seed, must)
     visible, base_names = plan.apply(db.schema)
     rot = episode_rot(db, config, task, data, reference_runner)
-    rows = merge_groups(rot.kept)
+    rows = rot.rows
     view = open_view(db, visible, base_names, rows or None,
                      running_user_id=config.running_user_id)
     return EpisodeOrg(view=view, plan=plan, rot_rows=rows, rot_groups=rot.kept,

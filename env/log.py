@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -126,7 +127,8 @@ class EpisodeLog(BaseModel):
         for n, raw in enumerate(text.splitlines(), 1):
             if not raw.strip():
                 continue
-            kind = json.loads(raw).get("type")
+            typed = _RECORD_TYPE.match(raw)  # as written: the type first (no second parse)
+            kind = typed.group(1) if typed else json.loads(raw).get("type")
             if kind == "header":
                 header = EpisodeHeader.model_validate_json(raw)
             elif kind == "turn":
@@ -155,6 +157,11 @@ class EpisodeLog(BaseModel):
         whole = written is not None and len(written) == 1 + len(self.turns) + (self.end is not None)
         return EpisodeLog.parse("\n".join(written if whole and written is not None
                                           else self.lines()))
+
+
+#: The record type at the start of a line as `_line` writes it ({"type":"turn",...}); a line
+#: written otherwise is parsed to find it.
+_RECORD_TYPE = re.compile(r'\{"type":"(header|turn|end)"[,}]')
 
 
 def _line(record: BaseModel) -> str:
@@ -190,8 +197,11 @@ class LogWriter:
         self._part = path.with_name(path.name + ".part") if path else None
         self._fh = None
         if self._part is not None:
-            self._part.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(self._part, "w", encoding="utf-8")
+            try:
+                self._fh = open(self._part, "w", encoding="utf-8")
+            except FileNotFoundError:  # the folder's first log (no mkdir call for the others)
+                self._part.parent.mkdir(parents=True, exist_ok=True)
+                self._fh = open(self._part, "w", encoding="utf-8")
 
     def write(self, record: BaseModel) -> None:
         line = _line(record)

@@ -74,10 +74,11 @@ class _Tok:
     text: str
     depth: int
     start: int = 0
+    #: starts like an identifier (an ASCII letter or "_"); set once, when scanned
+    is_ident: bool = False
 
-    @property
-    def is_ident(self) -> bool:
-        return bool(re.match(r"[A-Za-z_]", self.text))
+
+_IDENT_START = re.compile(r"[A-Za-z_]")
 
 
 def _tokens(text: str) -> list[_Tok]:
@@ -100,7 +101,7 @@ def _scan(text: str) -> tuple[_Tok, ...]:
         t = m.group(0)
         if t == ")":
             depth -= 1
-        out.append(_Tok(t, depth, m.start()))
+        out.append(_Tok(t, depth, m.start(), _IDENT_START.match(t) is not None))
         if t == "(":
             depth += 1
     return tuple(out)

@@ -43,6 +43,7 @@ from env.results import (
     summarize,
     write_run,
 )
+from env.rot_prefetch import RotPrefetch
 from env.task_seed import TaskSeed, resolve_task_seed
 from env.task_supply import TaskSupply
 
@@ -228,7 +229,7 @@ class AssessmentPlan:
                 if inspect.isawaitable(outcome):
                     await outcome
 
-        async def one(ref: TaskLike, trial: int) -> None:
+        async def one(ref: TaskLike, trial: int, index: int) -> None:
             earlier = self.kept.get((ref.org, ref.id, trial))
             if earlier is not None:
                 name, log = earlier
@@ -239,6 +240,8 @@ class AssessmentPlan:
             log_path = out_dir / LOG_DIR / name if out_dir is not None else None
             episode_config = config.episode_config(task.org)
             async with semaphore:
+                if prefetch is not None:
+                    await prefetch.ready(index)
                 if pool is not None:
                     result = await pool.run_episode(
                         task, trial, episode_config, log_path, org_seed=org_seed,
@@ -257,16 +260,27 @@ class AssessmentPlan:
             [ref for ref, _ in self.episodes],
             lambda org, category: sets[org].tasks([category], db=org_dbs[org]))
         supply.start()
+        # Distractor rows of the episodes about to start go in together (in this process only:
+        # worker processes have their own orgs).
+        running = [(ref, trial) for ref, trial in self.episodes
+                   if (ref.org, ref.id, trial) not in self.kept]
+        prefetch = None if pool is not None or config.rot_level == "none" else RotPrefetch(
+            [ref for ref, _ in running], supply.task, org_dbs, config.episode_config)
+        if prefetch is not None:
+            prefetch.start()
         try:
             async with asyncio.TaskGroup() as group:
+                place = {(ref.org, ref.id, trial): i for i, (ref, trial) in enumerate(running)}
                 for ref, trial in self.episodes:
-                    group.create_task(one(ref, trial))
+                    group.create_task(one(ref, trial, place.get((ref.org, ref.id, trial), -1)))
         except ExceptionGroup:
             if supply.error is not None:  # a category that cannot be built: its error, alone
                 raise supply.error from None
             raise
         finally:
             supply.close()
+            if prefetch is not None:
+                prefetch.close()
             for db in owned:
                 db.close()
         elapsed = round(self.previous_elapsed + (time.perf_counter() - started), 3)

@@ -77,7 +77,8 @@ def count_tokens(message: str | dict[str, Any] | list[Any]) -> int:
     Observations are a "[...]" header line plus a JSON body, and the body (a describe result, a
     repeated query) recurs across turns, trials and episodes: line and body are counted apart
     (a newline ends a cl100k pre-token, so the counts add up exactly), each held to the bounds
-    below on its own, and bodies are memoised."""
+    below on its own, and bodies are memoised. Other long texts are counted by paragraph, long
+    paragraphs memoised, within the bounds of the whole text."""
     text = as_text(message)
     if not text:
         return 0
@@ -85,7 +86,22 @@ def count_tokens(message: str | dict[str, Any] | list[Any]) -> int:
     if (newline and len(body) > 512 and head.startswith("[") and head.endswith("]")
             and not body[:1].isspace()):
         return _count(head + newline) + _count_memo(body)
-    return _count(text)
+    if len(text) <= _PARAGRAPH_MEMO_CHARS:
+        return _count(text)
+    text = _encodable(text)
+    if _beyond_bounds(text):
+        return estimate_tokens(text)
+    # Task messages repeat their long paragraphs (the tools, the reply format) in every episode:
+    # paragraphs end a pre-token too (a blank line before a character that is no whitespace).
+    return sum(_count_memo(p) if len(p) > _PARAGRAPH_MEMO_CHARS else _exact(p)
+               for p in _PARAGRAPH_END.split(text))
+
+
+#: Where a paragraph ends: after a blank line, before a character that is not whitespace. No
+#: cl100k pre-token crosses it (the newlines end the one before; the next starts afresh).
+_PARAGRAPH_END = re.compile(r"(?<=\n\n)(?=\S)")
+#: Paragraphs longer than this are memoised (a digest costs less than counting them again).
+_PARAGRAPH_MEMO_CHARS = 512
 
 
 #: BPE is quadratic in a pre-token's length (a 20,000-character "word" took ~18 s in pure
@@ -96,20 +112,37 @@ MAX_EXACT_CHARS = 256_000
 #: Sum of squared lengths of long runs counted exactly.
 MAX_RUN_COST = 2_000_000
 _LONG_RUN = re.compile(r"[^\W\d_]{512,}|[^\w\s]{512,}|\s{512,}")
+_LONG_SPACE = re.compile(r"\s{512}")
 
 
 def _count(text: str) -> int:
     if not text:
         return 0
+    text = _encodable(text)
+    return estimate_tokens(text) if _beyond_bounds(text) else _exact(text)
+
+
+def _encodable(text: str) -> str:
+    """Lone surrogates (a "\\ud800" JSON escape) as "?", as UTF-8 would carry them."""
     try:
         text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates (a "\\ud800" JSON escape): count them as "?"
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    if len(text) > MAX_EXACT_CHARS or (
-            len(text) >= 512
-            and sum(len(m.group()) ** 2 for m in _LONG_RUN.finditer(text)) > MAX_RUN_COST):
-        return estimate_tokens(text)
-    return _exact(text)
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def _beyond_bounds(text: str) -> bool:
+    return len(text) > MAX_EXACT_CHARS or (
+        len(text) >= 512 and _may_have_long_run(text)
+        and sum(len(m.group()) ** 2 for m in _LONG_RUN.finditer(text)) > MAX_RUN_COST)
+
+
+def _may_have_long_run(text: str) -> bool:
+    """Whether `text` may hold a run `_LONG_RUN` finds: a run of letters or of punctuation lies
+    inside a word of 512 characters or more (str.split's whitespace is the regex's \\s), and a
+    run of whitespace is found alone. Five times cheaper than `_LONG_RUN` on ordinary text,
+    where every letter starts a failed attempt at a run."""
+    return max(map(len, text.split()), default=0) >= 512 or _LONG_SPACE.search(text) is not None
 
 
 def warm() -> None:

@@ -39,6 +39,7 @@ from env.task_seed import TaskSeed, TaskSeedError, resolve_task_seed
 from env.workers import EpisodePool
 from green.client import A2AAgent
 from green.participant import McpNotServed, assessed_agent
+from green.progress import ProgressPump
 from green.request import AssessmentRequest, RequestError, parse_request
 from green.results_folder import claim, link_task, request_key
 from green.summary import summary_text
@@ -160,22 +161,19 @@ class GreenExecutor(AgentExecutor):
 
     async def _assess(self, request: AssessmentRequest, config: AssessmentConfig,
                       task_seed: TaskSeed, task_id: str, updater: TaskUpdater) -> Any:
-        updates: asyncio.Queue[str | None] = asyncio.Queue()
+        async def send(text: str) -> None:
+            await updater.update_status(TaskState.TASK_STATE_WORKING,
+                                        new_text_message(text, context_id=updater.context_id,
+                                                         task_id=task_id))
 
-        async def pump() -> None:
-            # Progress arrives from a sync callback; send the updates in order, one at a time.
-            while (text := await updates.get()) is not None:
-                await updater.update_status(TaskState.TASK_STATE_WORKING,
-                                            new_text_message(text, context_id=updater.context_id,
-                                                             task_id=task_id))
+        pump = ProgressPump(send)
 
         def progress(event: Any) -> None:
             if _field(event, "kept") and _field(event, "done") == 1:
-                updates.put_nowait(f"resuming: {_field(event, 'kept')} of "
-                                   f"{_field(event, 'total')} episodes kept")
-            updates.put_nowait(progress_text(event))
+                pump.note(f"resuming: {_field(event, 'kept')} of {_field(event, 'total')} "
+                          "episodes kept", progress=False)
+            pump.note(progress_text(event))
 
-        pumping = asyncio.create_task(pump())
         try:
             async with assessed_agent(request.agent_url, config,
                                       self.episode_tools) as agent, \
@@ -198,8 +196,7 @@ class GreenExecutor(AgentExecutor):
                     with self._out_dir(request, config, task_id, agent) as out_dir:
                         return await self._run(config, agent, out_dir, progress, **options)
         finally:
-            updates.put_nowait(None)
-            await asyncio.wait({pumping}, timeout=10)
+            await pump.close()
 
     @contextlib.contextmanager
     def _out_dir(self, request: AssessmentRequest, config: AssessmentConfig,

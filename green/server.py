@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from a2a_app.app import build_a2a_app, make_card
 from core.provenance import package_version
+from data.tasks import grading
 from env import tokens
 from env.config_docs import config_card_text
 from green.executor import GreenExecutor, RunAssessment
@@ -44,6 +45,11 @@ def green_card(url: str) -> AgentCard:
             examples=[EXAMPLE_REQUEST])])
 
 
+def _warm() -> None:
+    tokens.warm()
+    grading.warm()
+
+
 def build_green_app(url: str, *, run: RunAssessment | None = None,
                     results_root: Path | None = None, workers: int = 1) -> Starlette:
     """The green agent at `url` (the URL its card advertises), serving each episode's MCP
@@ -56,8 +62,9 @@ def build_green_app(url: str, *, run: RunAssessment | None = None,
 
     @asynccontextmanager
     async def lifespan(app: object) -> AsyncIterator[None]:
-        # The tokenizer loads beside the starting server, not inside the first episode.
-        threading.Thread(target=tokens.warm, name="warm-tokenizer", daemon=True).start()
+        # The tokenizer and the grader's tables load beside the starting server, not inside
+        # the first episodes.
+        threading.Thread(target=_warm, name="warm-up", daemon=True).start()
         async with tools.lifespan(app):
             yield
 

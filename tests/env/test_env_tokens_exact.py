@@ -34,6 +34,41 @@ def test_prompt_and_observation_counts() -> None:
         assert count_tokens(text) == len(ENCODING.encode_ordinary(text))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES + ["\n\n", " \n\n", ".\n\n", "\n\n\n", "\t\n\n"]),
+                          st.text(max_size=6)), max_size=200))
+def test_paragraph_counts_add_up(parts: list[str]) -> None:
+    """Long texts are counted paragraph by paragraph (memoised): the same count as the whole."""
+    text = "".join(parts) * 4
+    assert count_tokens(text) == len(ENCODING.encode_ordinary(
+        text.encode("utf-8", "replace").decode("utf-8")))
+    assert count_tokens(text) == count_tokens(text)  # memoised paragraphs
+
+
+def test_long_runs_are_estimated_whole_or_by_paragraph() -> None:
+    """The bounds hold for the whole text, however it splits into paragraphs: a text whose runs
+    together pass MAX_RUN_COST is estimated, as it was before paragraphs were counted apart."""
+    from env.tokens import MAX_RUN_COST, estimate_tokens
+    run = "x" * int((MAX_RUN_COST / 3) ** 0.5 + 10)
+    text = "\n\n".join([run] * 4)  # each paragraph under the bound, together over it
+    assert count_tokens(text) == estimate_tokens(text)
+    assert count_tokens(run) == len(ENCODING.encode_ordinary(run))
+    for long_run in ("é" * 1200, "!" * 1200, " " * 1200, "\u3000" * 1200):
+        text = f"a{long_run}b"  # under the bound: exact
+        assert count_tokens(text) == len(ENCODING.encode_ordinary(text))
+        assert count_tokens(text * 2) == estimate_tokens(text * 2)  # over it
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "é", "!", " ", "\n", "\u3000", "1", "_", "a!"]),
+                          st.integers(1, 700)), max_size=8))
+def test_the_cheap_check_never_misses_a_long_run(runs: list[tuple[str, int]]) -> None:
+    from env.tokens import _LONG_RUN, _may_have_long_run
+    text = "".join(piece * n for piece, n in runs)
+    if _LONG_RUN.search(text):
+        assert _may_have_long_run(text)
+
+
 def test_special_tokens_and_surrogates_count_as_before() -> None:
     for text in ("before <|endoftext|> after <|fim_prefix|>", "x \ud800 y " * 40,
                  "中文 😀 Ünïcödé\u2028\u00a0" * 30):

@@ -145,3 +145,44 @@ def test_old_generations_are_dropped_once_no_set_needs_them(own_db) -> None:
     assert len(_rows_tables(db)) <= 2
     with pytest.raises(KeyError):
         rows.release([held_key])  # released already: a caller bug, not silently ignored
+
+
+def test_prefetched_sets_go_in_one_statement_per_object_and_acquire_finds_them(
+        own_db, monkeypatch) -> None:
+    db, obj = own_db
+    case = db.schema.get("Case")
+    assert case is not None
+    name = next(f.name for f in obj.fields if f.type == FieldType.STRING)
+    opportunities = [[{"Id": f"006{i:012d}AAA", name: f"row {i}"}, {"Id": f"006{i:012d}AAB"}]
+                     for i in range(30)]
+    cases = [[{"Id": f"500{i:012d}AAA"}] for i in range(5)]
+    before_key, _ = db.rows.acquire(obj, opportunities[0])  # here already: not inserted again
+    statements: list[str] = []
+    insert = SharedRows._insert_sets
+    monkeypatch.setattr(SharedRows, "_insert_sets", lambda self, cur, o, chunk, count: (
+        statements.append(o.name), insert(self, cur, o, chunk, count))[1])
+    sets = [(obj, rows) for rows in opportunities] + [(case, rows) for rows in cases]
+    assert db.rows.prefetch(sets) == 34
+    assert sorted(statements) == ["Case", "Opportunity"]
+    assert len(db.rows) == 35
+    for o, rows in sets:  # each finds its own rows, none inserted now
+        key, select = db.rows.acquire(o, [dict(r) for r in rows])
+        assert _read(db, select) == _relation_rows(db, o, rows)
+    assert len(db.rows) == 35 and len(statements) == 2
+    assert db.rows.acquire(obj, opportunities[0])[0] == before_key
+
+
+def test_prefetch_chunks_skips_what_json_cannot_carry_and_stays_bounded(own_db) -> None:
+    db, obj = own_db
+    rows = SharedRows(db, idle_limit=8)
+    number = next(f.name for f in obj.fields if f.type == FieldType.CURRENCY)
+    sets = [(obj, [{"Id": f"006{i:012d}AAA"}, {"Id": f"006{i:012d}AAB"}]) for i in range(20)]
+    infinite = [{"Id": "006999999999999AAA", number: math.inf}]
+    assert rows.prefetch([*sets, (obj, infinite), (obj, [])], chunk_rows=5) == 20
+    assert len(rows) == 8  # the idle limit: the oldest prefetched sets are forgotten
+    for _, set_rows in sets:  # forgotten or not, every set reads its own rows
+        key, select = rows.acquire(obj, set_rows)
+        assert [r[0] for r in _read(db, select)] == [r["Id"] for r in set_rows]
+        rows.release([key])
+    key, select = rows.acquire(obj, infinite)  # acquired alone, as VALUES
+    assert _read(db, select)[0][0] == "006999999999999AAA"
