@@ -237,11 +237,13 @@ def signed_deals(data: Any, obj: str, contract_field: str) -> tuple[list[dict[st
 def signed_deal_periods(ctx: Any, deals: list[dict[str, Any]], contract_field: str,
                         signed: dict[str, Any]
                         ) -> Iterator[tuple[dt.date, Period, list[dict[str, Any]]]]:
-    """(today, period, deals signed in it) with at least two owners, up to 40 draws per wanted
-    task; at most one period without any deal (a 'None' question), offered one time in ten."""
+    """(today, period, deals signed in it) with at least two owners, up to 150 draws per wanted
+    task (most periods of a fresh seed's org are turned down: one deal decides them); at most
+    one period without any deal (a 'None' question), offered one time in ten. More draws only
+    lengthen the sequence: a category filled within fewer draws gets the same tasks."""
     rng = ctx.rng
     none_offered = False
-    for _ in range(ctx.count * 40):
+    for _ in range(ctx.count * 150):
         today = random_today(rng, first=dt.date(2020, 10, 1))
         period = random_period(rng, today, months=(2, 9), quarters=(1, 4), weeks=(4, 10))
         in_period = [o for o in deals

@@ -356,3 +356,13 @@ def test_planted_org_signal(org):
     # near-namesake products: each kind has three look-alike products
     names = [p["Name"] for p in data["Product2"]]
     assert sum("Power Optimization Manager" in n for n in names) == 3
+
+
+@pytest.mark.slow
+def test_a_fresh_org_whose_periods_one_deal_decides_still_fills_sales_cycle(tmp_path):
+    """Fresh seed 8282's b2b org: most periods are decided by a single deal (turned down by the
+    heuristic budget); the category drew too few periods to fill (17 of 20 after three draws)."""
+    from data.tasks.seeded import SeededTaskSet
+
+    tasks = SeededTaskSet("b2b", 8282, cache_dir=tmp_path).tasks(["sales_cycle_understanding"])
+    assert len(tasks) == PER_CATEGORY
