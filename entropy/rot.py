@@ -23,7 +23,7 @@ import datetime as dt
 import math
 import random
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +43,7 @@ from entropy.levels import ROT_COUNTS, RotLevel, check_level, seeded_rng
 from entropy.sources import RecordSource, record_source
 from entropy.variants import SPARE_WORDS, email_like, mutate_digits, namesakes, perturb_numbers
 from sandbox_db.database import OrgData, OrgDatabase
-from sandbox_db.ids import record_number
+from sandbox_db.ids import is_valid_id, record_number
 from sandbox_db.schema import FieldType, OrgSchema, SObject
 
 Row = dict[str, Any]
@@ -381,10 +381,12 @@ class _Planner:
     # --- cloning -----------------------------------------------------------------------------
     def clone_children(self, group: RotGroup, obj_name: str, old_id: str, new_id: str,
                        delta: dt.timedelta | None, rng: random.Random,
-                       owner_swap: tuple[str, str] | None = None,
+                       people: Mapping[str, str] | None = None,
                        spec: ChildSpec | None = None, limit: int = 12) -> None:
         """Clone the records that reference `old_id` so they reference `new_id` instead
-        (recursively per `spec`); `limit` per child object, picked by rng when there are more."""
+        (recursively per `spec`); `limit` per child object, picked by rng when there are more.
+        `people` maps users to the ones the clones name instead (in every field but the Ids);
+        a cloned case also gets handlers of its own (`case_handlers`)."""
         children = CHILDREN.get(obj_name, ()) if spec is None else spec
         for child_name, ref, grandchildren in children:
             child = self.schema.get(child_name)
@@ -400,16 +402,19 @@ class _Planner:
                     self.shift_dates(child, new, delta)
                     # taken for the child too, should it be a target itself
                     self._shifts.setdefault(row["Id"], set()).add(delta.days // 7)
-                if owner_swap:
+                mapped = people
+                if child_name == "Case" and not people:
+                    mapped = self.case_handlers(row, new_id)
+                if mapped:
                     for k, v in list(new.items()):
-                        if v == owner_swap[0] and k not in ("Id", ref):
-                            new[k] = owner_swap[1]
+                        if k not in ("Id", ref) and isinstance(v, str) and v in mapped:
+                            new[k] = mapped[v]
                 self.vary_child(child_name, obj_name, new, rng)
                 self.identify(child, new, rng)
                 group.add(child_name, new, row["Id"])
                 if grandchildren:
                     self.clone_children(group, child_name, row["Id"], new["Id"], delta, rng,
-                                        owner_swap, grandchildren, limit)
+                                        mapped, grandchildren, limit)
 
     def vary_child(self, child_name: str, parent_name: str, row: Row, rng: random.Random) -> None:
         """A cloned child should not be a verbatim copy where its content is the point."""
@@ -422,18 +427,39 @@ class _Planner:
             else:
                 row["Body__c"] = perturb_numbers(row.get("Body__c"), rng)
         elif child_name == "Case":
-            # the look-alike's cases went to someone else, about something else (always another
-            # issue: copies about the same issue would make "the product's most frequent issue
-            # over all time" right more often than the window's answer)
-            if row.get("OwnerId") and rng.random() < 0.7:
-                # anyone who owns cases, as often as they do: a few decoy owners taking them
-                # all would own more cases in the episode than anyone does in the org
-                row["OwnerId"] = self.other_value("Case", "OwnerId", row["OwnerId"], rng)
+            # the look-alike's cases went to other people (case_handlers), about something else
+            # (always another issue: copies about the same issue would make "the product's most
+            # frequent issue over all time" right more often than the window's answer)
             if row.get("IssueId__c"):
                 row["IssueId__c"] = self.decoy("Case", "IssueId__c", row["IssueId__c"]) or \
                     row["IssueId__c"]
         elif child_name == "UserTerritory2Association" and row.get("UserId"):
             row["UserId"] = self.territory_member(row["UserId"], rng)
+
+    def case_handlers(self, case: Row, clone: str) -> dict[str, str]:
+        """Other people for a cloned case: its owner and everyone its owner-assignment history
+        names, each replaced by someone else drawn as often as people own cases, one for one
+        (the clone's history still reads as one chain of hand-overs). A copy would add to the
+        cases and transfers of whoever handled the original, often the task's answer: "who
+        owns (or transfers) the most cases over all time" then passed more tasks in an episode
+        than the budget allows on the base org. Drawn apart from the planner's own draws
+        (keyed by the case and `clone`, what tells its clones apart), which stay as they were."""
+        rng = seeded_rng("rot-handlers", self.schema.version, self.seed, case["Id"], clone)
+        history = self.source.find("CaseHistory__c", "CaseId__c", case["Id"], limit=20)
+        named = [case.get("OwnerId"), *(h.get(f) for h in history
+                                         for f in ("OldValue__c", "NewValue__c"))]
+        people = list(dict.fromkeys(v for v in named if isinstance(v, str)
+                                    and v[:3] in ("005", "00G") and is_valid_id(v)))
+        pool = self.source.values("Case", "OwnerId")
+        taken = set(people)
+        out: dict[str, str] = {}
+        for person in people:
+            pick = next((p for p in (rng.choice(pool) for _ in range(20)) if p not in taken),
+                        None) if pool else None
+            if pick is not None:
+                out[person] = pick
+                taken.add(pick)
+        return out
 
     def territory_member(self, avoid: str, rng: random.Random) -> str:
         """Another user for a cloned territory membership. A membership is made right after
@@ -628,19 +654,25 @@ class _Planner:
     def out_of_window(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,
                       rng: random.Random, nth: int, lookalike_owner: bool = False) -> bool:
         new = dict(row)
-        swap = None
+        people: dict[str, str] = {}
         if lookalike_owner:
             owner = self.namesake_owner(obj, row["OwnerId"], rng) if row.get("OwnerId") else None
             if owner is None:
                 return False
-            swap = (row["OwnerId"], owner)
+            people = {row["OwnerId"]: owner}
         delta = self.weeks(obj, new, self.window_weeks(obj, target, new, rng) or
                            self.nearby_weeks(obj, new, rng), target)
         if delta is None:
             return False
         self.shift_dates(obj, new, delta)
-        if swap is not None:
-            new["OwnerId"] = swap[1]
+        if obj.name == "Case":  # handled by others (the look-alike owner, where it is one)
+            handlers = self.case_handlers(row, f"{target.record_id}:{delta.days}")
+            people = {**{k: v for k, v in handlers.items() if v not in people.values()},
+                      **people}
+        if people:
+            for k, v in list(new.items()):
+                if k != "Id" and isinstance(v, str) and v in people:
+                    new[k] = people[v]
         if obj.name == "Case" and new.get("IssueId__c"):
             # a neighbouring case about another issue: a copy about the same issue just outside
             # the window would make ignoring the window *more* right for "the top issue"
@@ -648,7 +680,7 @@ class _Planner:
                 new["IssueId__c"]
         self.identify(obj, new, rng)
         group.add(obj.name, new, row["Id"])
-        self.clone_children(group, obj.name, row["Id"], new["Id"], delta, rng, swap)
+        self.clone_children(group, obj.name, row["Id"], new["Id"], delta, rng, people)
         return True
 
     def stale_version(self, group: RotGroup, obj: SObject, row: Row, target: RotTarget,

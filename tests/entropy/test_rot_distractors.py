@@ -407,3 +407,45 @@ def test_cloned_territory_memberships_go_to_users_as_memberships_are_shared(defa
                         "high", 1)
         got.update(members[r["UserId"]] for r in rows.get("UserTerritory2Association", []))
     assert set(got) == {0, 1}, got
+
+
+def test_cloned_cases_are_handled_by_other_people_in_one_consistent_chain(default_b2b) -> None:
+    """A clone of a case (moved outside a window, or filed under a look-alike issue) names other
+    people than the original: its owner and everyone its owner-assignment history names, each
+    replaced one for one, so its history still reads as a chain of hand-overs. (A copy added to
+    the cases and transfers of whoever handled the original, often the task's answer.)"""
+    db, data = default_b2b
+    schema = db.schema
+    history: dict[str, list[dict]] = {}
+    for h in data["CaseHistory__c"]:
+        if h.get("Field__c") == "Owner Assignment":
+            history.setdefault(h["CaseId__c"], []).append(h)
+    by_id = {r["Id"]: r for obj in ("Case", "CaseHistory__c") for r in data[obj]}
+    handed = [c for c in sorted(data["Case"], key=lambda r: r["Id"])
+              if len(history.get(c["Id"], ())) >= 2][:6]
+    issue = Counter(c["IssueId__c"] for c in data["Case"] if c.get("IssueId__c")).most_common(1)
+    targets = [RotTarget(object="Case", record_id=c["Id"], date_field="CreatedDate",
+                         window_start=c["CreatedDate"] - dt.timedelta(days=10),
+                         window_end=c["CreatedDate"] + dt.timedelta(days=10)) for c in handed]
+    targets.append(RotTarget(object="Issue__c", record_id=issue[0][0]))
+    checked = 0
+    for group in plan_rot_groups(db, schema, targets, "high", 5):
+        people: dict[str, dict[str, str]] = {}  # clone case -> its people's replacements
+        for obj, case_of, fields in (
+                ("Case", "Id", ("OwnerId",)),
+                ("CaseHistory__c", "CaseId__c", ("OldValue__c", "NewValue__c"))):
+            for row in group.rows.get(obj, ()):
+                source = by_id[group.sources[row["Id"]]]
+                if obj == "CaseHistory__c" and source.get("Field__c") != "Owner Assignment":
+                    continue
+                mapping = people.setdefault(row[case_of], {})
+                for f in fields:
+                    before, after = source.get(f), row.get(f)
+                    if before is None:
+                        continue
+                    assert before != after, (group.kind, f, before)
+                    assert mapping.setdefault(before, after) == after, "not one for one"
+        for mapping in people.values():
+            assert len(set(mapping.values())) == len(mapping), "two people became one"
+            checked += len(mapping)
+    assert checked >= 20

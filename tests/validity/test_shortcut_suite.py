@@ -26,16 +26,15 @@ from env.validity import TOTAL, breaches, pass_rates, run_shortcut_agents
 
 AGENTS = [*UNTRAINED, *TRAINED]
 FRESH_SEED = 7
-#: Open gaps on the fresh seed: these agents pass 4-5/20 of these categories there. Held to
+#: Open gap on the fresh seed: rot_filter passes 5/20 of its top_issue_identification. Held to
 #: that here, so the gap cannot grow unseen; every other category keeps the 15% limit. The
-#: budget holds each lazy answer to 15% on the base org, and these agents give about that or
-#: less in episodes: over seeds 7, 1001 and 18, both orgs (120 tasks a category), most_frequent
-#: passes transfer_count 17/120 and case_routing 6/120 (4 of them in this seed's 20), rot_filter
-#: top_issue_identification 13/120; 20 tasks of one seed land above 15% now and then (issue 14
-#: closing notes).
-KNOWN_FRESH_GAPS = {("most_frequent", "transfer_count"): 0.25,
-                    ("most_frequent", "case_routing"): 0.2,
-                    ("rot_filter", "top_issue_identification"): 0.25}
+#: budget holds each lazy answer to 15% on the base org; in episodes, distractor cases just
+#: outside a window make the densest run of a product's cases lie around the window more
+#: often. Over seeds 7, 1001 and 18, both orgs (120 tasks a category), rot_filter passes
+#: top_issue_identification 13/120 (11%; 1-5 of a seed's 20). most_frequent's transfer_count
+#: and case_routing gaps (17/120 and 6/120, up to 5/20 of one seed) closed when cloned cases
+#: got handlers of their own: 9/120 and 3/120 (issue 14 closing notes).
+KNOWN_FRESH_GAPS = {("rot_filter", "top_issue_identification"): 0.25}
 
 
 @pytest.fixture(scope="module")
