@@ -436,14 +436,16 @@ class _Planner:
         elif child_name == "UserTerritory2Association" and row.get("UserId"):
             row["UserId"] = self.territory_member(row["UserId"], rng)
 
-    def case_handlers(self, case: Row, clone: str) -> dict[str, str]:
-        """Other people for a cloned case: its owner and everyone its owner-assignment history
-        names, each replaced by someone else drawn as often as people own cases, one for one
-        (the clone's history still reads as one chain of hand-overs). A copy would add to the
-        cases and transfers of whoever handled the original, often the task's answer: "who
-        owns (or transfers) the most cases over all time" then passed more tasks in an episode
-        than the budget allows on the base org. Drawn apart from the planner's own draws
-        (keyed by the case and `clone`, what tells its clones apart), which stay as they were."""
+    def case_handlers(self, case: Row, clone: str, keep_owner: bool = False) -> dict[str, str]:
+        """Other people for a cloned case: everyone its owner-assignment history names, and its
+        owner unless `keep_owner`, each replaced one for one (the clone's history still reads as
+        one chain of hand-overs) by someone drawn as often as people own cases. A copy would add
+        to the cases and transfers of whoever handled the original, often the task's answer:
+        "who owns (or transfers) the most cases over all time" then passed more tasks in an
+        episode than the budget allows on the base org. A case moved out of a window keeps its
+        owner (a target's owner is as busy as the task made it: a drawn one told clones apart).
+        Drawn apart from the planner's own draws (keyed by the case and `clone`, what tells its
+        clones apart)."""
         rng = seeded_rng("rot-handlers", self.schema.version, self.seed, case["Id"], clone)
         history = self.source.find("CaseHistory__c", "CaseId__c", case["Id"], limit=20)
         named = [case.get("OwnerId"), *(h.get(f) for h in history
@@ -454,6 +456,8 @@ class _Planner:
         taken = set(people)
         out: dict[str, str] = {}
         for person in people:
+            if keep_owner and person == case.get("OwnerId"):
+                continue
             pick = next((p for p in (rng.choice(pool) for _ in range(20)) if p not in taken),
                         None) if pool else None
             if pick is not None:
@@ -665,8 +669,9 @@ class _Planner:
         if delta is None:
             return False
         self.shift_dates(obj, new, delta)
-        if obj.name == "Case":  # handled by others (the look-alike owner, where it is one)
-            handlers = self.case_handlers(row, f"{target.record_id}:{delta.days}")
+        if obj.name == "Case":  # handed over by others (its owner stays, or is the look-alike)
+            handlers = self.case_handlers(row, f"{target.record_id}:{delta.days}",
+                                          keep_owner=True)
             people = {**{k: v for k, v in handlers.items() if v not in people.values()},
                       **people}
         if people:

@@ -33,7 +33,7 @@ FRESH_SEED = 7
 #: often. Over seeds 7, 1001 and 18, both orgs (120 tasks a category), rot_filter passes
 #: top_issue_identification 13/120 (11%; 1-5 of a seed's 20). most_frequent's transfer_count
 #: and case_routing gaps (17/120 and 6/120, up to 5/20 of one seed) closed when cloned cases
-#: got handlers of their own: 9/120 and 3/120 (issue 14 closing notes).
+#: were handed over by other people: 9/120 and 3/120 (issue 14 closing notes).
 KNOWN_FRESH_GAPS = {("rot_filter", "top_issue_identification"): 0.25}
 
 
