@@ -389,7 +389,8 @@ class SharedRows:
         self._current: dict[str, list[Any]] = {}
         #: table -> sets in it (held or idle)
         self._live: dict[str, int] = {}
-        #: digest of the rows' SELECT text -> [table, set number, episodes holding it, object]
+        #: digest of the object and its rows (`_key`) -> [table, set number, episodes holding
+        #: it, object]
         self._sets: dict[str, list[Any]] = {}
         self._idle: OrderedDict[str, None] = OrderedDict()
         #: id(rows) -> (rows, key) for row lists seen lately. The lists of a task's verified rot
