@@ -478,15 +478,6 @@ class _Planner:
         pool = (ones if rng.random() < shared else none) or ones or none
         return rng.choice(pool) if pool else avoid
 
-    def other_value(self, obj_name: str, fld: str, avoid: str, rng: random.Random) -> str:
-        """A value of obj.fld other than `avoid`, drawn as often as base records have it
-        (`avoid` when no other comes up)."""
-        values = self.source.values(obj_name, fld)
-        for _ in range(10):
-            if values and (pick := rng.choice(values)) != avoid:
-                return pick
-        return avoid
-
     def decoy(self, obj_name: str, fld: str, avoid: str) -> str | None:
         """One stable wrong value of obj.fld per target, drawn from the values base records of
         the object have (the same owners, the same issues): distractors that agree on the wrong
