@@ -170,15 +170,11 @@ def episode_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None = N
         return _VerifiedRot([], [])
     today = _plan_date(config, task)
     key = _rot_key(db, config, task, reference_runner)
-    hit = _ROT_CACHE.get(key)
-    if hit is not None:
-        return hit
-    disk = rot_entry_path(db, config, task) if reference_runner is None and data is None \
-        else None
-    if disk is not None:
-        stored = rot_cache.load(disk)
-        if stored is not None:
-            return _ROT_CACHE.put(key, _VerifiedRot(*stored))
+    on_disk = reference_runner is None and data is None
+    known = _remembered(db, config, task, key, on_disk)
+    if known is not None:
+        return known
+    disk = rot_entry_path(db, config, task) if on_disk else None
     source: Any = data if data is not None else db
     targets = list(task.rot_targets) if task is not None and task.rot_targets else \
         default_rot_targets(source, db.schema, config.seed)
@@ -202,19 +198,24 @@ def _rot_key(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None,
             _plan_date(config, task), reference_runner)
 
 
+def _remembered(db: OrgDatabase, config: EpisodeOrgConfig, task: Task | None,
+                key: tuple[Any, ...], on_disk: bool) -> _VerifiedRot | None:
+    """The rot under `key` in memory, else (`on_disk`) from its disk entry, else None."""
+    hit = _ROT_CACHE.get(key)
+    if hit is not None or not on_disk:
+        return hit
+    disk = rot_entry_path(db, config, task)
+    stored = rot_cache.load(disk) if disk is not None else None
+    return _ROT_CACHE.put(key, _VerifiedRot(*stored)) if stored is not None else None
+
+
 def stored_rot(db: OrgDatabase, config: EpisodeOrgConfig, task: Task) -> _VerifiedRot | None:
     """The episode's verified rot if it is planned already (in memory or on disk), else None:
     never plans or verifies."""
     check_level(config.rot)
     if config.rot == "none":
         return _VerifiedRot([], [])
-    key = _rot_key(db, config, task, None)
-    hit = _ROT_CACHE.get(key)
-    if hit is not None:
-        return hit
-    disk = rot_entry_path(db, config, task)
-    stored = rot_cache.load(disk) if disk is not None else None
-    return _ROT_CACHE.put(key, _VerifiedRot(*stored)) if stored is not None else None
+    return _remembered(db, config, task, _rot_key(db, config, task, None), on_disk=True)
 
 
 def prefetch_rot_rows(db: OrgDatabase, config: EpisodeOrgConfig, tasks: Iterable[Task]) -> int:

@@ -121,6 +121,13 @@ class RotGroup:
         return sum(len(v) for v in self.rows.values())
 
 
+def _hand_over(row: Row, people: Mapping[str, str], keep: Sequence[str]) -> None:
+    """Every field of `row` but `keep` that names one of `people` names their replacement."""
+    for k, v in row.items():
+        if k not in keep and isinstance(v, str) and v in people:
+            row[k] = people[v]
+
+
 def merge_groups(groups: Sequence[RotGroup]) -> dict[str, list[Row]]:
     """The rows of all groups per base object, in group order (open_view's extra_rows)."""
     out: dict[str, list[Row]] = {}
@@ -406,9 +413,7 @@ class _Planner:
                 if child_name == "Case" and not people:
                     mapped = self.case_handlers(row, new_id)
                 if mapped:
-                    for k, v in list(new.items()):
-                        if k not in ("Id", ref) and isinstance(v, str) and v in mapped:
-                            new[k] = mapped[v]
+                    _hand_over(new, mapped, keep=("Id", ref))
                 self.vary_child(child_name, obj_name, new, rng)
                 self.identify(child, new, rng)
                 group.add(child_name, new, row["Id"])
@@ -666,9 +671,7 @@ class _Planner:
             people = {**{k: v for k, v in handlers.items() if v not in people.values()},
                       **people}
         if people:
-            for k, v in list(new.items()):
-                if k != "Id" and isinstance(v, str) and v in people:
-                    new[k] = people[v]
+            _hand_over(new, people, keep=("Id",))
         if obj.name == "Case" and new.get("IssueId__c"):
             # a neighbouring case about another issue: a copy about the same issue just outside
             # the window would make ignoring the window *more* right for "the top issue"
