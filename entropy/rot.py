@@ -13,7 +13,8 @@ group. Nothing but the task's meaning tells a distractor from a base record
 day and the gaps between its own dates keep the base org's shape) and stay inside its object's
 history; its Id and auto-number are those of a base record created at its new time
 (data.org.creation), so it sits in the Id sequence among the base rows at their density; decoy
-owners and issues come from the values base records of the object have.
+owners and issues come from the values base records of the object have; clones of a family's
+records (a product's cases) keep the family's shape in time and its middle record (FAMILIES).
 """
 
 from __future__ import annotations
@@ -93,6 +94,15 @@ SETUP_NEIGHBOURS = 3
 #: past each edge: it spans at least this many base records per distractor planned there, so
 #: that they add about a fifth to its density (a denser stretch of Ids gives them away).
 WINDOW_SPREAD_PER_CLONE = 5
+#: A windowed record's family: the records a question about one of the task's targets counts
+#: together (a product's cases, through their order items): windowed object -> (its reference,
+#: the referenced object, that object's reference to the target the family shares). Clones of
+#: a family's records go where the family's own base records lie outside the window, not just
+#: past its edges: a product's few cases (a dozen or two) with ten clones crowding the window's
+#: edges made the window the middle of the product's history, and the issue of the product's
+#: median case the window's answer.
+FAMILIES: dict[str, tuple[str, str, str]] = {"Case": ("OrderItemId__c", "OrderItem",
+                                                       "Product2Id")}
 
 PERSON_OBJECTS = ("Contact", "Lead")
 #: An object with fewer names than this (the territories) has a small catalogue: its
@@ -165,6 +175,12 @@ class _Planner:
         self.issues_in_play: set[str] = set()
         #: Object -> how many of the task's targets in it have a date window.
         self.windowed: Counter[str] = Counter()
+        #: Ids of the task's targets (a family needs its shared record among them).
+        self.target_ids: set[str] = set()
+        #: Family (its shared record's Id) -> clones placed before and after its median record.
+        self._family_sides: dict[str, list[int]] = {}
+        #: Whether the group being planned is a spare.
+        self._spare = False
 
     # --- fresh values ------------------------------------------------------------------------
     def fresh(self, obj: str, fld: str, candidates: Sequence[Any]) -> Any:
@@ -355,10 +371,10 @@ class _Planner:
 
     def window_weeks(self, obj: SObject, target: RotTarget, row: Row,
                      rng: random.Random) -> list[int] | None:
-        """Week shifts that move target.date_field outside the task's window, to a moment
-        among the base records up to `window_spread` records beyond either edge (sides in
-        random order: the stretch around a window should not fill up with distractors). None:
-        no window."""
+        """Week shifts that move target.date_field outside the task's window: beside the
+        family's own records first (`family_weeks`), then to a moment among the base records
+        up to `window_spread` records beyond either edge (sides in random order: the stretch
+        around a window should not fill up with distractors). None: no window."""
         if not target.date_field or (target.window_start is None and target.window_end is None):
             return None
         value = row.get(target.date_field)
@@ -367,6 +383,7 @@ class _Planner:
         values = [self._as_datetime(v)
                   for v in self.source.values(obj.name, target.date_field)]
         margin = dt.timedelta(days=1)
+        kin = self.family_weeks(obj, target, row, values, rng)
         sides: list[list[int]] = []
         if target.window_start is not None and values:
             edge = target.window_start - margin
@@ -378,7 +395,66 @@ class _Planner:
                              bisect.bisect_right(values, edge) + self.window_spread(obj) - 1)]
             sides.append(self._weeks_into(value, edge, max(far, edge + margin * 7), 1, 8, rng))
         rng.shuffle(sides)
-        return [k for side in sides for k in side]
+        return kin + [k for side in sides for k in side]
+
+    def family(self, obj: SObject, row: Row) -> tuple[str, list[Row]] | None:
+        """(the record shared, the base records of `row`'s family) (FAMILIES) when the record
+        they share is one of the task's targets, else None."""
+        spec = FAMILIES.get(obj.name)
+        if spec is None or not row.get(spec[0]):
+            return None
+        ref, via, shared = spec
+        link = self.source.get(via, row[ref])
+        if link is None or link.get(shared) not in self.target_ids:
+            return None
+        links = self.source.find(via, shared, link[shared], limit=1000)
+        return link[shared], [r for lk in links
+                              for r in self.source.find(obj.name, ref, lk["Id"], limit=1000)]
+
+    def family_weeks(self, obj: SObject, target: RotTarget, row: Row,
+                     values: Sequence[dt.datetime], rng: random.Random) -> list[int]:
+        """Week shifts that put a clone of a family's record beside one of the family's base
+        records outside the window (drawn at random; a moment among the object's records up to
+        SPREAD either side of it, on its side of the window), before and after the family's
+        median record in turn: the family keeps its shape in time and its middle record, which
+        is what a solver who takes a family's densest run for the answer reads. Empty: no
+        family, or none of it on the chosen side outside the window."""
+        field_name = target.date_field
+        value = row.get(field_name) if field_name else None
+        found = self.family(obj, row) if field_name and value is not None and values else None
+        if found is None or not field_name or value is None:
+            return []
+        key, kin = found
+        dates = sorted(self._as_datetime(d) for r in kin if (d := r.get(field_name)) is not None)
+        if not dates:
+            return []
+        median = dates[len(dates) // 2]  # the upper one, as data.tasks.heuristics.burst takes
+        # the middle record stays the middle one: as many clones before it as after, the
+        # extra one of an odd count after it when the family's count is even, else before
+        sides = self._family_sides.setdefault(key, [0, 0])
+        later = sides[1] < sides[0] or (sides[0] == sides[1] and len(dates) % 2 == 0)
+        if not self._spare:  # spares replace dropped groups on either side: never counted
+            sides[later] += 1
+        margin, away = dt.timedelta(days=1), dt.timedelta(days=3)
+        pool = [d for d in dates if not self._inside_window(target, d)
+                and (d > median + away if later else d < median - away)]
+        out: list[int] = []
+        for _ in range(8 if pool else 0):
+            anchor = rng.choice(pool)
+            at = bisect.bisect_left(values, anchor)
+            lo, hi = values[max(0, at - SPREAD)], values[min(len(values) - 1, at + SPREAD)]
+            if later:  # a few days from the middle record, not beside it
+                lo = max(lo, median + away)
+            else:
+                hi = min(hi, median - away)
+            # on the anchor's side of the window
+            if target.window_start is not None and anchor < target.window_start:
+                hi = min(hi, target.window_start - 2 * margin)
+            elif target.window_end is not None:
+                lo = max(lo, target.window_end + 2 * margin)
+            if lo < hi:
+                out += self._weeks_into(value, lo, hi, 1 if later else -1, 1, rng)
+        return out
 
     def shift_dates(self, obj: SObject, row: Row, delta: dt.timedelta) -> None:
         for f in obj.fields:
@@ -801,6 +877,7 @@ class _Planner:
         while len(groups) < wanted + spare and failures < (wanted + spare) * 2:
             kind = kinds[(len(groups) + failures) % len(kinds)]
             group = RotGroup(target=index, kind=kind, spare=len(groups) >= wanted)
+            self._spare = group.spare
             nth = sum(1 for g in groups if g.kind == kind)
             if kind == "lookalike_owner":
                 ok = self.out_of_window(group, obj, row, target, rng, nth, lookalike_owner=True)
@@ -824,6 +901,7 @@ def plan_rot_groups(data: OrgData | OrgDatabase | RecordSource, schema: OrgSchem
     planner = _Planner(record_source(data), schema, level, seed)
     planner.windowed = Counter(t.object for t in targets if t.date_field and (
         t.window_start is not None or t.window_end is not None))
+    planner.target_ids = {t.record_id for t in targets}
     planner.issues_in_play = {row["IssueId__c"] for t in targets if t.object == "Case"
                               for row in [planner.source.get("Case", t.record_id)]
                               if row and row.get("IssueId__c")}

@@ -163,6 +163,55 @@ def test_many_targets_distractors_spread_further_past_the_window(b2b_org) -> Non
             assert spanned >= 2 * len(side), (seed, len(side), spanned)
 
 
+def _product_cases(data) -> dict[str, list[dict]]:
+    products = {oi["Id"]: oi["Product2Id"] for oi in data["OrderItem"]}
+    out: dict[str, list[dict]] = {}
+    for case in sorted(data["Case"], key=lambda c: record_number(c["Id"])):
+        if case.get("CreatedDate") and case.get("OrderItemId__c") in products:
+            out.setdefault(products[case["OrderItemId__c"]], []).append(case)
+    return out
+
+
+def test_clones_of_a_products_cases_keep_its_middle_case(default_b2b) -> None:
+    """A task about a product's cases in a window (top_issue_identification): the cases' clones
+    go beside the product's own cases outside the window, as many before its middle case (by Id,
+    the upper median) as after, so the middle case stays the middle one. Clones crowding the
+    window's edges used to make the window the middle of the product's history: the issue of
+    the product's middle case (what a rot filter by Id position answers) was then the window's
+    answer in a quarter of a fresh seed's tasks."""
+    db, data = default_b2b
+    values = sorted(c["CreatedDate"] for c in data["Case"] if c.get("CreatedDate"))
+    checked = 0
+    for product, cases in sorted(_product_cases(data).items()):
+        if len(cases) < 8 or checked >= 16:
+            continue
+        inside = cases[len(cases) // 2 - 1: len(cases) // 2 + 2]  # the window holds the middle
+        start = inside[0]["CreatedDate"] - dt.timedelta(hours=1)
+        end = inside[-1]["CreatedDate"] + dt.timedelta(hours=1)
+        targets = [RotTarget(object="Product2", record_id=product),
+                   *(RotTarget(object="Case", record_id=c["Id"], date_field="CreatedDate",
+                               window_start=start, window_end=end) for c in inside)]
+        outside = [c["CreatedDate"] for c in cases if not start <= c["CreatedDate"] <= end]
+        for seed in range(2):
+            groups = plan_rot_groups(db, db.schema, targets, "high", seed)
+            mine = {c["Id"] for c in cases}
+            clones = [r for g in groups if g.target > 0 for r in g.rows.get("Case", ())
+                      if g.sources[r["Id"]] in mine]
+            assert len(clones) >= 3 * ROT_COUNTS["high"][0]
+            numbers = sorted([record_number(c["Id"]) for c in cases]
+                             + [record_number(c["Id"]) for c in clones])
+            assert numbers[len(numbers) // 2] == record_number(cases[len(cases) // 2]["Id"])
+            for clone in clones:
+                moment = clone["CreatedDate"]
+                assert not start <= moment <= end
+                near = [(values[max(0, at - SPREAD)], values[min(len(values) - 1, at + SPREAD)])
+                        for d in outside for at in [bisect.bisect_left(values, d)]]
+                week = dt.timedelta(days=8)  # clones move by whole weeks
+                assert any(lo - week <= moment <= hi + week for lo, hi in near), moment
+            checked += 1
+    assert checked == 16
+
+
 def test_careless_name_lookup_finds_distractors_but_id_lookup_does_not(b2b_org) -> None:
     schema, data, db = b2b_org
     product = first(data, "Product2")

@@ -26,15 +26,6 @@ from env.validity import TOTAL, breaches, pass_rates, run_shortcut_agents
 
 AGENTS = [*UNTRAINED, *TRAINED]
 FRESH_SEED = 7
-#: Open gap on the fresh seed: rot_filter passes 5/20 of its top_issue_identification. Held to
-#: that here, so the gap cannot grow unseen; every other category keeps the 15% limit. The
-#: budget holds each lazy answer to 15% on the base org; in episodes, distractor cases just
-#: outside a window make the densest run of a product's cases lie around the window more
-#: often. Over seeds 7, 1001 and 18, both orgs (120 tasks a category), rot_filter passes
-#: top_issue_identification 13/120 (11%; 1-5 of a seed's 20). most_frequent's transfer_count
-#: and case_routing gaps (17/120 and 6/120, up to 5/20 of one seed) closed when cloned cases
-#: were handed over by other people: 9/120 and 3/120 (issue 14 closing notes).
-KNOWN_FRESH_GAPS = {("rot_filter", "top_issue_identification"): 0.25}
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +65,7 @@ def test_no_shortcut_passes_a_fresh_seed(fresh_run, agent):
     tasks, results = fresh_run
     assert len(results[agent]) == len(tasks) == 440
     rates = pass_rates(results[agent], tasks)
-    found = {c: r for c, r in breaches(rates).items()
-             if not (c != TOTAL and (agent, c) in KNOWN_FRESH_GAPS
-                     and r.answered_share <= KNOWN_FRESH_GAPS[(agent, c)])}
-    assert {c: str(r) for c, r in found.items()} == {}, _report(rates)
+    assert {c: str(r) for c, r in breaches(rates).items()} == {}, _report(rates)
 
 
 @pytest.mark.slow
