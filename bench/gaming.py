@@ -227,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suite", action="store_true",
                         help="also run the shortcut agents through episodes (minutes)")
     args = parser.parse_args(argv)
-    console = Console()
+    # printed to a file or pipe, rich's 80 columns would cut the category names short
+    console = Console() if sys.stdout.isatty() else Console(width=110)
     orgs = ["b2b", "b2c"] if args.org == "both" else [args.org]
     tasks = load_tasks(orgs, args.build, console, args.seed)
     rates = pass_rates(tasks)
