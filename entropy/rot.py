@@ -398,8 +398,8 @@ class _Planner:
         return kin + [k for side in sides for k in side]
 
     def family(self, obj: SObject, row: Row) -> tuple[str, list[Row]] | None:
-        """(the record shared, the base records of `row`'s family) (FAMILIES) when the record
-        they share is one of the task's targets, else None."""
+        """(the Id of the record they share, the base records of `row`'s family: FAMILIES)
+        when that record is one of the task's targets, else None."""
         spec = FAMILIES.get(obj.name)
         if spec is None or not row.get(spec[0]):
             return None
@@ -433,8 +433,6 @@ class _Planner:
         # extra one of an odd count after it when the family's count is even, else before
         sides = self._family_sides.setdefault(key, [0, 0])
         later = sides[1] < sides[0] or (sides[0] == sides[1] and len(dates) % 2 == 0)
-        if not self._spare:  # spares replace dropped groups on either side: never counted
-            sides[later] += 1
         margin, away = dt.timedelta(days=1), dt.timedelta(days=3)
         pool = [d for d in dates if not self._inside_window(target, d)
                 and (d > median + away if later else d < median - away)]
@@ -454,6 +452,8 @@ class _Planner:
                 lo = max(lo, target.window_end + 2 * margin)
             if lo < hi:
                 out += self._weeks_into(value, lo, hi, 1 if later else -1, 1, rng)
+        if out and not self._spare:  # spares replace dropped groups on either side: not counted
+            sides[later] += 1
         return out
 
     def shift_dates(self, obj: SObject, row: Row, delta: dt.timedelta) -> None:
