@@ -228,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="also run the shortcut agents through episodes (minutes)")
     args = parser.parse_args(argv)
     # printed to a file or pipe, rich's 80 columns would cut the category names short
-    console = Console() if sys.stdout.isatty() else Console(width=110)
+    console = Console() if sys.stdout.isatty() else Console(width=130)
     orgs = ["b2b", "b2c"] if args.org == "both" else [args.org]
     tasks = load_tasks(orgs, args.build, console, args.seed)
     rates = pass_rates(tasks)
