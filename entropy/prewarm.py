@@ -15,7 +15,6 @@ inputs did not change is still there, and copies the result into the image.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import shutil
 import time
 from collections import Counter
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import entropy.rot_cache as rot_cache
+from core.cores import usable_cores
 from core.levels import DEFAULT_ENTROPY_SEED, LEVELS
 from core.org_type import OrgType
 from core.task import Task
@@ -96,7 +96,7 @@ def prewarm_rot(orgs: Sequence[OrgType], levels: Sequence[str] = LEVELS[1:], *,
     jobs = [(org, org_seed, level, seed, ids[i:i + CHUNK])
             for level in sorted(levels, key=LEVELS.index, reverse=True)  # heaviest first
             for org, ids in task_ids.items() for i in range(0, len(ids), CHUNK)]
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = workers or usable_cores()
     totals: Counter[str] = Counter()
     if workers <= 1:
         for job in jobs:

@@ -19,7 +19,6 @@ import contextvars
 import datetime as dt
 import functools
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from core.cores import usable_cores
 from core.provenance import Provenance, current_provenance
 from entropy import EpisodeOrgConfig, build_episode_org
 from env.config import EpisodeConfig
@@ -49,19 +49,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 #: The episodes' blocking work (org, turns, grading) runs on threads of its own rather than the
 #: event loop's default executor (cores + 4 threads): Python work holds the GIL and a DuckDB
 #: query takes a core, so threads beyond the cores only contend for both (bench/a2a_throughput:
 #: 3 threads on 2 cores used 3-7% less green CPU than 6). One spare keeps a thread free while
 #: another waits on a file.
-_WORKERS = ThreadPoolExecutor(_cores() + 1, thread_name_prefix="episode")
+_WORKERS = ThreadPoolExecutor(usable_cores() + 1, thread_name_prefix="episode")
 
 
 async def _in_worker(func: Callable[..., T], *args: Any) -> T:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import multiprocessing
-import os
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.cores import usable_cores
 from env.config import EpisodeConfig
 from env.episode import run_episode
 from env.protocol import Agent
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 def default_workers() -> int:
     """Half the machine's cores (the other half for DuckDB's threads, the purple agent and the
     server), at most 8; 1 (episodes in the server's own process) on a 2-core machine."""
-    return max(1, min(8, (os.cpu_count() or 1) // 2))
+    return max(1, min(8, usable_cores() // 2))
 
 
 class WorkerError(RuntimeError):
