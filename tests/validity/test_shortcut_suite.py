@@ -6,10 +6,10 @@ category by answering; the privacy categories' refusal tasks, at most 20% of tho
 pass by refusing, which is the work they ask for.
 
 On the public practice set every task runs (880 episodes per agent; the trained agents learn on
-one half and are assessed on the other, both ways). On a fresh seed (FRESH_SEED, b2b: its org
-and task set built here) every task runs too (440 per agent: a sample of 10 per category would
-judge a 15% limit by one or two tasks), the trained agents having learned from the whole public
-set, as a cheater would.
+one half and are assessed on the other, both ways). On a fresh seed of each org (FRESH_SEEDS:
+its org and task set built here) every task runs too (440 per agent: a sample of 10 per
+category would judge a 15% limit by one or two tasks), the trained agents having learned from
+the whole public set, as a cheater would.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from env.agents.shortcuts import TRAINED, UNTRAINED
 from env.validity import TOTAL, breaches, pass_rates, run_shortcut_agents
 
 AGENTS = [*UNTRAINED, *TRAINED]
-FRESH_SEED = 7
+#: A fresh seed per org (the seed of each is arbitrary; two, so that neither org's fresh sets
+#: go unjudged).
+FRESH_SEEDS = {"b2b": 7, "b2c": 18}
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +36,13 @@ def public_run():
     return tasks, asyncio.run(run_shortcut_agents(tasks, concurrency=4))
 
 
-@pytest.fixture(scope="module")
-def fresh_run():
-    tasks = build_task_set("b2b", seed=FRESH_SEED)
+@pytest.fixture(scope="module", params=sorted(FRESH_SEEDS))
+def fresh_run(request):
+    org, seed = request.param, FRESH_SEEDS[request.param]
+    tasks = build_task_set(org, seed=seed)
     public = load_task_set("b2b") + load_task_set("b2c")
     results = asyncio.run(run_shortcut_agents(
-        tasks, databases={"b2b": load_org("b2b", seed=FRESH_SEED)}, training=public,
-        concurrency=4))
+        tasks, databases={org: load_org(org, seed=seed)}, training=public, concurrency=4))
     return tasks, results
 
 
