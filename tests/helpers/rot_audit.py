@@ -433,12 +433,13 @@ def fold_groups(samples: Sequence[Sample]) -> list[str]:
 
 def cross_validated_auc(samples: Sequence[Sample], columns: Sequence[str],
                         folds: int = 4, max_iter: int = 100) -> float:
-    """ROC AUC of out-of-fold predictions. Folds are grouped by rot target: many tasks have the
-    same record in play (a policy article), and a target's children (a case's history rows)
-    sit side by side; a classifier that saw one of them in training would only recognise where
-    that record lies in the base org (the same in every episode, while its distractors move),
-    which no single episode shows, not a signal. The object is a categorical feature, so a signal
-    may mean different things in different objects."""
+    """ROC AUC of out-of-fold predictions. Folds are grouped by rot target and base record
+    imitated (`fold_groups`): many tasks have the same record in play (a policy article), and a
+    target's children (a case's history rows) sit side by side; a classifier that saw one of
+    them in training would only recognise where that record lies in the base org (the same in
+    every episode, while its distractors move), which no single episode shows, not a signal.
+    The object is a categorical feature, so a signal may mean different things in different
+    objects."""
     import numpy as np
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
