@@ -421,8 +421,10 @@ class _Planner:
         family, or none of it on the chosen side outside the window."""
         field_name = target.date_field
         value = row.get(field_name) if field_name else None
-        found = self.family(obj, row) if field_name and value is not None and values else None
-        if found is None or not field_name or value is None:
+        if not field_name or value is None or not values:
+            return []
+        found = self.family(obj, row)
+        if found is None:
             return []
         key, kin = found
         dates = sorted(self._as_datetime(d) for r in kin if (d := r.get(field_name)) is not None)
